@@ -1,0 +1,65 @@
+# Newsroom: `make run` to use it, `make test` to check it. Both set everything up.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: help run test lint format bench db-start db-stop chromium install clean-db
+
+help:
+	@echo "make run       set up everything and serve Newsroom on http://$(HOST):$(PORT)/"
+	@echo "make test      set up everything and run the whole test suite"
+	@echo "make bench     print ingest and reader timings"
+	@echo "make lint      ruff check + format check;  make format  to fix formatting"
+	@echo "make db-stop   stop the project's own PostgreSQL cluster"
+
+# The virtualenv is rebuilt only when the pinned dependencies change.
+$(STAMP): pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 12) else "Newsroom needs Python 3.12 or newer; this is " + sys.version.split()[0] + ". Set PYTHON=python3.13.")'
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade "pip>=25.1"
+	$(PY) -m pip install --quiet -e . --group dev
+	@touch $@
+
+install: $(STAMP)
+
+run: $(STAMP)
+	$(PY) manage.py prepare --url http://$(HOST):$(PORT)
+	$(PY) manage.py collectstatic --noinput --verbosity 0
+	@echo "Serving Newsroom at http://$(HOST):$(PORT)/  (Ctrl-C stops it)"
+	$(PY) manage.py runserver $(HOST):$(PORT)
+
+# Browser tests drive Debian's Chromium; install it when it is missing.
+chromium:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  echo "Installing Chromium for the browser tests (apt-get)..."; \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq chromium; \
+	  else sudo apt-get update -qq && sudo apt-get install -y -qq chromium; fi; }
+
+test: $(STAMP) chromium lint
+	$(PY) manage.py migrate --noinput --verbosity 0
+	$(PY) manage.py makemigrations --check --dry-run >/dev/null
+	$(PY) -m pytest
+
+lint: $(STAMP)
+	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
+
+format: $(STAMP)
+	$(PY) -m ruff format .
+	$(PY) -m ruff check --fix .
+
+bench: $(STAMP)
+	$(PY) manage.py migrate --noinput --verbosity 0
+	$(PY) bench/run.py
+
+db-start: $(STAMP)
+	$(PY) -m articles.pgcluster start
+
+db-stop:
+	@if [ -x $(PY) ]; then $(PY) -m articles.pgcluster stop; else $(PYTHON) -m articles.pgcluster stop; fi

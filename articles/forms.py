@@ -1,0 +1,91 @@
+"""Forms for adding articles and for the first-run account."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from django import forms
+from django.contrib.auth import get_user_model, password_validation
+
+from articles.ingest import SUPPORTED_SUFFIXES
+
+if TYPE_CHECKING:
+    from django.core.files.uploadedfile import UploadedFile
+
+
+class AddArticleForm(forms.Form):
+    text = forms.CharField(
+        label="Paste text or HTML",
+        required=False,
+        strip=False,
+        widget=forms.Textarea(attrs={"rows": 8, "placeholder": "Paste an article here…"}),
+    )
+    file = forms.FileField(
+        label="…or upload a file",
+        required=False,
+        help_text="A .txt or .html file.",
+        widget=forms.ClearableFileInput(attrs={"accept": ",".join(sorted(SUPPORTED_SUFFIXES))}),
+    )
+
+    @classmethod
+    def refusing(cls, message: str) -> AddArticleForm:
+        """An empty form showing `message`, for requests refused before the body is read."""
+        form = cls()
+        form.cleaned_data = {}
+        form.add_error(None, message)
+        return form
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        has_text = bool((data.get("text") or "").strip())
+        upload: UploadedFile | None = data.get("file")
+        if has_text and upload:
+            raise forms.ValidationError("Paste text or upload a file, not both.")
+        if not has_text and not upload:
+            if data.get("text"):
+                self.add_error("text", "The pasted text is empty.")
+            elif "text" not in self.errors and "file" not in self.errors:
+                raise forms.ValidationError("Paste an article or choose a file to upload.")
+        return data
+
+
+class SetupForm(forms.Form):
+    """Creates the first, administrator, account; guarded by the console's setup code."""
+
+    setup_code = forms.CharField(
+        label="Setup code",
+        help_text="Printed in the console by `make run` (or `manage.py setupcode`).",
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "autofocus": True}),
+    )
+    username = forms.CharField(
+        max_length=150, widget=forms.TextInput(attrs={"autocomplete": "username"})
+    )
+    email = forms.EmailField(required=False)
+    password1 = forms.CharField(
+        label="Password",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+    password2 = forms.CharField(
+        label="Password again",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+
+    def clean_username(self) -> str:
+        username = self.cleaned_data["username"]
+        get_user_model().username_validator(username)
+        return username
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        p1, p2 = data.get("password1"), data.get("password2")
+        if p1 and p2 and p1 != p2:
+            self.add_error("password2", "The two passwords differ.")
+        elif p1:
+            user = get_user_model()(username=data.get("username", ""), email=data.get("email", ""))
+            try:
+                password_validation.validate_password(p1, user)
+            except forms.ValidationError as exc:
+                self.add_error("password1", exc)
+        return data

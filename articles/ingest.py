@@ -1,0 +1,323 @@
+"""Turn bytes from any source (upload, paste, stdin, a file on disk) into an Article.
+
+The pipeline is: check size -> refuse binary -> decode (BOM, UTF-8, declared charset,
+then detection) -> decide text or HTML -> parse (`plaintext` or `extract`) -> sanitise
+(`sanitize`) -> save, idempotently.
+
+Invariants:
+- Nothing is written unless every step succeeded: `prepare` touches no database, and
+  `save` runs in one transaction.
+- Every refusal is an `IngestError` with a one-line message meant for the person who
+  supplied the input.
+- The same canonical URL, or the same text, returns the existing article with
+  `duplicate=True` and adds nothing, even when two ingests race.
+"""
+
+from __future__ import annotations
+
+import codecs
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from html import escape
+from pathlib import PurePath
+from typing import TYPE_CHECKING
+
+import charset_normalizer
+import py3langid
+from django.conf import settings
+from django.db import IntegrityError, transaction
+
+from articles import extract, plaintext, sanitize
+from articles.errors import IngestError
+from articles.models import Article, content_hash, count_words, reading_minutes
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AbstractBaseUser
+
+TEXT_SUFFIXES = {".txt", ".text"}
+HTML_SUFFIXES = {".html", ".htm", ".xhtml"}
+SUPPORTED_SUFFIXES = TEXT_SUFFIXES | HTML_SUFFIXES
+
+# Magic numbers of files people drop by mistake; named so the error can say what it was.
+_MAGIC = [
+    (b"%PDF-", "a PDF document"),
+    (b"PK\x03\x04", "a ZIP archive (or a Word/OpenDocument file)"),
+    (b"\x89PNG", "a PNG image"),
+    (b"\xff\xd8\xff", "a JPEG image"),
+    (b"GIF8", "a GIF image"),
+    (b"\x1f\x8b", "a gzip archive"),
+    (b"\x7fELF", "a program"),
+    (b"\xd0\xcf\x11\xe0", "an old Microsoft Office document"),
+    (b"RIFF", "a media file"),
+    (b"OggS", "an audio file"),
+    (b"ID3", "an MP3 file"),
+]
+_BOMS = [
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+]
+_META_CHARSET = re.compile(
+    rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.IGNORECASE
+)
+_PAGE_MARKERS = re.compile(r"<!doctype\s+html|<html[\s>]|<head[\s>]|<body[\s>]", re.IGNORECASE)
+_FRAGMENT_MARKERS = re.compile(
+    r"</(p|div|article|section|h[1-6]|li|blockquote|table)>|<br\s*/?>", re.IGNORECASE
+)
+_FIRST_HEADING = re.compile(r"<h[12][^>]*>(.*?)</h[12]>", re.IGNORECASE | re.DOTALL)
+_TAG = re.compile(r"<[^>]+>")
+_CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
+
+
+@dataclass(frozen=True)
+class Document:
+    """An article ready to be saved: parsed, sanitised, measured."""
+
+    title: str
+    body_html: str
+    body_text: str
+    kind: str
+    byline: str = ""
+    site_name: str = ""
+    source_url: str = ""
+    published: dt.date | None = None
+    language: str = ""
+    related: list[dict[str, str]] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class IngestResult:
+    article: Article
+    duplicate: bool
+
+
+def _human_size(n: int) -> str:
+    if n >= 1024 * 1024:
+        return f"{n / (1024 * 1024):.1f} MB"
+    if n >= 1024:
+        return f"{n / 1024:.0f} KB"
+    return f"{n} bytes"
+
+
+def check_size(size: int) -> None:
+    limit = settings.MAX_ARTICLE_BYTES
+    if size > limit:
+        raise IngestError(
+            f"It is {_human_size(size)}; Newsroom accepts articles up to {_human_size(limit)}."
+        )
+
+
+def _refuse_binary(data: bytes) -> None:
+    for magic, what in _MAGIC:
+        if data.startswith(magic):
+            raise IngestError(f"It is {what}, not text or HTML.")
+
+
+def _try_decode(data: bytes, codec: str) -> str | None:
+    try:
+        return data.decode(codec)
+    except (LookupError, UnicodeDecodeError):
+        return None
+
+
+def decode(data: bytes, *, html: bool = False) -> str:
+    """Bytes to text, refusing what is empty or not text at all."""
+    check_size(len(data))
+    if not data.strip():
+        raise IngestError("It is empty.")
+    _refuse_binary(data)
+    for bom, codec in _BOMS:
+        if data.startswith(bom):
+            if (text := _try_decode(data, codec)) is not None:
+                return _checked(text)
+            break
+    if b"\x00" in data[:8192]:
+        raise IngestError("It is a binary file, not text or HTML.")
+    if (text := _try_decode(data, "utf-8")) is not None:
+        return _checked(text)
+    if html and (match := _META_CHARSET.search(data[:4096])):
+        declared = match.group(1).decode("ascii")
+        if (text := _try_decode(data, declared)) is not None:
+            return _checked(text)
+    best = charset_normalizer.from_bytes(data).best()
+    if best is None:
+        raise IngestError("Its text encoding could not be worked out; save it as UTF-8.")
+    return _checked(str(best))
+
+
+def _checked(text: str) -> str:
+    controls = len(_CONTROL.findall(text[:20000]))
+    if controls > max(8, len(text[:20000]) // 100):
+        raise IngestError("It is a binary file, not text or HTML.")
+    return text
+
+
+def detect_kind(text: str, filename: str = "") -> str:
+    suffix = PurePath(filename).suffix.lower() if filename else ""
+    if suffix in HTML_SUFFIXES:
+        return Article.Kind.HTML
+    if suffix in TEXT_SUFFIXES:
+        return Article.Kind.TEXT
+    if suffix:
+        raise IngestError(f"Files ending in {suffix} are not supported; use .txt or .html.")
+    head = text[:4096]
+    if _PAGE_MARKERS.search(head) or len(_FRAGMENT_MARKERS.findall(head)) >= 1:
+        return Article.Kind.HTML
+    return Article.Kind.TEXT
+
+
+def _detect_language(text: str) -> str:
+    if len(text.strip()) < 20:
+        return ""
+    lang, _score = py3langid.classify(text[:5000])
+    return lang
+
+
+def _fallback_title(body_text: str) -> str:
+    first = body_text.strip().split("\n", 1)[0]
+    sentence = re.split(r"(?<=[.!?])\s", first, maxsplit=1)[0]
+    if len(sentence) <= 120:
+        return sentence.rstrip(".")
+    return sentence[:120].rsplit(" ", 1)[0] + "…"
+
+
+def _safe_related(links: list[plaintext.RelatedLink]) -> list[dict[str, str]]:
+    out = []
+    for link in links:
+        url = link.url if link.url.startswith(("https://", "http://")) else ""
+        out.append({"title": link.title, "url": url})
+    return out
+
+
+def _from_text(text: str) -> Document:
+    parsed = plaintext.parse_plaintext(text)
+    body_html = sanitize.clean_article_html(
+        "\n\n".join(f"<p>{escape(p, quote=False)}</p>" for p in parsed.paragraphs)
+    )
+    body_text = sanitize.text_content(body_html)
+    return Document(
+        title=parsed.title or _fallback_title(body_text),
+        byline=parsed.byline,
+        site_name=parsed.site_name,
+        source_url=parsed.source_url,
+        published=parsed.published,
+        body_html=body_html,
+        body_text=body_text,
+        kind=Article.Kind.TEXT,
+        related=_safe_related(parsed.related),
+    )
+
+
+def _from_fragment(text: str) -> Document:
+    """A pasted piece of HTML (no <html>/<body>): the person chose it, so it is the body."""
+    title = ""
+    if match := _FIRST_HEADING.search(text):
+        title = " ".join(_TAG.sub(" ", match.group(1)).split())
+        text = text[: match.start()] + text[match.end() :]
+    body_html = sanitize.clean_article_html(text)
+    body_text = sanitize.text_content(body_html)
+    return Document(
+        title=title or _fallback_title(body_text),
+        body_html=body_html,
+        body_text=body_text,
+        kind=Article.Kind.HTML,
+    )
+
+
+def _from_page(text: str, url: str) -> Document:
+    page = extract.extract_article(text, url)
+    body_html = sanitize.clean_article_html(page.html)
+    body_text = sanitize.text_content(body_html)
+    return Document(
+        title=page.title or _fallback_title(body_text),
+        byline=page.byline,
+        site_name=page.site_name,
+        source_url=page.source_url,
+        published=page.published,
+        language=page.language,
+        body_html=body_html,
+        body_text=body_text,
+        kind=Article.Kind.HTML,
+    )
+
+
+def prepare(data: bytes | str, *, filename: str = "", url: str = "") -> Document:
+    """Parse and sanitise without touching the database."""
+    if isinstance(data, str):
+        check_size(len(data.encode("utf-8", "surrogatepass")))
+        if not data.strip():
+            raise IngestError("It is empty.")
+        text = _checked(data)
+        kind = detect_kind(text, filename)
+    else:
+        suffix = PurePath(filename).suffix.lower() if filename else ""
+        if suffix and suffix not in SUPPORTED_SUFFIXES:
+            detect_kind("", filename)  # refuses the suffix before decoding anything
+        text = decode(data, html=suffix in HTML_SUFFIXES or not suffix)
+        kind = detect_kind(text, filename)
+    if kind == Article.Kind.TEXT:
+        doc = _from_text(text)
+    elif _PAGE_MARKERS.search(text[:4096]):
+        doc = _from_page(text, url)
+    else:
+        doc = _from_fragment(text)
+    if not doc.body_text.strip():
+        raise IngestError("No article text was found in it.")
+    if not doc.language:
+        doc = Document(**{**doc.__dict__, "language": _detect_language(doc.body_text)})
+    return doc
+
+
+def _existing(doc: Document, digest: str) -> Article | None:
+    query = Article.objects.filter(content_hash=digest)
+    if doc.source_url:
+        query = Article.objects.filter(source_url=doc.source_url) | query
+    return query.order_by("pk").first()
+
+
+def save(doc: Document, user: AbstractBaseUser | None = None) -> IngestResult:
+    digest = content_hash(doc.body_text)
+    with transaction.atomic():
+        if found := _existing(doc, digest):
+            return IngestResult(found, duplicate=True)
+        published = (
+            dt.datetime.combine(doc.published, dt.time(), tzinfo=dt.UTC) if doc.published else None
+        )
+        try:
+            with transaction.atomic():
+                article = Article.objects.create(
+                    title=doc.title[:500],
+                    byline=doc.byline[:300],
+                    site_name=doc.site_name[:200],
+                    source_url=doc.source_url,
+                    published_at=published,
+                    language=doc.language,
+                    kind=doc.kind,
+                    body_html=doc.body_html,
+                    body_text=doc.body_text,
+                    content_hash=digest,
+                    word_count=count_words(doc.body_text),
+                    reading_minutes=reading_minutes(doc.body_text),
+                    related_links=doc.related,
+                    added_by=user if user is not None and user.is_authenticated else None,
+                )
+        except IntegrityError:
+            # Another ingest of the same story won the race: answer as a duplicate.
+            found = _existing(doc, digest)
+            if found is None:
+                raise
+            return IngestResult(found, duplicate=True)
+    return IngestResult(article, duplicate=False)
+
+
+def ingest(
+    data: bytes | str,
+    *,
+    filename: str = "",
+    url: str = "",
+    user: AbstractBaseUser | None = None,
+) -> IngestResult:
+    return save(prepare(data, filename=filename, url=url), user)

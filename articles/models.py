@@ -1,0 +1,155 @@
+"""Articles and the one-time setup code.
+
+Invariants:
+- `body_html` is the output of `sanitize.clean_article_html` and is the only article field
+  a template marks safe.
+- `body_text == sanitize.text_content(body_html)`: it equals, character for character,
+  the browser's `textContent` of `#article-body`, and it is the coordinate space of every
+  annotation selector. Nothing may change one without recomputing the other.
+- `source_url` is canonical and unique when present; `content_hash` is unique. Together
+  they make ingest idempotent.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import secrets
+from typing import TYPE_CHECKING
+
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.text import slugify
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AbstractBaseUser
+
+WORDS_PER_MINUTE = 230
+# Scripts written without spaces are counted per character; ~500 characters a minute.
+CJK_CHARS_PER_MINUTE = 500
+_WORD = re.compile(r"\w+(?:[’'.-]\w+)*")
+_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]")
+
+
+def count_words(text: str) -> int:
+    """Words as a reader counts them: CJK characters count one each."""
+    cjk = len(_CJK.findall(text))
+    return len(_WORD.findall(_CJK.sub(" ", text))) + cjk
+
+
+def reading_minutes(text: str) -> int:
+    cjk = len(_CJK.findall(text))
+    words = len(_WORD.findall(_CJK.sub(" ", text)))
+    minutes = words / WORDS_PER_MINUTE + cjk / CJK_CHARS_PER_MINUTE
+    return max(1, round(minutes))
+
+
+def content_hash(body_text: str) -> str:
+    """Same story, same hash: case and spacing differences do not make a new article."""
+    normal = " ".join(body_text.casefold().split())
+    return hashlib.sha256(normal.encode("utf-8")).hexdigest()
+
+
+class ArticleQuerySet(models.QuerySet["Article"]):
+    def for_library(self) -> ArticleQuerySet:
+        # The library never shows bodies; leave the large columns in the database.
+        return self.defer("body_html", "body_text").order_by("-created_at", "-id")
+
+
+class Article(models.Model):
+    class Kind(models.TextChoices):
+        TEXT = "text", "Plain text"
+        HTML = "html", "Web page"
+
+    title = models.CharField(max_length=500)
+    byline = models.CharField(max_length=300, blank=True)
+    site_name = models.CharField(max_length=200, blank=True)
+    source_url = models.URLField(max_length=2000, blank=True)
+    published_at = models.DateTimeField(null=True, blank=True)
+    language = models.CharField(max_length=16, blank=True)
+    kind = models.CharField(max_length=8, choices=Kind.choices, default=Kind.TEXT)
+    body_html = models.TextField()
+    body_text = models.TextField()
+    content_hash = models.CharField(max_length=64, unique=True, editable=False)
+    word_count = models.PositiveIntegerField(default=0)
+    reading_minutes = models.PositiveSmallIntegerField(default=1)
+    # [{"title": ..., "url": ...}], http(s) URLs only: they are rendered as links.
+    related_links = models.JSONField(default=list, blank=True)
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="articles_added",
+    )
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ArticleQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["source_url"],
+                condition=~models.Q(source_url=""),
+                name="article_source_url_unique_when_present",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("reader", kwargs={"pk": self.pk, "slug": self.slug})
+
+    @property
+    def slug(self) -> str:
+        return slugify(self.title, allow_unicode=True)[:80] or "article"
+
+    @property
+    def paragraph_count(self) -> int:
+        """Blocks of the body: the sanitiser separates top-level blocks with a blank line."""
+        return sum(1 for block in self.body_text.split("\n\n") if block.strip())
+
+    def can_delete(self, user: AbstractBaseUser) -> bool:
+        return bool(user.is_staff or (self.added_by_id and self.added_by_id == user.pk))
+
+
+class SetupCode(models.Model):
+    """The one-time code that lets the first visitor create the administrator account.
+
+    Only a hash is stored; the code itself is printed once on the server's console, so a
+    stranger who finds a freshly exposed server cannot claim it.
+    """
+
+    code_hash = models.CharField(max_length=64)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I to misread
+
+    def __str__(self) -> str:
+        return f"setup code from {self.created_at:%Y-%m-%d %H:%M}"
+
+    @staticmethod
+    def _hash(code: str) -> str:
+        normal = "".join(ch for ch in code.upper() if ch.isalnum())
+        return hashlib.sha256(normal.encode()).hexdigest()
+
+    @classmethod
+    def issue(cls) -> str:
+        """Replace any earlier code with a new one and return it (60 bits of entropy)."""
+        raw = "".join(secrets.choice(cls.ALPHABET) for _ in range(12))
+        cls.objects.all().delete()
+        cls.objects.create(code_hash=cls._hash(raw))
+        return f"{raw[:4]}-{raw[4:8]}-{raw[8:]}"
+
+    @classmethod
+    def verify(cls, code: str) -> bool:
+        wanted = cls._hash(code)
+        return any(
+            secrets.compare_digest(wanted, stored)
+            for stored in cls.objects.values_list("code_hash", flat=True)
+        )

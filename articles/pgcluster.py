@@ -1,0 +1,299 @@
+"""The project's own PostgreSQL cluster, used when no DATABASE_URL is set.
+
+Job: initialise a cluster on first use, start it on demand, stop it on request. It listens
+on a Unix socket only (never TCP), trusts local connections because the socket directory
+is private (0700), and holds one database, `newsroom`, owned by the role `newsroom`.
+
+Invariants:
+- Nothing here imports Django: `manage.py` calls `ensure_running()` before Django starts,
+  and `python -m articles.pgcluster stop` works even when the settings would not load.
+- Where the cluster lives is decided from the file system alone (no subprocess), so the
+  settings can compute the socket path cheaply on every start.
+- `initdb` and `postgres` refuse to run as root. When the caller is root the cluster runs
+  as the `postgres` system user, which must be able to traverse every parent directory of
+  the data directory. If it cannot reach `var/` (a checkout under a private home or a
+  `mktemp -d` directory), the cluster lives in a private directory under /tmp instead,
+  keyed by the checkout's path, and the messages say so.
+- Concurrent callers (two `manage.py` commands at once) serialise on a lock file.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import hashlib
+import os
+import pwd
+import shutil
+import socket
+import stat
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DB_NAME = "newsroom"
+DB_USER = "newsroom"
+# Unix socket paths are limited to 107 bytes on Linux; ".s.PGSQL.5432" takes 14 of them.
+_MAX_SOCKET_DIR = 90
+
+INSTALL_HINT = (
+    "PostgreSQL server binaries (initdb, pg_ctl, postgres) were not found. Install them "
+    "(Debian/Ubuntu: `sudo apt-get install postgresql`; Fedora: `sudo dnf install "
+    "postgresql-server`; macOS: `brew install postgresql@15`), or set DATABASE_URL to use "
+    "an existing PostgreSQL server."
+)
+
+
+class ClusterError(RuntimeError):
+    """The local cluster could not be prepared; the message says what to do."""
+
+
+@dataclass(frozen=True)
+class Cluster:
+    base: Path  # holds data/, run/ and the log
+    run_as: str | None  # system user that owns and runs the cluster, None for the caller
+    note: str  # why the cluster lives where it does, shown when it is created
+
+    @property
+    def data(self) -> Path:
+        return self.base / "data"
+
+    @property
+    def socket_dir(self) -> Path:
+        run = self.base / "run"
+        if len(str(run)) <= _MAX_SOCKET_DIR:
+            return run
+        return Path("/tmp") / f"newsroom-sock-{_key()}"  # noqa: S108 - private 0700 dir
+
+    @property
+    def log(self) -> Path:
+        return self.base / "postgres.log"
+
+
+def _key() -> str:
+    return hashlib.sha256(str(PROJECT_ROOT).encode()).hexdigest()[:12]
+
+
+def _traversable_by(path: Path, uid: int, gids: set[int]) -> bool:
+    """Whether `uid` can search every directory from / down to `path` (inclusive)."""
+    for directory in [*reversed(path.parents), path]:
+        try:
+            st = directory.stat()
+        except FileNotFoundError:
+            return True  # we will create it, with permissions of our choosing
+        if st.st_uid == uid:
+            ok = st.st_mode & stat.S_IXUSR
+        elif st.st_gid in gids:
+            ok = st.st_mode & stat.S_IXGRP
+        else:
+            ok = st.st_mode & stat.S_IXOTH
+        if not ok:
+            return False
+    return True
+
+
+def locate() -> Cluster:
+    """Where the cluster lives, decided from the file system alone."""
+    var = PROJECT_ROOT / "var"
+    if os.geteuid() != 0:
+        return Cluster(var / "postgres", None, f"in {var / 'postgres'}")
+    try:
+        pg = pwd.getpwnam("postgres")
+    except KeyError as exc:
+        raise ClusterError(
+            "Running as root, so the database cluster must run as the `postgres` system "
+            "user, which does not exist. Install the PostgreSQL server package (it creates "
+            "that user), run as an ordinary user, or set DATABASE_URL."
+        ) from exc
+    gids = {pg.pw_gid, *(g for g in os.getgrouplist("postgres", pg.pw_gid))}
+    if _traversable_by(var, pg.pw_uid, gids):
+        return Cluster(var / "postgres", "postgres", f"in {var / 'postgres'}, run as `postgres`")
+    private = Path("/tmp") / f"newsroom-pg-{_key()}"  # noqa: S108 - created 0700, owner checked
+    return Cluster(
+        private,
+        "postgres",
+        f"in {private}, run as `postgres`, because that user cannot traverse the parent "
+        f"directories of {var} (a parent directory is closed to others)",
+    )
+
+
+def socket_dir() -> Path:
+    """The directory the settings use as HOST when DATABASE_URL is not set."""
+    return locate().socket_dir
+
+
+def _bindir() -> Path:
+    candidates: list[Path] = []
+    pg_config = shutil.which("pg_config")
+    if pg_config:
+        out = subprocess.run([pg_config, "--bindir"], capture_output=True, text=True, check=False)
+        if out.returncode == 0:
+            candidates.append(Path(out.stdout.strip()))
+    versions = sorted(
+        Path("/usr/lib/postgresql").glob("*/bin"),
+        key=lambda p: int(p.parent.name) if p.parent.name.isdigit() else 0,
+        reverse=True,
+    )
+    candidates.extend(versions)
+    initdb = shutil.which("initdb")
+    if initdb:
+        candidates.append(Path(initdb).parent)
+    for candidate in candidates:
+        if (candidate / "initdb").exists() and (candidate / "pg_ctl").exists():
+            return candidate
+    raise ClusterError(INSTALL_HINT)
+
+
+def _run(cluster: Cluster, *cmd: str | Path, check: bool = True) -> subprocess.CompletedProcess:
+    argv = [str(c) for c in cmd]
+    if cluster.run_as:
+        argv = ["runuser", "-u", cluster.run_as, "--", *argv]
+    result = subprocess.run(argv, capture_output=True, text=True, check=False, cwd="/")
+    if check and result.returncode != 0:
+        detail = (result.stderr or result.stdout).strip().splitlines()
+        last = detail[-1] if detail else f"exit status {result.returncode}"
+        raise ClusterError(f"`{Path(argv[0]).name} ...` failed: {last}")
+    return result
+
+
+def _make_private_dir(path: Path, owner: str | None) -> None:
+    path.mkdir(mode=0o700, parents=True, exist_ok=True)
+    if owner:
+        pw = pwd.getpwnam(owner)
+        st = path.stat()
+        if st.st_uid not in (0, pw.pw_uid):
+            raise ClusterError(f"{path} exists but belongs to another user; remove it.")
+        os.chown(path, pw.pw_uid, pw.pw_gid)
+    path.chmod(0o700)
+
+
+def _initdb(cluster: Cluster, bindir: Path) -> None:
+    _make_private_dir(cluster.base, cluster.run_as)
+    _make_private_dir(cluster.data, cluster.run_as)
+    base = [bindir / "initdb", "-D", cluster.data, "-U", DB_USER, "-A", "trust", "-E", "UTF8"]
+    # C.UTF-8 keeps sorting predictable while letting full-text search see non-ASCII
+    # letters as letters; fall back to no locale on systems without it.
+    result = _run(cluster, *base, "--locale=C.UTF-8", check=False)
+    if result.returncode != 0:
+        shutil.rmtree(cluster.data, ignore_errors=True)
+        _make_private_dir(cluster.data, cluster.run_as)
+        _run(cluster, *base, "--no-locale")
+    conf = cluster.data / "postgresql.conf"
+    with conf.open("a", encoding="utf-8") as fh:
+        fh.write(
+            "\n# Newsroom: Unix socket only, no TCP port.\n"
+            "listen_addresses = ''\n"
+            f"unix_socket_directories = '{cluster.socket_dir}'\n"
+            "unix_socket_permissions = 0700\n"
+        )
+    print(f"Newsroom: created a PostgreSQL cluster {cluster.note}.", file=sys.stderr)  # noqa: T201
+
+
+def _running(cluster: Cluster, bindir: Path) -> bool:
+    return (
+        _run(cluster, bindir / "pg_ctl", "-D", cluster.data, "status", check=False).returncode == 0
+    )
+
+
+def _create_database(cluster: Cluster, bindir: Path) -> None:
+    host = str(cluster.socket_dir)
+    check = _run(
+        cluster,
+        bindir / "psql",
+        "-h",
+        host,
+        "-U",
+        DB_USER,
+        "-d",
+        "postgres",
+        "-tAc",
+        f"SELECT 1 FROM pg_database WHERE datname = '{DB_NAME}'",  # noqa: S608 - a constant
+    )
+    if check.stdout.strip() != "1":
+        _run(cluster, bindir / "createdb", "-h", host, "-U", DB_USER, DB_NAME)
+
+
+def _accepting(socket_path: Path) -> bool:
+    """A connect() on the socket: cheaper than pg_ctl and immune to stale pid files."""
+    with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as sock:
+        try:
+            sock.connect(str(socket_path))
+        except OSError:
+            return False
+    return True
+
+
+def ensure_running() -> Cluster:
+    """Initialise and start the cluster if needed; return it. Fast when already running."""
+    cluster = locate()
+    sock = cluster.socket_dir / ".s.PGSQL.5432"
+    if _accepting(sock):
+        return cluster
+    bindir = _bindir()
+    lock_dir = PROJECT_ROOT / "var"
+    lock_dir.mkdir(exist_ok=True)
+    with (lock_dir / "pgcluster.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not (cluster.data / "PG_VERSION").exists():
+            _initdb(cluster, bindir)
+        _make_private_dir(cluster.socket_dir, cluster.run_as)
+        if not _running(cluster, bindir):
+            result = _run(
+                cluster,
+                bindir / "pg_ctl",
+                "-D",
+                cluster.data,
+                "-l",
+                cluster.log,
+                "-w",
+                "-t",
+                "60",
+                "start",
+                check=False,
+            )
+            if result.returncode != 0:
+                raise ClusterError(f"PostgreSQL did not start ({cluster.note}); see {cluster.log}.")
+        for _ in range(100):
+            if _accepting(sock):
+                break
+            time.sleep(0.1)
+        _create_database(cluster, bindir)
+    return cluster
+
+
+def stop() -> str:
+    cluster = locate()
+    if not (cluster.data / "PG_VERSION").exists():
+        return "No local PostgreSQL cluster to stop."
+    bindir = _bindir()
+    if not _running(cluster, bindir):
+        return "The local PostgreSQL cluster is not running."
+    _run(cluster, bindir / "pg_ctl", "-D", cluster.data, "-m", "fast", "-w", "stop")
+    return f"Stopped the local PostgreSQL cluster ({cluster.note})."
+
+
+def main(argv: list[str]) -> int:
+    action = argv[0] if argv else "status"
+    try:
+        if action == "start":
+            cluster = ensure_running()
+            print(f"PostgreSQL is running {cluster.note}; socket in {cluster.socket_dir}.")  # noqa: T201
+        elif action == "stop":
+            print(stop())  # noqa: T201
+        elif action == "status":
+            cluster = locate()
+            state = "running" if (cluster.data / "postmaster.pid").exists() else "stopped"
+            print(f"Local PostgreSQL cluster {cluster.note}: {state}.")  # noqa: T201
+        else:
+            print("usage: python -m articles.pgcluster start|stop|status", file=sys.stderr)  # noqa: T201
+            return 2
+    except ClusterError as exc:
+        print(f"Newsroom: {exc}", file=sys.stderr)  # noqa: T201
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,55 @@
+"""Shared test set-up: a real PostgreSQL server, plain static storage, factories."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED = ROOT.parent / "shared"
+SAMPLES = SHARED / "samples"
+CONFORMANCE = SHARED / "conformance"
+
+if not os.environ.get("DATABASE_URL"):
+    # pytest does not go through manage.py, so start the project's cluster here.
+    from articles import pgcluster
+
+    pgcluster.ensure_running()
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    from django.conf import settings
+
+    # Tests render templates without running collectstatic first; whitenoise finds the
+    # files where they are instead of in STATIC_ROOT.
+    settings.WHITENOISE_AUTOREFRESH = True
+    settings.WHITENOISE_USE_FINDERS = True
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+
+
+def shared_file(*parts: str) -> Path:
+    path = SHARED.joinpath(*parts)
+    if not path.exists():
+        pytest.skip(f"{path} is absent: ../shared is provided by CI and by the workplace")
+    return path
+
+
+@pytest.fixture
+def user(django_user_model):
+    return django_user_model.objects.create_user("alice", "alice@example.org", "correct horse 1")
+
+
+@pytest.fixture
+def admin_user(django_user_model):
+    return django_user_model.objects.create_superuser("root", "root@example.org", "correct horse 2")
+
+
+@pytest.fixture
+def alice_client(client, user):
+    client.force_login(user)
+    return client
