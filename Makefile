@@ -41,9 +41,8 @@ chromium:
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq chromium; \
 	  else sudo apt-get update -qq && sudo apt-get install -y -qq chromium; fi; }
 
+# pytest starts the project's PostgreSQL cluster itself (and stops it if it started it).
 test: $(STAMP) chromium lint
-	$(PY) manage.py migrate --noinput --verbosity 0
-	$(PY) manage.py makemigrations --check --dry-run >/dev/null
 	$(PY) -m pytest
 
 lint: $(STAMP)

@@ -81,6 +81,7 @@ class Document:
     body_text: str
     kind: str
     byline: str = ""
+    summary: str = ""
     site_name: str = ""
     source_url: str = ""
     published: dt.date | None = None
@@ -234,6 +235,7 @@ def _from_page(text: str, url: str) -> Document:
     return Document(
         title=page.title or _fallback_title(body_text),
         byline=page.byline,
+        summary=" ".join(page.summary.split()),
         site_name=page.site_name,
         source_url=page.source_url,
         published=page.published,
@@ -291,8 +293,10 @@ def save(doc: Document, user: AbstractBaseUser | None = None) -> IngestResult:
                 article = Article.objects.create(
                     title=doc.title[:500],
                     byline=doc.byline[:300],
+                    summary=doc.summary,
                     site_name=doc.site_name[:200],
-                    source_url=doc.source_url,
+                    # A URL too long to store cannot be a useful canonical form.
+                    source_url=doc.source_url if len(doc.source_url) <= 2000 else "",
                     published_at=published,
                     language=doc.language,
                     kind=doc.kind,

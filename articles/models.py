@@ -66,6 +66,8 @@ class Article(models.Model):
     title = models.CharField(max_length=500)
     byline = models.CharField(max_length=300, blank=True)
     site_name = models.CharField(max_length=200, blank=True)
+    # The standfirst under a web page's headline, shown above the body (not annotatable).
+    summary = models.TextField(blank=True)
     source_url = models.URLField(max_length=2000, blank=True)
     published_at = models.DateTimeField(null=True, blank=True)
     language = models.CharField(max_length=16, blank=True)

@@ -225,6 +225,10 @@ def _accepting(socket_path: Path) -> bool:
     return True
 
 
+def is_running() -> bool:
+    return _accepting(locate().socket_dir / ".s.PGSQL.5432")
+
+
 def ensure_running() -> Cluster:
     """Initialise and start the cluster if needed; return it. Fast when already running."""
     cluster = locate()

@@ -206,4 +206,9 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("NEWSROOM_LOG_LEVEL", "WARNING")},
+    # The extraction libraries log every quirk of every page they read; a page that
+    # cannot be used reaches the user as an IngestError instead.
+    "loggers": {
+        name: {"level": "CRITICAL"} for name in ("trafilatura", "htmldate", "courlan", "justext")
+    },
 }

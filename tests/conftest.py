@@ -12,10 +12,13 @@ SHARED = ROOT.parent / "shared"
 SAMPLES = SHARED / "samples"
 CONFORMANCE = SHARED / "conformance"
 
+_STARTED_CLUSTER = False
 if not os.environ.get("DATABASE_URL"):
-    # pytest does not go through manage.py, so start the project's cluster here.
+    # pytest does not go through manage.py, so start the project's cluster here, and stop
+    # it afterwards if this run started it: a test run leaves nothing running.
     from articles import pgcluster
 
+    _STARTED_CLUSTER = not pgcluster.is_running()
     pgcluster.ensure_running()
 
 
@@ -30,6 +33,14 @@ def pytest_configure(config: pytest.Config) -> None:
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    if _STARTED_CLUSTER:
+        from django.db import connections
+
+        connections.close_all()
+        pgcluster.stop()
 
 
 def shared_file(*parts: str) -> Path:

@@ -1,0 +1,158 @@
+"""Find the article in a full HTML page: its body as an HTML fragment, and its metadata.
+
+Job: turn a web page into an `Extracted`. trafilatura decides which part of the page is
+the article; around it this package
+- prepares the page: makes links absolute, drops screen-reader-only labels, lifts quoted
+  posts out of "social" wrappers, joins a body split around ad slots, turns <br><br> text
+  into paragraphs and gives captions one form trafilatura keeps;
+- maps trafilatura's XML back to HTML (h2-h4, ul/ol, blockquote, pre, table, figure);
+- removes what trafilatura lets through: the title repeated at the top, the standfirst
+  (returned apart as `summary`), and boilerplate such as "Related: ...", "Follow us on
+  Twitter", date stamps or runs of links to other stories;
+- reads canonical URL and language from the page's own markup.
+
+Invariants:
+- `Extracted.html` is a fragment of block elements whose links and image sources are
+  absolute whenever the page's address is known (given, <base> or canonical URL). It is
+  not sanitised: `articles.sanitize` does that.
+- `html_to_text(page)` is `fragment_text` of `extract_article(page).html`, so the
+  conformance score (../shared/conformance/extraction) measures what readers get.
+- A page without an article raises `IngestError` with a one-line reason; an `Extracted`
+  never has an empty body.
+
+The package splits the work by stage, in the order a page goes through them: `prepare`
+(the page before trafilatura reads it), `convert` (trafilatura's XML to HTML),
+`boilerplate` (what trafilatura let through), `text` (plain text and the prose test),
+`metadata` (URLs, language, names, date) and `tree` (element surgery the stages share).
+This module runs the pipeline; the names exported here are the whole interface.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import trafilatura
+from lxml import etree
+
+from articles.errors import IngestError
+from articles.extract import metadata, prepare
+from articles.extract.boilerplate import drop_boilerplate, drop_title_and_dek
+from articles.extract.convert import to_html
+from articles.extract.text import fragment_text, has_prose
+
+if TYPE_CHECKING:
+    from lxml.html import HtmlElement
+    from trafilatura.settings import Document
+
+__all__ = ["NO_ARTICLE", "Extracted", "extract_article", "fragment_text", "html_to_text"]
+
+NO_ARTICLE = "This page has no article text Newsroom could extract."
+
+# Below this many characters the fast pass has missed the article (trafilatura's own
+# MIN_EXTRACTED_SIZE): run the full cascade.
+_MIN_FAST_CHARS = 250
+
+
+@dataclass(frozen=True)
+class Extracted:
+    title: str
+    byline: str
+    site_name: str
+    source_url: str
+    published: dt.date | None
+    language: str
+    html: str
+    # The standfirst printed under the title, when the page has one; not part of `html`.
+    summary: str = ""
+
+
+def extract_article(html: str, url: str = "") -> Extracted:
+    tree = _load(html)
+    source_url, language = metadata.source_url(tree, url), metadata.language(tree)
+    base = prepare.resolve_links(tree, url or source_url)
+    prepare.drop_hidden_labels(tree)
+    prepare.rescue_embedded_posts(tree)
+    prepare.merge_split_bodies(tree)
+    prepare.paragraphs_from_breaks(tree)
+    prepare.mark_captions(tree)
+    # The fast pass skips trafilatura's comparison with readability and jusText, which
+    # can swap a right answer for a longer wrong one; the full cascade runs only when the
+    # fast pass finds (next to) nothing.
+    found = _extract(tree, base, fast=True)
+    if found is None or len(fragment_text(found.body)) < _MIN_FAST_CHARS:
+        found = _extract(tree, base, fast=False) or found
+    if found is None or not has_prose(found.body):
+        raise IngestError(NO_ARTICLE)
+    document = found.document
+    return Extracted(
+        title=found.title,
+        byline=metadata.squash((document.author or "").replace(";", ",")),
+        site_name=metadata.squash(document.sitename or ""),
+        source_url=source_url,
+        published=metadata.date(document.date),
+        language=language,
+        html="".join(
+            etree.tostring(block, encoding="unicode", method="html") for block in found.body
+        ),
+        summary=found.summary,
+    )
+
+
+def html_to_text(html: str) -> str:
+    """Plain text of the article body that `extract_article` finds in a full page."""
+    fragment = extract_article(html).html
+    return fragment_text(etree.fromstring(f"<div>{fragment}</div>", etree.HTMLParser())[0][0])
+
+
+# C0 controls other than whitespace, and the replacement character of a lossy decode.
+_GARBAGE = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f\ufffd]")
+
+
+def _load(html: str) -> HtmlElement:
+    if not html or not html.strip():
+        raise IngestError("The page is empty.")
+    sample = html[:8192]
+    if "<" not in sample or len(_GARBAGE.findall(sample)) > len(sample) // 100:
+        raise IngestError("This is not an HTML page.")
+    tree = trafilatura.load_html(html)
+    if tree is None:
+        raise IngestError(NO_ARTICLE)
+    return tree
+
+
+@dataclass(frozen=True)
+class _Found:
+    document: Document
+    title: str
+    body: etree._Element
+    summary: str
+
+
+def _extract(tree: HtmlElement, url: str, *, fast: bool) -> _Found | None:
+    document = trafilatura.bare_extraction(
+        tree,
+        url=url or None,
+        fast=fast,
+        with_metadata=True,
+        # A date found anywhere (a copyright line) is worse than none.
+        date_extraction_params={
+            "extensive_search": False,
+            "original_date": True,
+            "max_date": dt.datetime.now(tz=dt.UTC).date().isoformat(),
+        },
+        include_comments=False,
+        include_tables=True,
+        include_formatting=True,
+        include_links=True,
+        include_images=True,
+    )
+    if document is None or document.body is None:
+        return None
+    title = metadata.squash(document.title or "")
+    body = to_html(document.body, url)
+    summary = drop_title_and_dek(body, title, document.description or "")
+    drop_boilerplate(body)
+    return _Found(document, title, body, summary)
