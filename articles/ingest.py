@@ -28,12 +28,14 @@ import py3langid
 from django.conf import settings
 from django.db import IntegrityError, transaction
 
-from articles import extract, plaintext, sanitize
+from articles import annotations, extract, plaintext, sanitize
 from articles.errors import IngestError
 from articles.models import Article, content_hash, count_words, reading_minutes
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser
+
+    from articles.annotations import Reanchored
 
 TEXT_SUFFIXES = {".txt", ".text"}
 HTML_SUFFIXES = {".html", ".htm", ".xhtml"}
@@ -93,6 +95,8 @@ class Document:
 class IngestResult:
     article: Article
     duplicate: bool
+    # Set when an existing article's text was replaced (re-ingest with update=True).
+    updated: Reanchored | None = None
 
 
 def _human_size(n: int) -> str:
@@ -280,10 +284,18 @@ def _existing(doc: Document, digest: str) -> Article | None:
     return query.order_by("pk").first()
 
 
-def save(doc: Document, user: AbstractBaseUser | None = None) -> IngestResult:
+def save(
+    doc: Document, user: AbstractBaseUser | None = None, *, update: bool = False
+) -> IngestResult:
+    """Save `doc`, or return the article it duplicates. With `update`, a new text of an
+    article already saved from the same source URL replaces the old one, and its
+    annotations are re-anchored."""
     digest = content_hash(doc.body_text)
     with transaction.atomic():
         if found := _existing(doc, digest):
+            if update and doc.source_url == found.source_url and found.content_hash != digest:
+                result = annotations.replace_body(found, doc.body_html)
+                return IngestResult(found, duplicate=True, updated=result)
             return IngestResult(found, duplicate=True)
         published = (
             dt.datetime.combine(doc.published, dt.time(), tzinfo=dt.UTC) if doc.published else None
@@ -323,5 +335,6 @@ def ingest(
     filename: str = "",
     url: str = "",
     user: AbstractBaseUser | None = None,
+    update: bool = False,
 ) -> IngestResult:
-    return save(prepare(data, filename=filename, url=url), user)
+    return save(prepare(data, filename=filename, url=url), user, update=update)

@@ -107,9 +107,13 @@ class Article(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("reader", kwargs={"pk": self.pk, "slug": self.slug})
 
+    # Sub-pages of an article share the /articles/<id>/<segment>/ shape with the slug.
+    RESERVED_SLUGS = frozenset({"delete", "annotations", "notes"})
+
     @property
     def slug(self) -> str:
-        return slugify(self.title, allow_unicode=True)[:80] or "article"
+        slug = slugify(self.title, allow_unicode=True)[:80] or "article"
+        return f"{slug}-article" if slug in self.RESERVED_SLUGS else slug
 
     @property
     def paragraph_count(self) -> int:
@@ -155,3 +159,126 @@ class SetupCode(models.Model):
             secrets.compare_digest(wanted, stored)
             for stored in cls.objects.values_list("code_hash", flat=True)
         )
+
+
+class Color(models.TextChoices):
+    """The team's highlight palette; labels are set per team in ColorLabel."""
+
+    YELLOW = "yellow", "Yellow"
+    GREEN = "green", "Green"
+    BLUE = "blue", "Blue"
+    PINK = "pink", "Pink"
+    PURPLE = "purple", "Purple"
+
+
+class ColorLabel(models.Model):
+    """What a colour means for this team (green = "Verified claim"), shown as a legend."""
+
+    color = models.CharField(max_length=16, choices=Color.choices, unique=True)
+    label = models.CharField(max_length=60, blank=True)
+
+    class Meta:
+        verbose_name = "colour label"
+
+    def __str__(self) -> str:
+        return (
+            f"{self.get_color_display()}: {self.label}" if self.label else self.get_color_display()
+        )
+
+    @classmethod
+    def legend(cls) -> list[tuple[str, str, str]]:
+        """(color, name, label) for every colour of the palette, in palette order."""
+        labels = dict(cls.objects.values_list("color", "label"))
+        return [(value, name, labels.get(value, "")) for value, name in Color.choices]
+
+
+class AnnotationQuerySet(models.QuerySet["Annotation"]):
+    def visible_to(self, user: AbstractBaseUser) -> AnnotationQuerySet:
+        """Shared annotations and the user's own private ones: the one visibility rule."""
+        if not user.is_authenticated:
+            return self.none()
+        return self.filter(
+            models.Q(visibility=Annotation.Visibility.SHARED) | models.Q(author=user)
+        )
+
+    def in_text_order(self) -> AnnotationQuerySet:
+        return self.order_by(models.F("start").asc(nulls_first=True), "end", "created_at", "id")
+
+
+class Annotation(models.Model):
+    """A highlight, a note on a passage, or a page note, on one article.
+
+    Selectors follow the W3C Web Annotation model on `article.body_text`: a
+    TextPositionSelector (`start`, `end`) and a TextQuoteSelector (`exact`, `prefix`,
+    `suffix`), derived by the server from the offsets (see anchoring.select). A page note
+    has no selector. `note_html` is made from `note` on write and is the only annotation
+    field a template marks safe.
+    """
+
+    class Motivation(models.TextChoices):
+        HIGHLIGHTING = "highlighting", "Highlight"
+        COMMENTING = "commenting", "Note"
+
+    class Visibility(models.TextChoices):
+        SHARED = "shared", "Shared with the team"
+        PRIVATE = "private", "Only me"
+
+    class Status(models.TextChoices):
+        ANCHORED = "anchored", "Anchored"
+        ORPHANED = "orphaned", "Orphaned"
+
+    NOTE_MAX_CHARS = 20_000
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="annotations")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="annotations"
+    )
+    motivation = models.CharField(
+        max_length=16, choices=Motivation.choices, default=Motivation.HIGHLIGHTING
+    )
+    start = models.PositiveIntegerField(null=True, blank=True)
+    end = models.PositiveIntegerField(null=True, blank=True)
+    exact = models.TextField(blank=True)
+    prefix = models.CharField(max_length=64, blank=True)
+    suffix = models.CharField(max_length=64, blank=True)
+    color = models.CharField(max_length=16, choices=Color.choices, default=Color.YELLOW)
+    note = models.TextField(blank=True)
+    note_html = models.TextField(blank=True, editable=False)
+    visibility = models.CharField(
+        max_length=8, choices=Visibility.choices, default=Visibility.SHARED
+    )
+    status = models.CharField(max_length=8, choices=Status.choices, default=Status.ANCHORED)
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = AnnotationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["article", "start", "id"]
+        indexes = [models.Index(fields=["article", "start"], name="annotation_article_start")]
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    models.Q(start__isnull=True, end__isnull=True)
+                    | models.Q(start__isnull=False, end__isnull=False, end__gt=models.F("start"))
+                ),
+                name="annotation_selector_is_a_range_or_absent",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.exact[:60] or self.note[:60] or f"annotation {self.pk}"
+
+    def get_absolute_url(self) -> str:
+        return f"{self.article.get_absolute_url()}#annotation-{self.pk}"
+
+    @property
+    def is_page_note(self) -> bool:
+        return self.start is None
+
+    @property
+    def is_orphaned(self) -> bool:
+        return self.status == self.Status.ORPHANED
+
+    def can_change(self, user: AbstractBaseUser) -> bool:
+        return user.is_authenticated and self.author_id == user.pk

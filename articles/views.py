@@ -1,8 +1,6 @@
-"""Library and reader views.
+"""Library views: the list of articles, adding one, deleting one.
 
-Every view fetches articles through `article_for`, the one place that applies the
-permission rule, so no view can forget it. For now every signed-in member of the team
-may read every article; deleting is for the person who added it and for staff.
+Objects come through `articles.permissions`, so no view can forget the permission rule.
 """
 
 from __future__ import annotations
@@ -11,10 +9,8 @@ from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
@@ -22,25 +18,12 @@ from articles import ingest
 from articles.errors import IngestError
 from articles.forms import AddArticleForm
 from articles.models import Article
+from articles.permissions import HtmxHttpRequest, article_for
 
 if TYPE_CHECKING:
-    from django_htmx.middleware import HtmxDetails
+    from django.http import HttpResponse
 
 PAGE_SIZE = 25
-
-
-class HtmxHttpRequest(HttpRequest):
-    htmx: HtmxDetails
-
-
-def article_for(request: HttpRequest, pk: int, *, delete: bool = False) -> Article:
-    """The article `pk` as the requesting user may see it, or 404 / 403."""
-    article = get_object_or_404(Article, pk=pk)
-    if delete and not article.can_delete(request.user):
-        raise PermissionDenied(
-            "Only the person who added this article, or an administrator, may delete it."
-        )
-    return article
 
 
 def library(request: HtmxHttpRequest) -> HttpResponse:
@@ -93,15 +76,6 @@ def add_article(request: HtmxHttpRequest) -> HttpResponse:
     if request.htmx:
         return HttpResponseClientRedirect(url)
     return redirect(url)
-
-
-def reader(request: HtmxHttpRequest, pk: int, slug: str = "") -> HttpResponse:  # noqa: ARG001 - slug is decoration
-    article = article_for(request, pk)
-    return render(
-        request,
-        "articles/reader.html",
-        {"article": article, "can_delete": article.can_delete(request.user)},
-    )
 
 
 @require_http_methods(["GET", "POST"])

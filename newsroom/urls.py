@@ -4,14 +4,19 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from articles import accounts, views
+from articles import accounts, reader_views, views
 
 urlpatterns = [
     path("", views.library, name="library"),
     path("articles/add/", views.add_article, name="add_article"),
-    path("articles/<int:pk>/", views.reader, name="reader"),
+    path("articles/<int:pk>/", reader_views.reader, name="reader"),
     path("articles/<int:pk>/delete/", views.delete_article, name="delete_article"),
-    path("articles/<int:pk>/<str:slug>/", views.reader, name="reader"),
+    path("articles/<int:pk>/annotations/", reader_views.annotate, name="annotate"),
+    path("articles/<int:pk>/notes/", reader_views.add_page_note, name="add_page_note"),
+    path("articles/<int:pk>/<str:slug>/", reader_views.reader, name="reader"),
+    path("annotations/", reader_views.annotation_cards, name="annotation_cards"),
+    path("annotations/<int:pk>/edit/", reader_views.edit_annotation, name="edit_annotation"),
+    path("annotations/<int:pk>/delete/", reader_views.delete_annotation, name="delete_annotation"),
     path("setup/", accounts.setup, name="setup"),
     path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),

@@ -56,13 +56,48 @@ from __future__ import annotations
 
 from html.parser import HTMLParser
 
+import bleach
 from bleach import html5lib_shim
+from bleach.linkifier import LinkifyFilter
 
 from articles.sanitize.blocks import Flow, walk_flow
 from articles.sanitize.policy import clean_chars
 from articles.sanitize.tree import lower
 
-__all__ = ["clean_article_html", "text_content"]
+__all__ = ["clean_article_html", "clean_note_html", "text_content"]
+
+# Notes are Markdown rendered by `articles.notes` with raw HTML escaped; this allow-list
+# is the second wall, for what Markdown itself can produce.
+NOTE_TAGS = frozenset(
+    {"p", "br", "strong", "em", "b", "i", "s", "del", "code", "pre", "blockquote", "ul", "ol",
+     "li", "a", "h1", "h2", "h3", "h4", "h5", "h6", "hr", "table", "thead", "tbody", "tr", "th",
+     "td"}
+)  # fmt: skip
+NOTE_PROTOCOLS = frozenset({"http", "https", "mailto"})
+
+
+def _note_link_attrs(attrs: dict, new: bool = False) -> dict:  # noqa: ARG001 - bleach callback
+    attrs[(None, "rel")] = "nofollow noopener noreferrer"
+    return attrs
+
+
+_NOTE_CLEANER = bleach.Cleaner(
+    tags=NOTE_TAGS,
+    attributes={"a": ["href", "title"], "th": ["align"], "td": ["align"]},
+    protocols=NOTE_PROTOCOLS,
+    strip=True,
+    strip_comments=True,
+    filters=[
+        lambda source: LinkifyFilter(
+            source, callbacks=[_note_link_attrs], skip_tags={"pre", "code"}
+        )
+    ],
+)
+
+
+def clean_note_html(html: str) -> str:
+    """Sanitise the HTML rendered from a note's Markdown: formatting and web links only."""
+    return _NOTE_CLEANER.clean(clean_chars(html))
 
 
 def clean_article_html(html: str) -> str:

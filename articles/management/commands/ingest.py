@@ -62,6 +62,12 @@ class Command(BaseCommand):
         parser.add_argument("--json", action="store_true", help="one JSON object per line")
         parser.add_argument("--user", help="username recorded as the person who added them")
         parser.add_argument(
+            "--update",
+            action="store_true",
+            help="when a file is a new text of an article from the same source URL, replace "
+            "the article's text and re-anchor its annotations",
+        )
+        parser.add_argument(
             "--base-url",
             default="",
             help="prefix for the reader URL in --json output, e.g. https://news.example.org",
@@ -81,7 +87,7 @@ class Command(BaseCommand):
         show_bar = len(files) >= PROGRESS_THRESHOLD and sys.stderr.isatty()
         for name in tqdm(files, disable=not show_bar, unit="file", file=sys.stderr):
             try:
-                result = self._one(name, user)
+                result = self._one(name, user, update=options["update"])
             except IngestError as exc:
                 failed += 1
                 self.stderr.write(f"{name}: {exc}")
@@ -91,13 +97,19 @@ class Command(BaseCommand):
             else:
                 article = result.article
                 state = "already in the library" if result.duplicate else "added"
+                if result.updated:
+                    u = result.updated
+                    state = (
+                        f"text updated (annotations: {u.kept} unchanged, {u.moved} moved, "
+                        f"{u.orphaned} orphaned)"
+                    )
                 self.stdout.write(f"{name}: {state} as #{article.pk} {article.title}")
         if failed:
             raise CommandError(f"{failed} of {len(files)} could not be added.", returncode=1)
 
-    def _one(self, name: str, user: Any) -> IngestResult:
+    def _one(self, name: str, user: Any, *, update: bool) -> IngestResult:
         if name == "-":
-            return ingest(sys.stdin.buffer.read(), user=user)
+            return ingest(sys.stdin.buffer.read(), user=user, update=update)
         path = Path(name)
         if not path.exists():
             raise IngestError("No such file.")
@@ -105,4 +117,4 @@ class Command(BaseCommand):
             raise IngestError("It is a directory with no .txt or .html files.")
         size = path.stat().st_size
         check_size(size)  # refuse a huge file before reading it into memory
-        return ingest(path.read_bytes(), filename=path.name, user=user)
+        return ingest(path.read_bytes(), filename=path.name, user=user, update=update)

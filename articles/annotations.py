@@ -1,0 +1,196 @@
+"""Writing annotations: create, change, delete, and re-anchor when an article's text changes.
+
+Invariants:
+- A passage annotation's selectors are derived by the server from the offsets on the
+  article's current body_text (`anchoring.select`); the quote the browser saw must match
+  them, or nothing is stored.
+- `note_html` is rendered from `note` on every write (`notes.render_note`).
+- Replacing an article's text and re-anchoring its annotations happen in one transaction,
+  with the article row locked, so an annotation is never left pointing into text that is
+  no longer there. What cannot be placed with confidence becomes orphaned, keeping its
+  original quote; it is never attached to other words.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from django.db import transaction
+
+from articles import anchoring, sanitize
+from articles.errors import IngestError
+from articles.models import Annotation, Article, Color, content_hash, count_words, reading_minutes
+from articles.notes import render_note
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AbstractBaseUser
+
+
+class AnnotationError(ValueError):
+    """The request cannot become an annotation; the message says why, in one line."""
+
+
+def _check_note(note: str) -> str:
+    if len(note) > Annotation.NOTE_MAX_CHARS:
+        raise AnnotationError(
+            f"The note is {len(note):,} characters long; the limit is "
+            f"{Annotation.NOTE_MAX_CHARS:,}."
+        )
+    return note
+
+
+def _check_color(color: str) -> str:
+    if color not in Color.values:
+        raise AnnotationError(
+            f"Unknown colour {color[:20]!r}; choose one of {', '.join(Color.values)}."
+        )
+    return color
+
+
+def _check_visibility(visibility: str) -> str:
+    if visibility not in Annotation.Visibility.values:
+        raise AnnotationError("Visibility must be shared or private.")
+    return visibility
+
+
+def create(  # noqa: PLR0913 - one argument per field a person chooses
+    article: Article,
+    author: AbstractBaseUser,
+    *,
+    start: int,
+    end: int,
+    quote: str,
+    color: str = Color.YELLOW,
+    note: str = "",
+    visibility: str = Annotation.Visibility.SHARED,
+) -> Annotation:
+    try:
+        selector = anchoring.select(article.body_text, start, end, quote)
+    except anchoring.AnchorError as exc:
+        raise AnnotationError(str(exc)) from exc
+    note = _check_note(note)
+    motivation = (
+        Annotation.Motivation.COMMENTING if note.strip() else Annotation.Motivation.HIGHLIGHTING
+    )
+    return Annotation.objects.create(
+        article=article,
+        author=author,
+        motivation=motivation,
+        start=selector.start,
+        end=selector.end,
+        exact=selector.exact,
+        prefix=selector.prefix,
+        suffix=selector.suffix,
+        color=_check_color(color),
+        note=note,
+        note_html=render_note(note),
+        visibility=_check_visibility(visibility),
+    )
+
+
+def create_page_note(
+    article: Article,
+    author: AbstractBaseUser,
+    *,
+    note: str,
+    visibility: str = Annotation.Visibility.SHARED,
+) -> Annotation:
+    if not note.strip():
+        raise AnnotationError("A page note needs some text.")
+    note = _check_note(note)
+    return Annotation.objects.create(
+        article=article,
+        author=author,
+        motivation=Annotation.Motivation.COMMENTING,
+        note=note,
+        note_html=render_note(note),
+        visibility=_check_visibility(visibility),
+    )
+
+
+def update(
+    annotation: Annotation,
+    *,
+    note: str | None = None,
+    color: str | None = None,
+    visibility: str | None = None,
+) -> Annotation:
+    fields = ["updated_at"]
+    if note is not None:
+        if annotation.is_page_note and not note.strip():
+            raise AnnotationError("A page note needs some text; delete it instead.")
+        annotation.note = _check_note(note)
+        annotation.note_html = render_note(note)
+        fields += ["note", "note_html"]
+    if color is not None:
+        annotation.color = _check_color(color)
+        fields.append("color")
+    if visibility is not None:
+        annotation.visibility = _check_visibility(visibility)
+        fields.append("visibility")
+    annotation.save(update_fields=fields)
+    return annotation
+
+
+@dataclass(frozen=True)
+class Reanchored:
+    kept: int
+    moved: int
+    orphaned: int
+
+
+def replace_body(article: Article, html: str) -> Reanchored:
+    """Give the article new text (already extracted HTML) and re-anchor its annotations."""
+    body_html = sanitize.clean_article_html(html)
+    body_text = sanitize.text_content(body_html)
+    if not body_text.strip():
+        raise IngestError("The new text is empty.")
+    with transaction.atomic():
+        locked = Article.objects.select_for_update().get(pk=article.pk)
+        locked.body_html = body_html
+        locked.body_text = body_text
+        locked.content_hash = content_hash(body_text)
+        locked.word_count = count_words(body_text)
+        locked.reading_minutes = reading_minutes(body_text)
+        locked.save(
+            update_fields=[
+                "body_html", "body_text", "content_hash", "word_count", "reading_minutes",
+                "updated_at",
+            ]
+        )  # fmt: skip
+        result = reanchor_article(locked)
+    article.refresh_from_db()
+    return result
+
+
+def reanchor_article(article: Article) -> Reanchored:
+    """Re-place every passage annotation of `article` on its current body_text."""
+    annotations = list(
+        Annotation.objects.select_for_update().filter(article=article, start__isnull=False)
+    )
+    olds = [anchoring.Selector(a.start, a.end, a.exact, a.prefix, a.suffix) for a in annotations]
+    anchors = anchoring.reanchor_all(olds, article.body_text)
+    kept = moved = orphaned = 0
+    for annotation, old, anchor in zip(annotations, olds, anchors, strict=True):
+        if anchor.selector is None:
+            # Keep the old selectors: they are the original quote the panel shows.
+            annotation.status = Annotation.Status.ORPHANED
+            orphaned += 1
+        else:
+            new = anchor.selector
+            annotation.start, annotation.end = new.start, new.end
+            annotation.exact, annotation.prefix, annotation.suffix = (
+                new.exact,
+                new.prefix,
+                new.suffix,
+            )
+            annotation.status = Annotation.Status.ANCHORED
+            if (new.start, new.end) == (old.start, old.end):
+                kept += 1
+            else:
+                moved += 1
+    Annotation.objects.bulk_update(
+        annotations, ["start", "end", "exact", "prefix", "suffix", "status", "updated_at"]
+    )
+    return Reanchored(kept=kept, moved=moved, orphaned=orphaned)

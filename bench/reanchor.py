@@ -1,0 +1,384 @@
+"""Re-anchoring accuracy and speed on real article text, edited in known ways.
+
+Texts: the ground-truth article bodies of ../shared/conformance/extraction and the shared
+sample (generated text, with a note, when neither is present). For each text and each edit
+kind, passages of 1-40 words (snapped to word boundaries) are annotated, the text is edited,
+the true new place of each passage is tracked (or that it is gone), and the result of
+re-anchoring is classified:
+
+- correct: on the true range; or, when the passage itself was edited, overlapping it by at
+  least 90% (intersection over union);
+- orphaned: not placed;
+- wrong: placed anywhere else, or placed although the passage is gone.
+
+Small edits inside a passage (insertions, deletions, typos, a changed word) are kept within
+20% of the passage's length, so the quote "survives with small edits"; the re-anchoring
+budget is 25%. A rewrite replaces every word, so the passage is gone and must orphan.
+Each annotation of the single-edit kinds gets its own edited copy of the text and goes
+through `reanchor`; the mixed batch edits a text in several places at once and goes through
+`reanchor_all`, as an article update does. Fixed seed: the same figures on every run.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import re
+import statistics
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED = ROOT.parent / "shared"
+sys.path.insert(0, str(ROOT))
+
+from articles.anchoring import Anchor, Selector, reanchor, reanchor_all, select
+
+GROUND_TRUTH = SHARED / "conformance" / "extraction" / "ground-truth.json"
+SAMPLE = SHARED / "samples" / "north-korean-troops.txt"
+PER_TEXT = 10  # annotations per text and edit kind
+LIGHT = 0.2  # small edits stay within this share of the passage
+CONTEXT_NEAR = 40  # half the insertions and deletions beside a passage fall this close
+WORD = re.compile(r"\S+")
+Range = tuple[int, int]
+
+
+@dataclass(frozen=True)
+class Edited:
+    """One edited text and where the annotated passage truly is in it (None: gone)."""
+
+    text: str
+    truth: Range | None
+    touched: bool  # the passage itself was edited
+
+
+def load_texts() -> tuple[list[str], str]:
+    texts: list[str] = []
+    if GROUND_TRUTH.is_file():
+        pages = json.loads(GROUND_TRUTH.read_text(encoding="utf-8"))
+        texts += [p["articleBody"] for p in pages.values() if len(p["articleBody"] or "") > 300]
+    if SAMPLE.is_file():
+        texts.append(SAMPLE.read_text(encoding="utf-8"))
+    if texts:
+        return texts, f"{len(texts)} real texts ({sum(map(len, texts)):,} characters)"
+    rng = random.Random(7)
+    vocab = "the of and to in troops said minister Kyiv talks border report on Monday".split()
+    generated = [
+        "\n\n".join(
+            " ".join(rng.choice(vocab) for _ in range(rng.randint(20, 60))) + "." for _ in range(12)
+        )
+        for _ in range(40)
+    ]
+    return generated, "NOTE: shared texts absent; generated text (repetitive, harder)"
+
+
+def words(text: str) -> list[Range]:
+    return [m.span() for m in WORD.finditer(text)]
+
+
+def place(rng: random.Random, text: str, min_words: int = 1) -> Range | None:
+    spans = words(text)
+    count = rng.randint(min_words, 40)
+    if len(spans) <= count:
+        return None
+    first = rng.randrange(len(spans) - count)
+    return spans[first][0], spans[first + count - 1][1]
+
+
+def phrase(rng: random.Random, text: str, avoid: str = "") -> str:
+    vocab = [text[s:e] for s, e in words(text)]
+    return " ".join(rng.choice(vocab) for _ in range(rng.randint(1, 12))) or avoid
+
+
+def splice(text: str, start: int, end: int, new: str) -> str:
+    return text[:start] + new + text[end:]
+
+
+# Edit kinds: each takes a passage and returns the edited text with the passage's truth. -----
+
+
+def insert_before(rng: random.Random, text: str, s: int, e: int) -> Edited | None:
+    starts = [a for a, _ in words(text) if a <= s]
+    near = [a for a in starts if s - a <= CONTEXT_NEAR]
+    at = rng.choice(near if near and rng.random() < 0.5 else starts)
+    new = phrase(rng, text) + " "
+    return Edited(splice(text, at, at, new), (s + len(new), e + len(new)), touched=False)
+
+
+def insert_after(rng: random.Random, text: str, s: int, e: int) -> Edited | None:
+    ends = [b for _, b in words(text) if b >= e]
+    near = [b for b in ends if b - e <= CONTEXT_NEAR]
+    at = rng.choice(near if near and rng.random() < 0.5 else ends)
+    return Edited(splice(text, at, at, " " + phrase(rng, text)), (s, e), touched=False)
+
+
+def insert_inside(rng: random.Random, text: str, s: int, e: int) -> Edited | None:
+    gaps = [a for a, _ in words(text[s:e])][1:]
+    new = rng.choice([w for w in phrase(rng, text).split() if len(w) < LIGHT * (e - s) - 1] or [""])
+    if not gaps or not new:
+        return None
+    at = s + rng.choice(gaps)
+    if text[at:].split(maxsplit=1)[0] == new or text[:at].split()[-1] == new:
+        return None  # "in in": the same as inserting beside the passage, not inside it
+    return Edited(splice(text, at, at, new + " "), (s, e + len(new) + 1), touched=True)
+
+
+def delete_before(rng: random.Random, text: str, s: int, e: int) -> Edited | None:
+    spans = [w for w in words(text) if w[1] < s]
+    if len(spans) < 2:
+        return None
+    last = rng.choice([len(spans) - 1, rng.randrange(len(spans))])
+    first = max(0, last - rng.randint(0, 11))
+    a, b = spans[first][0], spans[last + 1][0] if last + 1 < len(spans) else s
+    return Edited(splice(text, a, b, ""), (s - (b - a), e - (b - a)), touched=False)
+
+
+def delete_after(rng: random.Random, text: str, s: int, e: int) -> Edited | None:
+    spans = [w for w in words(text) if w[0] > e]
+    if len(spans) < 2:
+        return None
+    first = rng.choice([0, rng.randrange(len(spans))])
+    last = min(len(spans) - 1, first + rng.randint(0, 11))
+    a = spans[first - 1][1] if first else e
+    return Edited(splice(text, a, spans[last][1], ""), (s, e), touched=False)
+
+
+def delete_inside(rng: random.Random, text: str, s: int, e: int) -> Edited | None:
+    inner = [(s + a, s + b) for a, b in words(text[s:e])][1:]
+    # A word and the space before it; never the first word, so the start stays put.
+    choices = [(a - 1, b) for a, b in inner if b - a + 1 <= LIGHT * (e - s)]
+    if not choices:
+        return None
+    a, b = rng.choice(choices)
+    if text[b : b + b - a] == text[a:b]:
+        return None  # the same words follow: deleting these or those reads the same
+    return Edited(splice(text, a, b, ""), (s, e - (b - a)), touched=True)
+
+
+def typos(rng: random.Random, text: str, s: int, e: int) -> Edited | None:
+    count = rng.randint(1, 2)
+    if count > LIGHT * (e - s) or e - s < 2:
+        return None
+    end = e
+    for _ in range(count):
+        at = rng.randrange(s, end)
+        how = rng.choice(["swap", "drop", "add"])
+        if how == "swap":
+            text = splice(text, at, at + 1, rng.choice("aeiourstn"))
+        elif how == "drop" and end - s > 1:
+            text, end = splice(text, at, at + 1, ""), end - 1
+        else:
+            text, end = splice(text, at, at, rng.choice("aeiourstn")), end + 1
+    return Edited(text, (s, end), touched=True)
+
+
+def change_word(rng: random.Random, text: str, s: int, e: int) -> Edited | None:
+    spans = [(s + a, s + b) for a, b in words(text[s:e])]
+    a, b = rng.choice(spans)
+    new = rng.choice([text[x:y] for x, y in words(text)])
+    if new == text[a:b] or max(len(new), b - a) > LIGHT * (e - s):
+        return None
+    return Edited(splice(text, a, b, new), (s, e + len(new) - (b - a)), touched=True)
+
+
+def rewrite(rng: random.Random, text: str, s: int, e: int) -> Edited | None:
+    old = text[s:e].split()
+    vocab = [text[x:y] for x, y in words(text) if text[x:y] not in old]
+    if not vocab:
+        return None
+    new = " ".join(rng.choice(vocab) for _ in old)
+    return Edited(splice(text, s, e, new), None, touched=True)
+
+
+def move_paragraph(rng: random.Random, text: str, s: int, e: int) -> Edited | None:
+    paragraphs = text.split("\n\n")
+    offsets, at = [], 0
+    for paragraph in paragraphs:
+        offsets.append(at)
+        at += len(paragraph) + 2
+    home = max(i for i, o in enumerate(offsets) if o <= s)
+    if len(paragraphs) < 3 or e > offsets[home] + len(paragraphs[home]):
+        return None
+    moved = paragraphs.pop(home)
+    target = rng.choice([i for i in range(len(paragraphs) + 1) if i != home])
+    paragraphs.insert(target, moved)
+    where = sum(len(p) + 2 for p in paragraphs[:target])
+    delta = where - offsets[home]
+    return Edited("\n\n".join(paragraphs), (s + delta, e + delta), touched=False)
+
+
+KINDS: dict[str, tuple[Callable[..., Edited | None], int]] = {
+    # kind: (edit, fewest words in the passage)
+    "insert before": (insert_before, 1),
+    "insert inside": (insert_inside, 2),
+    "insert after": (insert_after, 1),
+    "delete before": (delete_before, 1),
+    "delete inside": (delete_inside, 2),
+    "delete after": (delete_after, 1),
+    "typos (1-2 chars)": (typos, 1),
+    "word changed": (change_word, 1),
+    "rewrite (gone)": (rewrite, 1),
+    "paragraph moved": (move_paragraph, 1),
+}
+
+
+def classify(anchor: Anchor, truth: Range | None, touched: bool) -> str:
+    if anchor.selector is None:
+        return "orphaned"
+    if truth is None:
+        return "wrong"
+    got = (anchor.selector.start, anchor.selector.end)
+    if got == truth:
+        return "correct"
+    inter = min(got[1], truth[1]) - max(got[0], truth[0])
+    union = max(got[1], truth[1]) - min(got[0], truth[0])
+    return "correct" if touched and inter / union >= 0.9 else "wrong"
+
+
+@dataclass
+class Tally:
+    outcomes: list[str]
+    seconds: list[float]
+
+
+def run_kind(
+    rng: random.Random, texts: list[str], edit: Callable[..., Edited | None], least: int
+) -> Tally:
+    tally = Tally([], [])
+    for text in texts:
+        for _ in range(PER_TEXT * 3):  # some draws do not fit the kind; try again
+            if len(tally.outcomes) >= PER_TEXT * (texts.index(text) + 1):
+                break
+            passage = place(rng, text, least)
+            if passage is None or not text[passage[0] : passage[1]].strip():
+                continue
+            edited = edit(rng, text, *passage)
+            if edited is None:
+                continue
+            old = select(text, *passage)
+            began = time.perf_counter()
+            anchor = reanchor(old, edited.text)
+            tally.seconds.append(time.perf_counter() - began)
+            tally.outcomes.append(classify(anchor, edited.truth, edited.touched))
+    return tally
+
+
+def run_mixed(rng: random.Random, texts: list[str]) -> Tally:
+    """Several untargeted edits per text, all annotations re-anchored together."""
+    tally = Tally([], [])
+    for text in texts:
+        passages = [p for p in (place(rng, text) for _ in range(PER_TEXT)) if p]
+        olds = [select(text, *p) for p in passages]
+        truths: list[list[int] | None] = [[s, e, 0] for s, e in passages]  # start, end, edited
+        new = text
+        for _ in range(rng.randint(3, 6)):
+            spans = words(new)
+            a, b = rng.choice(spans)
+            how = rng.choice(["insert", "delete", "typo", "word"])
+            start, end, repl = {
+                "insert": (a, a, phrase(rng, new) + " "),
+                "delete": (a, spans[min(len(spans) - 1, spans.index((a, b)) + 3)][0], ""),
+                "typo": (a, a + 1, rng.choice("aeiou")),
+                "word": (a, b, rng.choice([new[x:y] for x, y in spans])),
+            }[how]
+            new = splice(new, start, end, repl)
+            truths = [track(t, start, end, len(repl)) for t in truths]
+        began = time.perf_counter()
+        anchors = reanchor_all(olds, new)
+        spent = time.perf_counter() - began
+        for anchor, old, truth in zip(anchors, olds, truths, strict=True):
+            tally.seconds.append(spent / len(olds))
+            if truth is None or truth[2] > 0.5 * len(old.exact):
+                verdict = classify(anchor, None, touched=True)  # gone
+            else:
+                verdict = classify(anchor, (truth[0], truth[1]), touched=truth[2] > 0)
+            tally.outcomes.append(verdict)
+    return tally
+
+
+def track(truth: list[int] | None, start: int, end: int, added: int) -> list[int] | None:
+    """Where a passage [s, e) goes when text[start:end] is replaced by `added` characters.
+
+    The third item counts the passage's characters edited so far.
+    """
+    if truth is None:
+        return None
+    s, e, edited = truth
+    delta = added - (end - start)
+    if end <= s:
+        return [s + delta, e + delta, edited]
+    if start >= e:
+        return truth
+    if start >= s and end <= e:  # inside: the replacement becomes part of the passage
+        return [s, e + delta, edited + max(end - start, added)]
+    # Across an edge: the passage loses what was replaced, the replacement is not its own.
+    new_s = s if start > s else start + added
+    new_e = e + delta if end < e else start
+    if new_e <= new_s:
+        return None
+    return [new_s, new_e, edited + min(end, e) - max(start, s)]
+
+
+def big_article(rng: random.Random, texts: list[str]) -> str:
+    """About 100,000 characters of real paragraphs, for the reanchor_all timing."""
+    paragraphs = [p for t in texts for p in t.split("\n\n") if p.strip()]
+    rng.shuffle(paragraphs)
+    out: list[str] = []
+    while sum(map(len, out)) < 100_000:
+        out.append(paragraphs[len(out) % len(paragraphs)])
+    return "\n\n".join(out)
+
+
+def main() -> None:
+    print("command: make bench (bench/reanchor.py)")
+    rng = random.Random(int(os.environ.get("BENCH_SEED", "20261127")))  # fixed by default
+    texts, note = load_texts()
+    print(f"texts: {note}; {PER_TEXT} annotations per text and kind")
+    began = time.perf_counter()
+    rows: list[tuple[str, Tally]] = [
+        (kind, run_kind(rng, texts, edit, least)) for kind, (edit, least) in KINDS.items()
+    ]
+    rows.append(("mixed (3-6 edits, reanchor_all)", run_mixed(rng, texts)))
+    header = (
+        f"{'kind':34} {'n':>6} {'correct %':>10} {'orphaned %':>11} {'wrong':>6} {'median µs':>10}"
+    )
+    print(header)
+    print("-" * len(header))
+    wrong_total = 0
+    for kind, tally in rows:
+        n = len(tally.outcomes)
+        correct = tally.outcomes.count("correct") * 100 / n
+        orphaned = tally.outcomes.count("orphaned") * 100 / n
+        wrong = tally.outcomes.count("wrong")
+        wrong_total += wrong
+        median = statistics.median(tally.seconds) * 1e6
+        print(f"{kind:34} {n:>6} {correct:>10.1f} {orphaned:>11.1f} {wrong:>6} {median:>10.0f}")
+    print(f"wrong anchors across all kinds: {wrong_total}")
+
+    article = big_article(rng, texts)
+    passages = [p for p in (place(rng, article) for _ in range(300)) if p]
+    olds = [select(article, *p) for p in passages]
+    middle = article.index("\n\n", len(article) // 2)
+    edited = splice(article, middle, middle, "\n\n" + phrase(rng, article) + ".")
+    times = []
+    for _ in range(5):
+        start = time.perf_counter()
+        anchors = reanchor_all(olds, edited)
+        times.append(time.perf_counter() - start)
+    methods = {
+        m: sum(a.method == m for a in anchors) for m in ("position", "exact", "fuzzy", "orphaned")
+    }
+    print(
+        f"reanchor_all: {len(olds)} annotations on a {len(article):,}-character article after "
+        f"one paragraph inserted mid-way: median {statistics.median(times) * 1000:.0f} ms "
+        f"({methods})"
+    )
+    print(f"total bench time: {time.perf_counter() - began:.1f} s")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,313 @@
+// Highlights and notes in the reader.
+//
+// Offsets: the server's coordinate space is body_text, which equals the textContent of
+// #article-body (marks never change it). A DOM Range's toString() is the same text, so the
+// length of the range from the body's start to a selection boundary is that boundary's
+// offset. JavaScript strings count UTF-16 units while Python counts code points: offsets
+// are converted before they are sent, with the quote itself, which the server checks.
+
+const reader = document.querySelector("[data-annotate-url]");
+const toolbar = document.getElementById("selection-toolbar");
+const popover = document.getElementById("annotation-popover");
+const status = document.getElementById("annotate-status");
+
+const FLASH_MS = 1800;
+let pending = null; // {start, end, quote, rect} of the selection the toolbar acts on
+let lastMark = null; // the mark whose popover is open, to give focus back
+
+function body() {
+  return document.getElementById("article-body");
+}
+
+function csrfToken() {
+  try {
+    return JSON.parse(document.body.getAttribute("hx-headers"))["X-CSRFToken"];
+  } catch {
+    return "";
+  }
+}
+
+function remember(key, value) {
+  try {
+    localStorage.setItem(key, value);
+  } catch {
+    /* storage disabled: the choice lasts for this page */
+  }
+}
+
+function recall(key, fallback) {
+  try {
+    return localStorage.getItem(key) || fallback;
+  } catch {
+    return fallback;
+  }
+}
+
+function codePoints(text) {
+  let n = 0;
+  for (const _ of text) n += 1;
+  return n;
+}
+
+function boundaryOffset(node, offset) {
+  const range = document.createRange();
+  range.setStart(body(), 0);
+  range.setEnd(node, offset);
+  return range.toString().length;
+}
+
+// The current selection as code-point offsets into body_text, trimmed of whitespace at
+// either end (a triple click selects the paragraph's trailing newline too).
+function currentSelection() {
+  const selection = window.getSelection();
+  if (!selection || selection.rangeCount === 0 || selection.isCollapsed) return null;
+  const range = selection.getRangeAt(0);
+  const root = body();
+  if (!root) return null;
+  const startsInside = root.contains(range.startContainer);
+  const endsInside = root.contains(range.endContainer);
+  if (!startsInside && !endsInside && !range.intersectsNode(root)) return null;
+  const text = root.textContent;
+  let start = startsInside ? boundaryOffset(range.startContainer, range.startOffset) : 0;
+  let end = endsInside ? boundaryOffset(range.endContainer, range.endOffset) : text.length;
+  while (start < end && /\s/.test(text[start])) start += 1;
+  while (end > start && /\s/.test(text[end - 1])) end -= 1;
+  if (start >= end) return null;
+  const quote = text.slice(start, end);
+  const cpStart = codePoints(text.slice(0, start));
+  return { start: cpStart, end: cpStart + codePoints(quote), quote, rect: range.getBoundingClientRect() };
+}
+
+function placeBelow(element, rect) {
+  element.style.top = `${window.scrollY + rect.bottom + 8}px`;
+  const width = element.offsetWidth;
+  const left = Math.min(window.scrollX + rect.left, window.scrollX + document.documentElement.clientWidth - width - 8);
+  element.style.left = `${Math.max(window.scrollX + 8, left)}px`;
+}
+
+function showToolbar(selection) {
+  pending = selection;
+  toolbar.hidden = false;
+  noteForm().hidden = true;
+  placeBelow(toolbar, selection.rect);
+}
+
+function hideToolbar() {
+  toolbar.hidden = true;
+  noteForm().hidden = true;
+  pending = null;
+}
+
+function noteForm() {
+  return toolbar.querySelector("[data-note-form]");
+}
+
+function visibility() {
+  return toolbar.querySelector("[data-visibility]").value;
+}
+
+function updateFromSelection() {
+  if (!toolbar.hidden && toolbar.contains(document.activeElement)) return;
+  const selection = currentSelection();
+  if (selection) showToolbar(selection);
+  else if (!toolbar.contains(document.activeElement)) hideToolbar();
+}
+
+function showStatus(message, kind = "info") {
+  status.innerHTML = "";
+  const p = document.createElement("p");
+  p.className = kind === "error" ? "status-error" : "status-info";
+  p.textContent = message;
+  status.appendChild(p);
+  window.setTimeout(() => {
+    if (status.contains(p)) p.remove();
+  }, 4000);
+}
+
+function send(values) {
+  // The selection may have grown since the toolbar last looked (Shift+arrows, then "h").
+  const target = currentSelection() || pending;
+  if (!target) return;
+  const data = { start: target.start, end: target.end, quote: target.quote, visibility: visibility(), ...values };
+  hideToolbar();
+  window.getSelection()?.removeAllRanges();
+  window.htmx.ajax("POST", reader.dataset.annotateUrl, {
+    source: reader,
+    target: "#article-body",
+    swap: "outerHTML",
+    values: data,
+    headers: { "X-CSRFToken": csrfToken() },
+  });
+}
+
+function highlight(color) {
+  const chosen = color || recall("newsroom-color", "yellow");
+  remember("newsroom-color", chosen);
+  send({ color: chosen });
+}
+
+function openNote() {
+  pending = currentSelection() || pending;
+  if (!pending) return;
+  const form = noteForm();
+  form.hidden = false;
+  placeBelow(toolbar, pending.rect);
+  form.querySelector("textarea").focus();
+}
+
+function marksOf(id) {
+  return body().querySelectorAll(`mark[data-ids~="${CSS.escape(String(id))}"]`);
+}
+
+function flash(id) {
+  for (const mark of marksOf(id)) {
+    mark.classList.remove("flash");
+    void mark.offsetWidth; // restart the animation when flashed twice
+    mark.classList.add("flash");
+    window.setTimeout(() => mark.classList.remove("flash"), FLASH_MS);
+  }
+}
+
+async function openPopover(ids, anchorElement) {
+  lastMark = anchorElement;
+  await window.htmx.ajax("GET", `/annotations/?ids=${encodeURIComponent(ids)}`, {
+    source: reader,
+    target: "#annotation-popover",
+    swap: "innerHTML",
+  });
+  popover.hidden = false;
+  placeBelow(popover, anchorElement.getBoundingClientRect());
+  popover.querySelector("a, button, summary, textarea")?.focus({ preventScroll: true });
+}
+
+function closePopover() {
+  if (popover.hidden) return;
+  popover.hidden = true;
+  popover.innerHTML = "";
+  lastMark?.focus?.({ preventScroll: true });
+}
+
+function goTo(id, { open = true } = {}) {
+  const marks = marksOf(id);
+  if (marks.length === 0) return false;
+  marks[0].scrollIntoView({ block: "center", behavior: "smooth" });
+  flash(id);
+  if (open) openPopover(String(id), marks[0]);
+  return true;
+}
+
+function fromHash() {
+  const match = /^#annotation-(\d+)$/.exec(window.location.hash);
+  if (match) goTo(match[1]);
+}
+
+async function copyLink(href) {
+  const url = new URL(href, window.location.href).href;
+  try {
+    await navigator.clipboard.writeText(url);
+  } catch {
+    // Clipboard API needs a secure context; an intranet server on plain http has none.
+    const area = document.createElement("textarea");
+    area.value = url;
+    document.body.appendChild(area);
+    area.select();
+    document.execCommand("copy");
+    area.remove();
+  }
+  showStatus("Link copied: it opens the article at this passage.");
+}
+
+function init() {
+  document.addEventListener("mouseup", (event) => {
+    if (toolbar.contains(event.target) || popover.contains(event.target)) return;
+    window.setTimeout(updateFromSelection, 0);
+  });
+  let timer = 0;
+  document.addEventListener("selectionchange", () => {
+    window.clearTimeout(timer);
+    timer = window.setTimeout(updateFromSelection, 250);
+  });
+
+  // Keep the text selected while the toolbar is used with the mouse.
+  toolbar.addEventListener("mousedown", (event) => {
+    if (!event.target.closest("textarea, select")) event.preventDefault();
+  });
+  toolbar.addEventListener("click", (event) => {
+    const button = event.target.closest("button");
+    if (!button) return;
+    if (button.dataset.color) highlight(button.dataset.color);
+    else if (button.dataset.action === "note") openNote();
+    else if (button.dataset.action === "cancel") hideToolbar();
+  });
+  noteForm().addEventListener("submit", (event) => {
+    event.preventDefault();
+    const note = noteForm().querySelector("textarea");
+    send({ color: recall("newsroom-color", "yellow"), note: note.value });
+    note.value = "";
+  });
+  const visibilitySelect = toolbar.querySelector("[data-visibility]");
+  visibilitySelect.value = recall("newsroom-visibility", visibilitySelect.value);
+  visibilitySelect.addEventListener("change", () => remember("newsroom-visibility", visibilitySelect.value));
+
+  document.addEventListener("keydown", (event) => {
+    if (event.key === "Escape") {
+      if (!popover.hidden) closePopover();
+      else if (!toolbar.hidden) {
+        hideToolbar();
+        window.getSelection()?.removeAllRanges();
+      }
+      return;
+    }
+    if (toolbar.hidden || !pending || event.ctrlKey || event.metaKey || event.altKey) return;
+    if (event.target.closest?.("input, textarea, select, [contenteditable]")) return;
+    if (event.key === "h") {
+      event.preventDefault();
+      highlight();
+    } else if (event.key === "n") {
+      event.preventDefault();
+      openNote();
+    } else if (event.key === "Tab" && !toolbar.contains(document.activeElement)) {
+      event.preventDefault();
+      toolbar.querySelector("button").focus();
+    }
+  });
+
+  document.addEventListener("click", (event) => {
+    const copy = event.target.closest("[data-copy-link]");
+    if (copy) {
+      event.preventDefault();
+      copyLink(copy.getAttribute("href"));
+      return;
+    }
+    const goto = event.target.closest("[data-goto]");
+    if (goto) {
+      event.preventDefault();
+      history.replaceState(null, "", `#annotation-${goto.dataset.goto}`);
+      goTo(goto.dataset.goto);
+      return;
+    }
+    if (event.target.closest("[data-action=close-popover]")) {
+      closePopover();
+      return;
+    }
+    const mark = event.target.closest("#article-body mark.hl");
+    if (mark && window.getSelection()?.isCollapsed !== false) {
+      openPopover(mark.dataset.ids, mark);
+      return;
+    }
+    if (!popover.hidden && !popover.contains(event.target)) closePopover();
+  });
+
+  document.body.addEventListener("newsroom:annotated", (event) => {
+    const { id, action } = event.detail;
+    closePopover();
+    if (action === "created" && id) flash(id);
+    const messages = { created: "Saved.", edited: "Saved.", deleted: "Deleted." };
+    showStatus(messages[action] || "Saved.");
+  });
+
+  window.addEventListener("hashchange", fromHash);
+  fromHash();
+}
+
+if (reader && toolbar && window.htmx) init();
