@@ -55,6 +55,7 @@ format: $(STAMP)
 
 bench: $(STAMP)
 	$(PY) manage.py migrate --noinput --verbosity 0
+	$(PY) manage.py collectstatic --noinput --verbosity 0
 	$(PY) bench/run.py
 
 db-start: $(STAMP)

@@ -11,10 +11,12 @@ from __future__ import annotations
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import reswap, retarget, trigger_client_event
 
 from articles import annotations as annotating
+from articles.cards import render_card
 from articles.highlights import Span, render_marks
 from articles.models import Annotation, Article, Color, ColorLabel
 from articles.permissions import HtmxHttpRequest, annotation_for, article_for
@@ -30,8 +32,15 @@ def _reader_context(request: HtmxHttpRequest, article: Article) -> dict:
         .select_related("author")
         .in_text_order()
     )
+    article_url = article.get_absolute_url()
+    annotations_url = reverse("annotation_cards")
     for annotation in annotations:
-        annotation.article = article  # cards link to the article: no query per card
+        annotation.card = render_card(
+            annotation,
+            viewer_id=request.user.pk,
+            article_url=article_url,
+            annotations_url=annotations_url,
+        )
     anchored = [a for a in annotations if not a.is_page_note and not a.is_orphaned]
     body_html = render_marks(
         article.body_html, [Span(a.pk, a.start, a.end, a.color) for a in anchored]
@@ -45,7 +54,6 @@ def _reader_context(request: HtmxHttpRequest, article: Article) -> dict:
         "orphans": [a for a in annotations if a.is_orphaned],
         "annotation_count": len(anchored),
         "legend": legend,
-        "labels": {value: label for value, _name, label in legend},
         "color_filter": color,
         "can_delete": article.can_delete(request.user),
         "visibility_choices": Annotation.Visibility.choices,
@@ -135,9 +143,17 @@ def add_page_note(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     return _changed(request, article, {"id": annotation.pk, "action": "created"})
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 def edit_annotation(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     annotation = annotation_for(request, pk, change=True)
+    if request.method == "GET":
+        context = {
+            "annotation": annotation,
+            "legend": ColorLabel.legend(),
+            "visibility_choices": Annotation.Visibility.choices,
+        }
+        template = "articles/annotation_edit.html"
+        return render(request, template + "#edit-form" if request.htmx else template, context)
     try:
         annotating.update(
             annotation,
@@ -164,20 +180,19 @@ def delete_annotation(request: HtmxHttpRequest, pk: int) -> HttpResponse:
 def annotation_cards(request: HtmxHttpRequest) -> HttpResponse:
     """The cards of the annotations on one mark (several where highlights overlap)."""
     ids = [i for raw in request.GET.get("ids", "").split() if (i := _int(raw)) is not None][:20]
-    annotations = (
+    annotations = list(
         Annotation.objects.visible_to(request.user)
         .filter(pk__in=ids)
         .select_related("author", "article")
         .in_text_order()
     )
-    legend = ColorLabel.legend()
-    return render(
-        request,
-        "articles/annotation_cards.html",
-        {
-            "annotations": annotations,
-            "legend": legend,
-            "labels": {value: label for value, _name, label in legend},
-            "visibility_choices": Annotation.Visibility.choices,
-        },
-    )
+    annotations_url = reverse("annotation_cards")
+    for annotation in annotations:
+        annotation.card = render_card(
+            annotation,
+            viewer_id=request.user.pk,
+            article_url=annotation.article.get_absolute_url(),
+            annotations_url=annotations_url,
+            id_prefix="popover-card-",  # the same card is also in the panel
+        )
+    return render(request, "articles/annotation_cards.html", {"annotations": annotations})

@@ -7,7 +7,10 @@ first so a figure can always be quoted with it.
 Figures:
 - ingest throughput, plain text and HTML (articles per second, whole pipeline including
   the database write), median of repeated runs;
-- reader page server time for a 5,000-word article (median and p95).
+- reader page server time for a 5,000-word article (median and p95);
+- reader page server time for a 10,000-word article carrying 500 annotations by 5
+  users (median and p95);
+- re-anchoring after edits, per kind of edit (bench/reanchor.py).
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ import gzip
 import os
 import platform
 import random
+import re
 import statistics
 import sys
 import time
@@ -40,6 +44,7 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import setup_test_environment
 
+from articles import annotations as annotating
 from articles.errors import IngestError
 from articles.ingest import ingest
 from articles.models import Article
@@ -146,6 +151,39 @@ def reader_times(runs: int) -> tuple[list[float], int]:
     return times, article.word_count
 
 
+def annotated_reader_times(runs: int) -> tuple[list[float], int, int]:
+    Article.objects.all().delete()
+    article = ingest(text_article(888_888, words=10_000).encode(), filename="annotated.txt").article
+    users = [get_user_model().objects.get_or_create(username=f"reporter{i}")[0] for i in range(5)]
+    text = article.body_text
+    colors = ["yellow", "green", "blue", "pink", "purple"]
+    words = [(m.start(), m.end()) for m in re.finditer(r"\S+", text)]
+    for i in range(500):
+        first = rng.randrange(0, len(words) - 12)
+        start, end = words[first][0], words[first + rng.randint(0, 11)][1]
+        annotating.create(
+            article,
+            users[i % 5],
+            start=start,
+            end=end,
+            quote=text[start:end],
+            color=colors[i % 5],
+            note=f"Note {i}: *check* this" if i % 3 == 0 else "",
+        )
+    client = Client()
+    client.force_login(users[0])
+    url = article.get_absolute_url()
+    for _ in range(5):
+        client.get(url)
+    times = []
+    for _ in range(runs):
+        start_time = time.perf_counter()
+        response = client.get(url)
+        times.append((time.perf_counter() - start_time) * 1000)
+        assert response.status_code == 200
+    return times, article.word_count, article.annotations.count()
+
+
 def main() -> None:
     connection.settings_dict["TEST"]["NAME"] = "newsroom_bench"
     setup_test_environment()
@@ -185,6 +223,12 @@ def main() -> None:
         times, words = reader_times(max(50, RUNS * 20))
         print(
             f"reader page, {words}-word article, server time over {len(times)} requests: "
+            f"median {statistics.median(times):.1f} ms, p95 {p95(times):.1f} ms"
+        )
+        times, words, count = annotated_reader_times(max(50, RUNS * 20))
+        print(
+            f"reader page, {words}-word article with {count} annotations by 5 users, "
+            f"server time over {len(times)} requests: "
             f"median {statistics.median(times):.1f} ms, p95 {p95(times):.1f} ms"
         )
     finally:

@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from articles import accounts, reader_views, views
+from articles import accounts, export_views, reader_views, views
 
 urlpatterns = [
     path("", views.library, name="library"),
@@ -13,8 +13,14 @@ urlpatterns = [
     path("articles/<int:pk>/delete/", views.delete_article, name="delete_article"),
     path("articles/<int:pk>/annotations/", reader_views.annotate, name="annotate"),
     path("articles/<int:pk>/notes/", reader_views.add_page_note, name="add_page_note"),
+    path(
+        "articles/<int:pk>/annotations.jsonld",
+        export_views.article_annotations_jsonld,
+        name="article_annotations_jsonld",
+    ),
     path("articles/<int:pk>/<str:slug>/", reader_views.reader, name="reader"),
     path("annotations/", reader_views.annotation_cards, name="annotation_cards"),
+    path("annotations/<int:pk>.jsonld", export_views.annotation_jsonld, name="annotation_jsonld"),
     path("annotations/<int:pk>/edit/", reader_views.edit_annotation, name="edit_annotation"),
     path("annotations/<int:pk>/delete/", reader_views.delete_annotation, name="delete_annotation"),
     path("setup/", accounts.setup, name="setup"),

@@ -27,6 +27,9 @@ def pytest_configure(config: pytest.Config) -> None:
 
     # Tests render templates without running collectstatic first; whitenoise finds the
     # files where they are instead of in STATIC_ROOT.
+    # One test database per run, so two runs on one machine (a developer and a helper,
+    # or CI and a local check) never fight over it.
+    settings.DATABASES["default"].setdefault("TEST", {})["NAME"] = f"test_newsroom_{os.getpid()}"
     settings.WHITENOISE_AUTOREFRESH = True
     settings.WHITENOISE_USE_FINDERS = True
     settings.STORAGES = {

@@ -89,7 +89,9 @@ def test_marks_do_not_change_the_article_text(alice_client, article, user):
     annotating.create(article, user, **_span(article, "eighth day on Monday"))
     annotating.create(article, user, **_span(article, "day on Monday, leaving"), color="blue")
     page = alice_client.get(article.get_absolute_url()).text
-    body = re.search(r'<div id="article-body" class="prose">(.*?)</div>\n', page, re.DOTALL).group(1)
+    body = re.search(r'<div id="article-body" class="prose">(.*?)</div>\n', page, re.DOTALL).group(
+        1
+    )
     assert sanitize.text_content(body) == article.body_text
 
 

@@ -227,7 +227,7 @@ def test_clicking_a_highlight_opens_its_note_for_editing(signed_in, live_server,
     popover = page.locator("#annotation-popover")
     popover.wait_for()
     assert "Check the plan" in popover.inner_text()
-    popover.locator("summary", has_text="Edit").click()
+    popover.get_by_role("link", name="Edit").click()
     popover.locator("textarea").fill("Checked: the plan has five points")
     popover.get_by_role("button", name="Save").click()
     page.locator("#annotation-panel", has_text="five points").wait_for()

@@ -26,8 +26,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from articles.anchoring.myers import distance, scan, search
+
 if TYPE_CHECKING:
-    from collections.abc import Iterable, Sequence
+    from collections.abc import Iterator
 
 CONTEXT = 32
 
@@ -141,161 +143,189 @@ def reanchor_all(selectors: list[Selector], new_text: str) -> list[Anchor]:
 
 
 @dataclass(frozen=True)
+class _Task:
+    """One selector to place on a text; hints are where it is expected to start."""
+
+    old: Selector
+    text: str
+    hints: tuple[int, ...]
+    budget: int  # edits allowed in the quote; 0 = verbatim only
+
+
+@dataclass(frozen=True)
 class _Candidate:
     start: int
     end: int
     errors: int
-    prefix: float  # context agreement, in units of CONTEXT characters (0..1)
+    prefix: float  # context agreement (`_agreement`), 0..1
     suffix: float
-    score: float
+    score: float  # Hypothesis-style weighted score, 0..1
     distance: int  # from the nearest expected position
-    perfect: bool  # the same 32-character windows and quote, verbatim (text edges too)
+    perfect: bool  # quote and both full context windows verbatim (text edges too)
 
 
-def _reanchor(old: Selector, text: str, hints: Sequence[int]) -> Anchor:
-    quote = old.exact
-    length = len(quote)
-    if not quote or not text.strip():
+def _reanchor(old: Selector, text: str, hints: tuple[int, ...]) -> Anchor:
+    length = len(old.exact)
+    if not length or not text.strip():
         return ORPHANED
+    budget = int(length * MAX_ERROR_RATE) if length <= MAX_FUZZY_QUOTE else 0
+    task = _Task(old, text, hints, budget)
     # 1. A perfect fingerprint where the selector is expected: nothing can be better.
     for hint in hints:
-        if text.startswith(quote, hint):
-            found = _candidate(old, text, hint, hint + length, 0, hints)
+        if text.startswith(old.exact, hint):
+            found = _candidate(task, hint, hint + length, 0)
             if found.perfect:
-                return _anchor(old, text, found)
-    budget = int(length * MAX_ERROR_RATE) if length <= MAX_FUZZY_QUOTE else 0
+                return _anchor(task, found)
     # 2. The passage's own place, between its old context, now holds other words.
-    if _slot_rewritten(old, text, hints, budget):
+    if _slot_rewritten(task):
         return ORPHANED
     # 3. The verbatim quote anywhere, and approximate matches near the expected position
-    #    (an edited passage there outranks an intact copy elsewhere: ambiguous).
-    pool = _exact_candidates(old, text, hints)
-    if budget:
-        pool += _fuzzy_candidates(old, text, hints, budget, seeded=False)
-    chosen = _decide(old, pool)
+    #    (an edited passage there makes an intact copy elsewhere ambiguous).
+    pool = _exact_candidates(task) + _fuzzy_candidates(task, seeded=False)
+    chosen = _decide(task, pool)
     if chosen and (chosen.perfect or max(chosen.prefix, chosen.suffix) >= SIDE_STRONG):
-        return _anchor(old, text, chosen)
+        return _anchor(task, chosen)
     # 4. Approximate matches anywhere, located by seeds.
     if budget:
-        pool += _fuzzy_candidates(old, text, hints, budget, seeded=True)
-        chosen = _decide(old, pool)
-    return _anchor(old, text, chosen) if chosen else ORPHANED
+        chosen = _decide(task, pool + _fuzzy_candidates(task, seeded=True))
+    return _anchor(task, chosen) if chosen else ORPHANED
 
 
-def _slot_rewritten(old: Selector, text: str, hints: Sequence[int], budget: int) -> bool:
-    """True when the old prefix and suffix still frame, near a hint, words unlike the quote.
-
-    That is a rewrite in place; a copy of the quote elsewhere is not the annotated passage.
-    (Prefix and suffix joined with nothing between is a deletion or a move: not refused.)
-    """
-    left, right = old.prefix[-2 * SEED :], old.suffix[: 2 * SEED]
-    if len(left) < 2 * SEED or len(right) < 2 * SEED:
-        return False
-    length = len(old.exact)
-    for hint in hints:
-        at = text.find(left, max(0, hint - LOCAL_RADIUS - len(left)), hint + LOCAL_RADIUS)
-        while at != -1:
-            start = at + len(left)
-            contents = []
-            end = text.find(right, start, start + 2 * length + 2 * CONTEXT)
-            while end != -1:
-                contents.append(text[start:end])
-                end = text.find(right, end + 1, start + 2 * length + 2 * CONTEXT)
-            # The quote (within budget) anywhere in the frame means it is still there.
-            if any(c.strip() for c in contents) and all(
-                not c or min(_scan(old.exact, c, anchored=False)) > budget for c in contents
-            ):
-                return True
-            at = text.find(left, at + 1, hint + LOCAL_RADIUS)
-    return False
-
-
-def _anchor(old: Selector, text: str, found: _Candidate) -> Anchor:
+def _anchor(task: _Task, found: _Candidate) -> Anchor:
     try:
-        selector = select(text, found.start, found.end)
+        selector = select(task.text, found.start, found.end)
     except AnchorError:
         return ORPHANED
     if found.errors:
         method = "fuzzy"
-    elif (found.start, found.end) == (old.start, old.end):
+    elif (found.start, found.end) == (task.old.start, task.old.end):
         method = "position"
     else:
         method = "exact"
     return Anchor(selector, method, 1.0 if found.perfect else round(found.score, 4))
 
 
-def _decide(old: Selector, candidates: list[_Candidate]) -> _Candidate | None:
+def _slot_rewritten(task: _Task) -> bool:
+    """True when the old prefix and suffix still frame, near a hint, words unlike the quote.
+
+    That is a rewrite in place, and a copy of the quote elsewhere is not the annotated
+    passage. Prefix and suffix with nothing between is a deletion or a move: not refused.
+    """
+    old, text = task.old, task.text
+    left, right = old.prefix[-2 * SEED :], old.suffix[: 2 * SEED]
+    if len(left) < 2 * SEED or len(right) < 2 * SEED:
+        return False
+    for hint in task.hints:
+        at = text.find(left, max(0, hint - LOCAL_RADIUS - len(left)), hint + LOCAL_RADIUS)
+        while at != -1:
+            start = at + len(left)
+            limit = start + 2 * len(old.exact) + 2 * CONTEXT
+            frames, end = [], text.find(right, start, limit)
+            while end != -1:
+                frames.append(text[start:end])
+                end = text.find(right, end + 1, limit)
+            # The quote (within budget) anywhere in a frame: it is still there.
+            if frames and all(
+                f.strip() and min(scan(old.exact, f, anchored=False)) > task.budget for f in frames
+            ):
+                return True
+            at = text.find(left, at + 1, hint + LOCAL_RADIUS)
+    return False
+
+
+def _decide(task: _Task, candidates: list[_Candidate]) -> _Candidate | None:
     """The best candidate if it is supported and stands out, else None (orphan)."""
     ranked = sorted(candidates, key=lambda c: (not c.perfect, -c.score))
     if not ranked:
         return None
     best = ranked[0]
-    # At one place, the verbatim quote beats a longer approximate match: words added
-    # beside a passage are an edit next to it, not part of it.
-    verbatim = [c for c in ranked if not c.errors and _overlap(c, best)]
-    if best.errors and verbatim and _supported(old, verbatim[0], unique=True):
+    # At one place, the verbatim quote with one whole side of its context beats a longer
+    # approximate match: words added beside a passage are an edit next to it, not in it.
+    verbatim = [
+        c for c in ranked if not c.errors and _overlap(c, best) and 1 in (c.prefix, c.suffix)
+    ]
+    if best.errors and verbatim:
         best = verbatim[0]
-    rivals = [c for c in ranked if not _overlap(c, best)]
-    # Two places that would each be accepted: which one is meant is unknown if the other
-    # is nearer where the passage was, or scores nearly as well; or if the best is an
-    # exact fingerprint found far from there (the original may have held it twice).
-    for rival in rivals:
-        if not _supported(old, rival, unique=True):
-            continue
-        if best.perfect and not rival.perfect:
-            if best.distance > min(rival.distance, LOCAL_RADIUS):
-                return None
-        elif rival.distance < best.distance or rival.score > best.score - SUPPORTED_MARGIN:
-            return None
+    # Another place: overlapping by less than half (a shifted match in a table of numbers
+    # is another place; the same match with an edge moved is not).
+    rivals = [c for c in ranked if _overlap(c, best) < 0.5]
+    if _ambiguous(task, best, rivals):
+        return None
     if best.perfect:
-        # The same fingerprint twice: only one close to, and much nearer, the expected
-        # position wins (reanchor_all's shift makes that the usual case).
-        twins = [c.distance for c in rivals if c.perfect]
-        if twins and (best.distance > LOCAL_RADIUS or 4 * best.distance >= min(twins)):
-            return None
         return best
     if rivals and rivals[0].score > best.score - AMBIGUITY_MARGIN:
         return None
-    return best if _supported(old, best, unique=not rivals) else None
+    return best if _supported(task, best, unique=not rivals) else None
 
 
-def _overlap(a: _Candidate, b: _Candidate) -> bool:
-    return a.start < b.end and b.start < a.end
+def _ambiguous(task: _Task, best: _Candidate, rivals: list[_Candidate]) -> bool:
+    """Whether another place would be accepted too, so which one is meant is unknown."""
+    for rival in rivals:
+        if not _supported(task, rival, unique=True):
+            continue
+        if best.perfect and rival.perfect:
+            # The same fingerprint twice: only one exactly where expected wins (with
+            # reanchor_all's shift, the usual case for a passage whose neighbourhood held).
+            if best.distance or not rival.distance:
+                return True
+        elif best.perfect:
+            # Far from where expected, the original may have held this fingerprint twice,
+            # and the other place may be the annotated passage, edited.
+            if best.distance > LOCAL_RADIUS:
+                return True
+        elif rival.distance < best.distance or rival.score > best.score - SUPPORTED_MARGIN:
+            return True
+    return False
 
 
-def _supported(old: Selector, found: _Candidate, *, unique: bool) -> bool:
+def _overlap(a: _Candidate, b: _Candidate) -> float:
+    """Intersection over union of two ranges."""
+    inter = min(a.end, b.end) - max(a.start, b.start)
+    return max(0, inter) / (max(a.end, b.end) - min(a.start, b.start))
+
+
+def _supported(task: _Task, found: _Candidate, *, unique: bool) -> bool:
     """Whether the evidence for one place suffices, ignoring any rival."""
-    length = len(old.exact)
     strong = max(found.prefix, found.suffix) >= SIDE_STRONG
-    if found.perfect or (found.errors == 0 and strong):
+    if found.perfect or (not found.errors and strong):
         return True
     if found.errors and strong and min(found.prefix, found.suffix) >= SIDE_FAIR:
         return True
-    return unique and not found.errors and length >= LONG_QUOTE
+    return unique and not found.errors and len(task.old.exact) >= LONG_QUOTE
 
 
-def _candidate(
-    old: Selector, text: str, start: int, end: int, errors: int, hints: Sequence[int]
-) -> _Candidate:
+def _candidate(task: _Task, start: int, end: int, errors: int) -> _Candidate:
+    old, text = task.old, task.text
     # Each side is compared with the full window, so that a context cut short by the edge
     # of the text agrees only with a place equally near that edge.
     prefix = _agreement(old.prefix, text[max(0, start - CONTEXT) : start])
     suffix = _agreement(old.suffix, text[end : end + CONTEXT])
-    distance = min(abs(start - hint) for hint in hints)
-    position = 1 - distance / max(len(text), 1)
+    distance = min(abs(start - hint) for hint in task.hints)
     raw = (
         WEIGHTS["quote"] * (1 - errors / len(old.exact))
         + WEIGHTS["prefix"] * prefix
         + WEIGHTS["suffix"] * suffix
-        + WEIGHTS["position"] * position
+        + WEIGHTS["position"] * (1 - distance / max(len(text), 1))
     )
-    perfect = errors == 0 and prefix == suffix == 1
     score = raw / sum(WEIGHTS.values())
+    perfect = not errors and prefix == suffix == 1
     return _Candidate(start, end, errors, prefix, suffix, score, distance, perfect)
 
 
-def _exact_candidates(old: Selector, text: str, hints: Sequence[int]) -> list[_Candidate]:
-    quote = old.exact
+def _agreement(context: str, window: str) -> float:
+    """How well a side of context agrees: characters that match, over CONTEXT (0..1).
+
+    A context cut short by the edge of the text agrees in full only with a window cut
+    equally short: the edge stands in for the characters beyond it.
+    """
+    matched = max(len(context), len(window)) - distance(context, window)
+    if len(context) == len(window) < CONTEXT:
+        matched += CONTEXT - len(context)
+    return matched / CONTEXT
+
+
+def _exact_candidates(task: _Task) -> list[_Candidate]:
+    quote, text = task.old.exact, task.text
     starts: list[int] = []
     at = text.find(quote)
     while at != -1:
@@ -304,15 +334,15 @@ def _exact_candidates(old: Selector, text: str, hints: Sequence[int]) -> list[_C
     if len(starts) > MAX_SCORED_OCCURRENCES:
         # A word like "the": score only occurrences showing some chunk of the old context
         # nearby; the rest could not reach SIDE_STRONG on either side anyway.
-        starts = [s for s in starts if _context_hint(old, text, s, s + len(quote))]
+        starts = [s for s in starts if _context_nearby(task.old, text, s, s + len(quote))]
     return [
-        _candidate(old, text, s, s + len(quote), 0, hints)
+        _candidate(task, s, s + len(quote), 0)
         for s in starts
-        if _keeps_word_edges(old, text, s, s + len(quote))
+        if _keeps_word_edges(task.old, text, s, s + len(quote))
     ]
 
 
-def _context_hint(old: Selector, text: str, start: int, end: int) -> bool:
+def _context_nearby(old: Selector, text: str, start: int, end: int) -> bool:
     for offset in range(0, CONTEXT, SEED):
         before = old.prefix[len(old.prefix) - offset - SEED : len(old.prefix) - offset]
         if len(before) == SEED and before in text[max(0, start - offset - 2 * SEED) : start]:
@@ -323,47 +353,43 @@ def _context_hint(old: Selector, text: str, start: int, end: int) -> bool:
     return False
 
 
-def _fuzzy_candidates(
-    old: Selector, text: str, hints: Sequence[int], budget: int, *, seeded: bool
-) -> list[_Candidate]:
+def _fuzzy_candidates(task: _Task, *, seeded: bool) -> list[_Candidate]:
     """Approximate matches near the hints or, seeded, around hits of seeds elsewhere."""
-    quote = old.exact
-    length = len(quote)
-    windows = [(h - LOCAL_RADIUS - budget, h + length + LOCAL_RADIUS + budget) for h in hints]
+    quote, budget = task.old.exact, task.budget
+    if not budget:
+        return []
+    reach = LOCAL_RADIUS + budget
+    windows = [(h - reach, h + len(quote) + reach) for h in task.hints]
     if seeded:
-        near = windows
         votes: dict[int, int] = {}
-        for start in _seed_starts(old, text):
-            if not any(low <= start and start + length <= high for low, high in near):
+        for start in _seed_starts(task.old, task.text):
+            if not any(lo <= start and start + len(quote) <= hi for lo, hi in windows):
                 votes[start] = votes.get(start, 0) + 1
         ranked = sorted(votes, key=lambda s: -votes[s])[:MAX_WINDOWS]
-        windows = [(s - budget - SEED, s + length + budget + SEED) for s in ranked]
+        windows = [(s - budget - SEED, s + len(quote) + budget + SEED) for s in ranked]
     found: list[_Candidate] = []
-    for low, high in _merge(windows, len(text)):
-        for start, end, errors in _search(quote, text, low, high, budget):
-            found.extend(_refine(old, text, start, end, errors, budget, hints))
+    for low, high in _merge(windows, len(task.text)):
+        for start, end, errors in search(quote, task.text, low, high, budget):
+            found.extend(_refine(task, start, end, errors))
     return found
 
 
-def _seed_starts(old: Selector, text: str) -> Iterable[int]:
-    """Where the quote would start, according to exact hits of chunks of it and its context."""
+def _seed_starts(old: Selector, text: str) -> Iterator[int]:
+    """Where the quote would start, by exact hits of chunks of it and of its context."""
     quote = old.exact
     length = len(quote)
-    seeds: list[tuple[str, int]] = []  # (chunk, where it sits relative to the quote start)
+    seeds: list[tuple[str, int]] = []  # (chunk, its offset from the quote's start)
     if length >= 2 * SEED:
         step = max(SEED, (length - SEED) // MAX_QUOTE_SEEDS)
         seeds += [(quote[o : o + SEED], o) for o in range(0, length - SEED + 1, step)]
         seeds.append((quote[-SEED:], length - SEED))
     elif length >= SEED:
-        half = length // 2
-        seeds += [(quote[:half], 0), (quote[half:], half)]
+        seeds += [(quote[: length // 2], 0), (quote[length // 2 :], length // 2)]
     for offset in (0, SEED, 2 * SEED):
         before = old.prefix[len(old.prefix) - offset - SEED : len(old.prefix) - offset]
-        if len(before) == SEED:
-            seeds.append((before, -offset - SEED))
         after = old.suffix[offset : offset + SEED]
-        if len(after) == SEED:
-            seeds.append((after, length + offset))
+        seeds += [(before, -offset - SEED)] if len(before) == SEED else []
+        seeds += [(after, length + offset)] if len(after) == SEED else []
     for chunk, offset in seeds:
         if not chunk.strip():
             continue
@@ -388,86 +414,55 @@ def _merge(windows: list[tuple[int, int]], size: int) -> list[tuple[int, int]]:
     return merged
 
 
-def _search(quote: str, text: str, low: int, high: int, budget: int) -> list[tuple[int, int, int]]:
-    """(start, end, errors) of the best match in each run of matches within text[low:high]."""
-    scores = _scan(quote, text[low:high], anchored=False)
-    matches: list[tuple[int, int, int]] = []
-    best_end, best = -1, budget + 1
-    for index, score in enumerate([*scores, budget + 1]):
-        if score <= budget and score <= best:  # ties go to the later end: whole last word
-            best_end, best = index, score
-        elif score > budget and best_end >= 0:
-            end = low + best_end + 1
-            # The start: align the reversed quote leftwards from the end, anchored there.
-            left = max(0, end - len(quote) - best)
-            back = _scan(quote[::-1], text[left:end][::-1], anchored=True)
-            lowest = min(back)
-            lengths = [n + 1 for n, s in enumerate(back) if s == lowest]
-            # Equally cheap starts: the context scoring picks among the likely ones.
-            likely = {min(lengths), max(lengths), min(lengths, key=lambda n: abs(n - len(quote)))}
-            matches += [(end - span, end, lowest) for span in likely]
-            best_end, best = -1, budget + 1
-    return matches
+def _refine(task: _Task, start: int, end: int, errors: int) -> list[_Candidate]:
+    """The match, or a variant with an edge moved to the old context found beside it.
 
-
-def _refine(
-    old: Selector,
-    text: str,
-    start: int,
-    end: int,
-    errors: int,
-    budget: int,
-    hints: Sequence[int],
-) -> list[_Candidate]:
-    """The match, with its edges snapped to the old context where that is found beside it.
-
-    Without this, a word inserted near the end of a quote makes a shorter match (cut
-    before the word) the cheapest. When the whole old context is found on both sides, the
-    passage between is the edited passage: it is taken whole, or dropped if over budget.
+    The variant with the most characters of agreement (quote plus context) wins: a word
+    inserted near the end of a quote makes a match that stops short the cheapest, but the
+    variant reaching the old context agrees more; many words added beside a passage cost
+    more than the context they win. When the old context frames a place and what lies
+    between is over budget, the passage there was rewritten, and a cheaper part of it is
+    not the annotated passage: no match.
     """
-    snap_start = snap_end = None
-    near = old.prefix[-SEED:]
-    if len(near) == SEED:
-        at = _nearest(text, near, start - SEED, budget + SEED)
-        if at is not None:
-            before = text[max(0, at + SEED - CONTEXT) : at + SEED]
-            if _agreement(old.prefix, before) >= SIDE_STRONG:
-                snap_start = at + SEED
-    near = old.suffix[:SEED]
-    if len(near) == SEED:
-        at = _nearest(text, near, end, budget + SEED)
-        if at is not None and _agreement(old.suffix, text[at : at + CONTEXT]) >= SIDE_STRONG:
-            snap_end = at
-    if snap_start is not None and snap_end is not None:
-        pairs = {(snap_start, snap_end)}
-    else:
-        starts = {start} if snap_start is None else {start, snap_start}
-        ends = {end} if snap_end is None else {end, snap_end}
-        pairs = {(s, e) for s in starts for e in ends}
-    found: list[_Candidate] = []
-    for pair in pairs:
+    old, text, budget = task.old, task.text, task.budget
+    snapped_starts = [
+        at + SEED
+        for at in _near(text, old.prefix[-SEED:], start - SEED, budget + SEED)
+        if _agreement(old.prefix, text[max(0, at + SEED - CONTEXT) : at + SEED]) >= SIDE_STRONG
+    ]
+    snapped_ends = [
+        at
+        for at in _near(text, old.suffix[:SEED], end, budget + SEED)
+        if _agreement(old.suffix, text[at : at + CONTEXT]) >= SIDE_STRONG
+    ]
+    # The nearest place framed by the old context on both sides, if any.
+    frame = (snapped_starts[0], snapped_ends[0]) if snapped_starts and snapped_ends else None
+    best: tuple[float, _Candidate] | None = None
+    for pair in {(s, e) for s in [start, *snapped_starts] for e in [end, *snapped_ends]}:
         s, e = _trim(old.exact, text, *pair)
         if s >= e or not _keeps_word_edges(old, text, s, e):
             continue
-        cost = errors if (s, e) == (start, end) else _distance(old.exact, text[s:e])
+        cost = errors if (s, e) == (start, end) else distance(old.exact, text[s:e])
+        if cost > budget and pair == frame:
+            return []
         if cost <= budget:
-            found.append(_candidate(old, text, s, e, cost, hints))
-    return found
+            found = _candidate(task, s, e, cost)
+            evidence = len(old.exact) - cost + CONTEXT * (found.prefix + found.suffix)
+            if best is None or evidence > best[0]:
+                best = (evidence, found)
+    return [best[1]] if best else []
 
 
-def _nearest(text: str, chunk: str, where: int, reach: int) -> int | None:
-    """The occurrence of `chunk` starting nearest to `where`, within `reach` of it."""
+def _near(text: str, chunk: str, where: int, reach: int) -> list[int]:
+    """Where a full SEED-long `chunk` starts within `reach` of `where`, nearest first."""
+    if len(chunk) < SEED:
+        return []
     hits: list[int] = []
     at = text.find(chunk, max(0, where - reach), where + reach + len(chunk))
     while at != -1:
         hits.append(at)
         at = text.find(chunk, at + 1, where + reach + len(chunk))
-    return min(hits, key=lambda h: abs(h - where), default=None)
-
-
-def _agreement(context: str, window: str) -> float:
-    """How well a side of context agrees, in units of CONTEXT characters (0..1)."""
-    return max(0.0, 1 - _distance(context, window) / CONTEXT)
+    return sorted(hits, key=lambda h: abs(h - where))[:3]
 
 
 def _trim(quote: str, text: str, start: int, end: int) -> tuple[int, int]:
@@ -490,48 +485,3 @@ def _keeps_word_edges(old: Selector, text: str, start: int, end: int) -> bool:
     cut_start = start > 0 and _is_word(text[start - 1]) and _is_word(text[start])
     cut_end = end < len(text) and _is_word(text[end - 1]) and _is_word(text[end])
     return (old_cut_start or not cut_start) and (old_cut_end or not cut_end)
-
-
-# Edit distance -----------------------------------------------------------------------------
-
-
-def _distance(a: str, b: str) -> int:
-    """Levenshtein distance."""
-    if not a or not b:
-        return len(a) + len(b)
-    return _scan(a, b, anchored=True)[-1]
-
-
-def _scan(pattern: str, text: str, *, anchored: bool) -> list[int]:
-    """Edit distance between `pattern` and text ending at each offset 1..len(text).
-
-    Myers' bit-parallel algorithm (as formulated by Hyyrö), one Python int per bit
-    vector, so any pattern length works. Unanchored, a match may begin anywhere (an
-    approximate search); anchored, it begins at text[0], so the last value is the
-    Levenshtein distance of the two strings.
-    """
-    length = len(pattern)
-    peq: dict[str, int] = {}
-    for i, char in enumerate(pattern):
-        peq[char] = peq.get(char, 0) | (1 << i)
-    mask = (1 << length) - 1
-    high = 1 << (length - 1)
-    carry = 1 if anchored else 0  # anchored: the top row grows by one per text character
-    pv, mv, score = mask, 0, length
-    scores: list[int] = []
-    for char in text:
-        eq = peq.get(char, 0)
-        xv = eq | mv
-        xh = (((eq & pv) + pv) ^ pv) | eq
-        ph = mv | ~(xh | pv)
-        mh = pv & xh
-        if ph & high:
-            score += 1
-        elif mh & high:
-            score -= 1
-        ph = ((ph << 1) | carry) & mask
-        mh = (mh << 1) & mask
-        pv = (mh | ~(xv | ph)) & mask
-        mv = ph & xv
-        scores.append(score)
-    return scores

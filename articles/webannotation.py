@@ -1,0 +1,190 @@
+"""Annotations as W3C Web Annotations (JSON-LD), so they can leave Newsroom.
+
+https://www.w3.org/TR/annotation-model/: one annotation becomes an `Annotation`, the
+annotations of one article an `AnnotationPage`. Pure functions over model instances: no
+queries of their own beyond the relations the caller did not load.
+
+Modelling, where the standard leaves a choice:
+- Motivation is the stored one; "highlighting" and "commenting" are W3C motivations.
+- A note is one `TextualBody` (purpose "commenting", format text/html) whose value is
+  `note_html`, never the Markdown source: other tools get exactly the HTML our templates
+  mark safe. A highlight without a note has no body, as the model allows.
+- The colour says how the passage is shown, so it is a style (model 4.4), not a body: the
+  target carries the `styleClass` "newsroom-<colour>" and the annotation embeds the
+  `CssStylesheet` that defines it. A tagging body would state "green" as content, and
+  what a colour means lives in the team's legend, which changes without the annotation
+  changing. Page notes have no passage and so no colour.
+- A passage target is a SpecificResource on the article's reader URL with a
+  TextPositionSelector and a TextQuoteSelector. Positions count code points of
+  `article.body_text`, the text of the reader's article body (not of the whole page).
+- An orphaned annotation (its words are gone from the current text) keeps its
+  TextQuoteSelector, the words it was made on, and has no TextPositionSelector, whose
+  offsets would now point at other words. In this export, a passage target with a quote
+  and no position is an orphan.
+- A page note's target is the article's IRI itself.
+- The creator is a Person with the username as `nickname` and the display name the reader
+  shows as `name`. There is no `id`: people have no pages here, and an IRI that answers
+  404 would be worse than none.
+
+Invariants:
+- Nothing here applies the visibility rule: callers pass only annotations the requester
+  may see (`Annotation.objects.visible_to`, `permissions.annotation_for`).
+- No e-mail address of a user is ever written, not even a username shaped like one.
+- Every IRI is absolute: `base_url` (scheme and host, no trailing slash) + a path from
+  `reverse`.
+- Times are xsd:dateTime in UTC, to the second, ending in "Z".
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import TYPE_CHECKING, Any
+
+from django.urls import reverse
+
+from articles.models import Annotation, Article, Color
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+
+    from django.contrib.auth.models import AbstractBaseUser
+
+CONTEXT = "http://www.w3.org/ns/anno.jsonld"
+
+# The light theme's highlight colours (--hl-* in static/css/newsroom.css).
+HIGHLIGHT_CSS = {
+    Color.YELLOW: "#fde68a",
+    Color.GREEN: "#bbf7d0",
+    Color.BLUE: "#bfdbfe",
+    Color.PINK: "#fbcfe8",
+    Color.PURPLE: "#ddd6fe",
+}
+
+JsonLd = dict[str, Any]
+
+_EMAIL_DOMAIN = re.compile(r"@[^\s@]+\.[^\s@]+")
+
+
+def _datetime(value: dt.datetime) -> str:
+    return value.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _public(name: str) -> str:
+    """A name fit to publish: anything shaped like an e-mail address loses its domain."""
+    return _EMAIL_DOMAIN.sub("", name).strip()
+
+
+def _creator(user: AbstractBaseUser) -> JsonLd:
+    username = _public(user.get_username()) or f"member {user.pk}"
+    # AbstractBaseUser has no full name; the default User (and the reader's cards) do.
+    full_name = _public(user.get_full_name()) if hasattr(user, "get_full_name") else ""
+    return {"type": "Person", "nickname": username, "name": full_name or username}
+
+
+def _style_class(annotation: Annotation) -> str | None:
+    """The class that shows a passage in its colour; page notes show no passage."""
+    if annotation.is_page_note or annotation.color not in HIGHLIGHT_CSS:
+        return None
+    return f"newsroom-{annotation.color}"
+
+
+def article_iri(article: Article, base_url: str) -> str:
+    return base_url + article.get_absolute_url()
+
+
+def annotation_iri(annotation: Annotation, base_url: str) -> str:
+    return base_url + reverse("annotation_jsonld", kwargs={"pk": annotation.pk})
+
+
+def page_iri(article: Article, base_url: str) -> str:
+    return base_url + reverse("article_annotations_jsonld", kwargs={"pk": article.pk})
+
+
+def _target(annotation: Annotation, source: str, style_class: str | None) -> str | JsonLd:
+    if annotation.is_page_note:
+        return source
+    quote = {
+        "type": "TextQuoteSelector",
+        "exact": annotation.exact,
+        "prefix": annotation.prefix,
+        "suffix": annotation.suffix,
+    }
+    selectors = [quote]
+    if not annotation.is_orphaned:
+        position = {
+            "type": "TextPositionSelector",
+            "start": annotation.start,
+            "end": annotation.end,
+        }
+        selectors.insert(0, position)
+    target: JsonLd = {"type": "SpecificResource", "source": source}
+    if style_class:
+        target["styleClass"] = style_class
+    target["selector"] = selectors
+    return target
+
+
+def _to_jsonld(annotation: Annotation, base_url: str, source: str) -> JsonLd:
+    data: JsonLd = {
+        "@context": CONTEXT,
+        "id": annotation_iri(annotation, base_url),
+        "type": "Annotation",
+        "motivation": annotation.motivation,
+        "created": _datetime(annotation.created_at),
+        "modified": _datetime(annotation.updated_at or annotation.created_at),
+        "creator": _creator(annotation.author),
+    }
+    style_class = _style_class(annotation)
+    if style_class:
+        # Model 4.4: a styleClass needs the annotation's stylesheet to define it.
+        css = HIGHLIGHT_CSS[annotation.color]
+        data["stylesheet"] = {
+            "type": "CssStylesheet",
+            "value": f".{style_class} {{ background-color: {css}; }}",
+        }
+    if annotation.note_html:
+        data["body"] = {
+            "type": "TextualBody",
+            "value": annotation.note_html,
+            "format": "text/html",
+            "purpose": "commenting",
+        }
+    data["target"] = _target(annotation, source, style_class)
+    return data
+
+
+def annotation_to_jsonld(annotation: Annotation, base_url: str) -> JsonLd:
+    """One annotation as a standalone Web Annotation document."""
+    return _to_jsonld(annotation, base_url, article_iri(annotation.article, base_url))
+
+
+def page_to_jsonld(article: Article, annotations: Iterable[Annotation], base_url: str) -> JsonLd:
+    """The given annotations of `article`, in the order given, as one AnnotationPage.
+
+    The page is the whole set (no paging), part of a collection that exists only as the
+    page's `#collection`: it carries the article's title as label and the total. Items
+    leave out `@context`: the page's applies to them.
+    """
+    source = article_iri(article, base_url)
+    items = []
+    for annotation in annotations:
+        if annotation.article_id != article.pk:
+            raise ValueError(f"Annotation {annotation.pk} is not on article {article.pk}.")
+        item = _to_jsonld(annotation, base_url, source)
+        del item["@context"]
+        items.append(item)
+    page_id = page_iri(article, base_url)
+    return {
+        "@context": CONTEXT,
+        "id": page_id,
+        "type": "AnnotationPage",
+        "partOf": {
+            "id": f"{page_id}#collection",
+            "type": "AnnotationCollection",
+            "label": f"Annotations on “{article.title}”",
+            "total": len(items),
+        },
+        "startIndex": 0,
+        "items": items,
+    }
