@@ -14,7 +14,7 @@ PORT ?= 8000
 help:
 	@echo "make run       set up everything and serve Newsroom on http://$(HOST):$(PORT)/"
 	@echo "make test      set up everything and run the whole test suite"
-	@echo "make bench     print ingest and reader timings"
+	@echo "make bench     print ingest, reader and re-anchoring figures"
 	@echo "make lint      ruff check + format check;  make format  to fix formatting"
 	@echo "make db-stop   stop the project's own PostgreSQL cluster"
 
@@ -57,6 +57,7 @@ bench: $(STAMP)
 	$(PY) manage.py migrate --noinput --verbosity 0
 	$(PY) manage.py collectstatic --noinput --verbosity 0
 	$(PY) bench/run.py
+	$(PY) bench/reanchor.py
 
 db-start: $(STAMP)
 	$(PY) -m articles.pgcluster start

@@ -10,7 +10,8 @@ Figures:
 - reader page server time for a 5,000-word article (median and p95);
 - reader page server time for a 10,000-word article carrying 500 annotations by 5
   users (median and p95);
-- re-anchoring after edits, per kind of edit (bench/reanchor.py).
+- (re-anchoring after edits, per kind of edit, is bench/reanchor.py, which `make bench`
+  runs next.)
 """
 
 from __future__ import annotations
@@ -137,10 +138,14 @@ def reader_times(runs: int) -> tuple[list[float], int]:
     body = text_article(999_999, words=words)
     article = ingest(body.encode(), filename="long.txt").article
     user = get_user_model().objects.create_user("bench", password="bench-password-1")
+    return _time_gets(user, article.get_absolute_url(), runs), article.word_count
+
+
+def _time_gets(user: object, url: str, runs: int) -> list[float]:
+    """Server time of GET url as `user`, in ms, after warming caches and the connection."""
     client = Client()
     client.force_login(user)
-    url = article.get_absolute_url()
-    for _ in range(5):  # warm caches, template loading, connection
+    for _ in range(5):
         client.get(url)
     times = []
     for _ in range(runs):
@@ -148,7 +153,7 @@ def reader_times(runs: int) -> tuple[list[float], int]:
         response = client.get(url)
         times.append((time.perf_counter() - start) * 1000)
         assert response.status_code == 200
-    return times, article.word_count
+    return times
 
 
 def annotated_reader_times(runs: int) -> tuple[list[float], int, int]:
@@ -170,17 +175,7 @@ def annotated_reader_times(runs: int) -> tuple[list[float], int, int]:
             color=colors[i % 5],
             note=f"Note {i}: *check* this" if i % 3 == 0 else "",
         )
-    client = Client()
-    client.force_login(users[0])
-    url = article.get_absolute_url()
-    for _ in range(5):
-        client.get(url)
-    times = []
-    for _ in range(runs):
-        start_time = time.perf_counter()
-        response = client.get(url)
-        times.append((time.perf_counter() - start_time) * 1000)
-        assert response.status_code == 200
+    times = _time_gets(users[0], article.get_absolute_url(), runs)
     return times, article.word_count, article.annotations.count()
 
 

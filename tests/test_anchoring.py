@@ -303,6 +303,25 @@ def test_two_equally_good_places_far_from_the_old_position_are_ambiguous():
     assert reanchor(old, INTRO + text).selector is None
 
 
+def test_an_edited_passage_does_not_jump_to_an_intact_copy_elsewhere():
+    text = "Opening words of the story.\n\n" + BLOCK + "Something else entirely.\n\n" + BLOCK
+    old = selector(text, "approved the budget", occurrence=1)
+    new = text[: old.start] + "aproved the budget" + text[old.end :]
+    anchor = reanchor(old, new)
+    assert anchor.selector is None or anchor.selector.start == old.start
+
+
+def test_a_short_match_shifted_along_a_table_of_numbers_is_not_taken():
+    table = (
+        "33 Quin Houff 77 0 0 0 0\n34 Jamie McMurray 19 0 0 0 0\n35 Austin Theriault 17 0 0 0 0\n"
+    )
+    end = table.index("\n", table.index("34 Jamie"))
+    old = select(table, end - 5, end)  # the last "0 0 0" of row 34
+    new = table[: end - 1] + "a" + table[end:]  # now "0 0 a"
+    anchor = reanchor(old, new)
+    assert anchor.selector is None or anchor.selector.start == old.start
+
+
 def test_reanchor_all_settles_repeated_passages_by_their_neighbours_shift():
     text = "Opening words of the story.\n\n" + BLOCK + BLOCK
     olds = [selector(text, "Opening words"), selector(text, "approved the budget", occurrence=1)]
@@ -460,6 +479,16 @@ def test_an_insertion_outside_the_context_moves_the_annotation_with_its_words(ca
     anchor = reanchor(old, new)
     shift = len(inserted) if at < start else 0
     assert anchor.selector == select(new, start + shift, end + shift)
+
+
+@settings(max_examples=200, deadline=None)
+@given(texts_with_selection(articles()), st.text("QXZJ?", min_size=1, max_size=40))
+def test_a_passage_replaced_by_unrelated_words_is_never_placed(case, replacement):
+    # None of these characters occur in the articles: the passage is gone, and any place
+    # found for it would be other words.
+    text, start, end = case
+    new = text[:start] + replacement + text[end:]
+    assert reanchor(select(text, start, end), new) == Anchor(None, "orphaned", 0.0)
 
 
 @settings(max_examples=200, deadline=None)

@@ -9,16 +9,17 @@ Invariants:
 - A `Selector` always comes out of `select`: ``exact == text[start:end]`` and ``prefix`` /
   ``suffix`` are the (up to) `CONTEXT` characters either side. Re-anchoring recomputes the
   selector from the new text; it never patches an old one.
-- Orphaning beats guessing. A selector is placed only where the quote matches within the
-  error budget, the range does not cut a word the original did not cut, and the evidence
-  is sufficient: an intact side of context, a perfect fingerprint (prefix + quote +
-  suffix), or a long quote found nowhere else; and only when no other place scores
-  nearly as well.
+- Orphaning beats guessing: an annotation lands on the same words or nowhere. A place is
+  taken only if the quote matches there within the error budget (`MAX_ERROR_RATE`), the
+  range cuts no word the original did not cut, the evidence suffices (`_supported`: the
+  quote verbatim with one side of context intact, an edited quote with both sides
+  agreeing, the whole fingerprint verbatim, or a long quote verbatim and nowhere else),
+  and no other place would be accepted too (`_ambiguous`). A passage whose old context
+  still frames other words was rewritten: it is orphaned, whatever copies exist.
 
-Scoring follows Hypothesis' client (quote 50, prefix 20, suffix 20, position 2); the
-approximate search is Myers' bit-parallel algorithm with Python ints as bit vectors,
-run only in windows: near the expected position, and around exact hits of short "seed"
-chunks of the quote and of its context.
+Candidates are scored as in Hypothesis' client (quote 50, prefix 20, suffix 20, position
+2). The approximate search (`myers`) runs only in windows: near the expected position,
+and around exact hits of short chunks of the quote and of its context.
 """
 
 from __future__ import annotations
@@ -41,6 +42,8 @@ SIDE_STRONG = 0.75
 # An edited quote needs both sides to vouch for it: one strong, the other at least this
 # (well above the agreement of unrelated text).
 SIDE_FAIR = 0.5
+# Characters of context right next to the quote that must be intact for a side to be strong.
+ADJACENT = 3
 # A quote this long (characters) may stand on its own, without context, when it is found
 # verbatim and nowhere else: a whole paragraph that was moved.
 LONG_QUOTE = 40
@@ -297,19 +300,27 @@ def _supported(task: _Task, found: _Candidate, *, unique: bool) -> bool:
 def _candidate(task: _Task, start: int, end: int, errors: int) -> _Candidate:
     old, text = task.old, task.text
     # Each side is compared with the full window, so that a context cut short by the edge
-    # of the text agrees only with a place equally near that edge.
-    prefix = _agreement(old.prefix, text[max(0, start - CONTEXT) : start])
-    suffix = _agreement(old.suffix, text[end : end + CONTEXT])
-    distance = min(abs(start - hint) for hint in task.hints)
+    # of the text agrees only with a place equally near that edge. A side that differs
+    # right next to the quote (spacing aside) counts as fair at most: edit distance
+    # forgives a shift of a few characters, and a short quote so shifted is other words
+    # ("о" in "слово").
+    before, after = text[max(0, start - CONTEXT) : start], text[end : end + CONTEXT]
+    prefix = _agreement(old.prefix, before)
+    suffix = _agreement(old.suffix, after)
+    if old.prefix.rstrip()[-ADJACENT:] != before.rstrip()[-ADJACENT:]:
+        prefix = min(prefix, SIDE_FAIR)
+    if old.suffix.lstrip()[:ADJACENT] != after.lstrip()[:ADJACENT]:
+        suffix = min(suffix, SIDE_FAIR)
+    away = min(abs(start - hint) for hint in task.hints)
     raw = (
         WEIGHTS["quote"] * (1 - errors / len(old.exact))
         + WEIGHTS["prefix"] * prefix
         + WEIGHTS["suffix"] * suffix
-        + WEIGHTS["position"] * (1 - distance / max(len(text), 1))
+        + WEIGHTS["position"] * (1 - away / max(len(text), 1))
     )
     score = raw / sum(WEIGHTS.values())
     perfect = not errors and prefix == suffix == 1
-    return _Candidate(start, end, errors, prefix, suffix, score, distance, perfect)
+    return _Candidate(start, end, errors, prefix, suffix, score, away, perfect)
 
 
 def _agreement(context: str, window: str) -> float:
@@ -425,14 +436,17 @@ def _refine(task: _Task, start: int, end: int, errors: int) -> list[_Candidate]:
     not the annotated passage: no match.
     """
     old, text, budget = task.old, task.text, task.budget
+    # Far enough to find the old context around the whole passage when the match is only
+    # a cheap part of a passage edited beyond budget.
+    reach = len(old.exact) + SEED
     snapped_starts = [
         at + SEED
-        for at in _near(text, old.prefix[-SEED:], start - SEED, budget + SEED)
+        for at in _near(text, old.prefix[-SEED:], start - SEED, reach)
         if _agreement(old.prefix, text[max(0, at + SEED - CONTEXT) : at + SEED]) >= SIDE_STRONG
     ]
     snapped_ends = [
         at
-        for at in _near(text, old.suffix[:SEED], end, budget + SEED)
+        for at in _near(text, old.suffix[:SEED], end, reach)
         if _agreement(old.suffix, text[at : at + CONTEXT]) >= SIDE_STRONG
     ]
     # The nearest place framed by the old context on both sides, if any.
