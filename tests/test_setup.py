@@ -98,3 +98,8 @@ def test_prepare_prints_no_code_once_an_account_exists(capsys, user):
     out = capsys.readouterr().out
     assert "setup code" not in out
     assert "ready at http://127.0.0.1:8000/" in out
+
+
+def test_a_deleted_welcome_article_does_not_come_back(user):
+    call_command("prepare")
+    assert not Article.objects.exists()

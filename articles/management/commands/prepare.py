@@ -12,7 +12,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
 from articles.ingest import ingest
-from articles.models import SetupCode
+from articles.models import Article, SetupCode
 
 WELCOME = Path(__file__).resolve().parents[2] / "welcome.txt"
 
@@ -25,11 +25,14 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         call_command("migrate", interactive=False, verbosity=0)
-        result = ingest(WELCOME.read_bytes(), filename=WELCOME.name)
-        if not result.duplicate:
+        has_users = get_user_model().objects.exists()
+        # Only a fresh install gets the welcome article: once people use Newsroom it is
+        # theirs to delete, and a later, reworded welcome must not come back as a copy.
+        if not has_users and not Article.objects.exists():
+            result = ingest(WELCOME.read_bytes(), filename=WELCOME.name)
             self.stdout.write(f"Loaded the welcome article: {result.article.title}")
         url = options["url"].rstrip("/")
-        if get_user_model().objects.exists():
+        if has_users:
             self.stdout.write(f"Newsroom is ready at {url}/")
             return
         code = SetupCode.issue()
