@@ -20,7 +20,15 @@ from django.db import transaction
 
 from articles import anchoring, sanitize
 from articles.errors import IngestError
-from articles.models import Annotation, Article, Color, content_hash, count_words, reading_minutes
+from articles.models import (
+    Annotation,
+    Article,
+    Color,
+    Entity,
+    content_hash,
+    count_words,
+    reading_minutes,
+)
 from articles.notes import render_note
 
 if TYPE_CHECKING:
@@ -64,18 +72,24 @@ def create(  # noqa: PLR0913 - one argument per field a person chooses
     color: str = Color.YELLOW,
     note: str = "",
     visibility: str = Annotation.Visibility.SHARED,
+    entity: Entity | None = None,
 ) -> Annotation:
+    """A highlight, a note on a passage, or (with `entity`) a mention of that entity."""
     try:
         selector = anchoring.select(article.body_text, start, end, quote)
     except anchoring.AnchorError as exc:
         raise AnnotationError(str(exc)) from exc
     note = _check_note(note)
-    motivation = (
-        Annotation.Motivation.COMMENTING if note.strip() else Annotation.Motivation.HIGHLIGHTING
-    )
+    if entity is not None:
+        motivation = Annotation.Motivation.IDENTIFYING
+    elif note.strip():
+        motivation = Annotation.Motivation.COMMENTING
+    else:
+        motivation = Annotation.Motivation.HIGHLIGHTING
     return Annotation.objects.create(
         article=article,
         author=author,
+        entity=entity,
         motivation=motivation,
         start=selector.start,
         end=selector.end,
@@ -85,6 +99,26 @@ def create(  # noqa: PLR0913 - one argument per field a person chooses
         color=_check_color(color),
         note=note,
         note_html=render_note(note),
+        visibility=_check_visibility(visibility),
+    )
+
+
+def create_page_mention(
+    article: Article,
+    author: AbstractBaseUser,
+    *,
+    entity: Entity,
+    text: str,
+    visibility: str = Annotation.Visibility.SHARED,
+) -> Annotation:
+    """A mention of `entity` by the article as a whole: a name found only in its title or
+    related links, outside the body text that selectors address. `exact` keeps the words."""
+    return Annotation.objects.create(
+        article=article,
+        author=author,
+        motivation=Annotation.Motivation.IDENTIFYING,
+        entity=entity,
+        exact=text[: Entity.NAME_MAX_CHARS],
         visibility=_check_visibility(visibility),
     )
 

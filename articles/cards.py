@@ -30,13 +30,31 @@ def _truncate(text: str) -> str:
     return text if len(text) <= QUOTE_CHARS else text[: QUOTE_CHARS - 1].rstrip() + "…"
 
 
-def render_card(
+def _entity_block(annotation: Annotation, mention_count: int) -> str:
+    entity = annotation.entity
+    description = (
+        f'<p class="entity-description">{escape(_truncate(entity.description), quote=False)}</p>'
+        if entity.description
+        else ""
+    )
+    plural = "" if mention_count == 1 else "s"
+    return (
+        f'<div class="card-entity"><a class="entity-name" href="/entities/{int(entity.pk)}/">'
+        f"{escape(entity.name, quote=False)}</a> "
+        f'<span class="kind-badge kind-{escape(entity.kind)}">'
+        f"{escape(entity.get_kind_display(), quote=False)}</span>{description}"
+        f'<p class="help">{mention_count:d} mention{plural} in the library</p></div>'
+    )
+
+
+def render_card(  # noqa: PLR0913 - keyword-only context for one card
     annotation: Annotation,
     *,
     viewer_id: int | None,
     article_url: str,
     annotations_url: str,
     id_prefix: str = "card-",
+    mention_count: int = 0,
 ) -> SafeString:
     """One card; every interpolated value goes through html.escape except note_html."""
     pk = int(annotation.pk)
@@ -45,7 +63,10 @@ def render_card(
     color = escape(annotation.color)
     created = annotation.created_at
     swatch = ""
-    if not annotation.is_page_note:
+    if annotation.is_mention:
+        kind = escape(annotation.entity.kind)
+        swatch = f'<span class="kind-dot kind-{kind}" title="{kind}"></span>'
+    elif not annotation.is_page_note:
         name = escape(annotation.get_color_display())
         swatch = f'<span class="swatch swatch-{color}" title="{name}"></span>'
 
@@ -58,12 +79,17 @@ def render_card(
     quote = ""
     if annotation.exact:
         text = escape(_truncate(annotation.exact), quote=False)
-        inner = text if orphaned else f'<a href="#annotation-{pk}" data-goto="{pk}">{text}</a>'
+        inner = (
+            text
+            if orphaned or annotation.start is None
+            else f'<a href="#annotation-{pk}" data-goto="{pk}">{text}</a>'
+        )
         quote = f'<blockquote class="card-quote">{inner}</blockquote>'
+    entity = _entity_block(annotation, mention_count) if annotation.is_mention else ""
     # note_html is the output of notes.render_note, sanitised when it was written.
     note = f'<div class="card-note">{annotation.note_html}</div>' if annotation.note_html else ""
     actions = ""
-    if not orphaned:
+    if not orphaned and annotation.start is not None:
         actions += (
             f'<a href="{escape(article_url)}#annotation-{pk}" class="link-action" '
             "data-copy-link>Copy link</a>"
@@ -80,6 +106,6 @@ def render_card(
     state = " is-orphaned" if orphaned else ""
     return mark_safe(  # noqa: S308 - built from escaped values and sanitised note_html
         f'<div class="annotation-card{state}" id="{id_prefix}{pk}" data-annotation="{pk}" '
-        f'data-color="{color}"><div class="card-head">{head}</div>{quote}{note}'
+        f'data-color="{color}"><div class="card-head">{head}</div>{entity}{quote}{note}'
         f'<div class="card-actions">{actions}</div><div class="card-edit-slot"></div></div>'
     )

@@ -70,7 +70,7 @@ class Span:
     start: int
     end: int
     color: str  # a palette name such as "yellow"; written as an attribute value
-    kind: str = "highlight"  # "highlight", later "mention"; written as an attribute value
+    kind: str = "highlight"  # "highlight" or "mention" (color is then the entity kind)
 
 
 def render_marks(body_html: str, spans: Iterable[Span]) -> str:

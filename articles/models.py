@@ -18,7 +18,9 @@ import secrets
 from typing import TYPE_CHECKING
 
 from django.conf import settings
+from django.core.validators import RegexValidator
 from django.db import models
+from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
@@ -108,7 +110,7 @@ class Article(models.Model):
         return reverse("reader", kwargs={"pk": self.pk, "slug": self.slug})
 
     # Sub-pages of an article share the /articles/<id>/<segment>/ shape with the slug.
-    RESERVED_SLUGS = frozenset({"delete", "annotations", "notes"})
+    RESERVED_SLUGS = frozenset({"delete", "annotations", "notes", "mentions", "suggestions"})
 
     @property
     def slug(self) -> str:
@@ -218,6 +220,7 @@ class Annotation(models.Model):
     class Motivation(models.TextChoices):
         HIGHLIGHTING = "highlighting", "Highlight"
         COMMENTING = "commenting", "Note"
+        IDENTIFYING = "identifying", "Entity mention"
 
     class Visibility(models.TextChoices):
         SHARED = "shared", "Shared with the team"
@@ -248,6 +251,10 @@ class Annotation(models.Model):
         max_length=8, choices=Visibility.choices, default=Visibility.SHARED
     )
     status = models.CharField(max_length=8, choices=Status.choices, default=Status.ANCHORED)
+    # Set exactly when motivation is "identifying": the entity this passage mentions.
+    entity = models.ForeignKey(
+        "Entity", on_delete=models.CASCADE, null=True, blank=True, related_name="mentions"
+    )
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -264,6 +271,13 @@ class Annotation(models.Model):
                 ),
                 name="annotation_selector_is_a_range_or_absent",
             ),
+            models.CheckConstraint(
+                condition=(
+                    models.Q(motivation="identifying", entity__isnull=False)
+                    | (~models.Q(motivation="identifying") & models.Q(entity__isnull=True))
+                ),
+                name="annotation_mention_has_an_entity",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -274,7 +288,11 @@ class Annotation(models.Model):
 
     @property
     def is_page_note(self) -> bool:
-        return self.start is None
+        return self.start is None and self.entity_id is None
+
+    @property
+    def is_mention(self) -> bool:
+        return self.entity_id is not None
 
     @property
     def is_orphaned(self) -> bool:
@@ -282,3 +300,137 @@ class Annotation(models.Model):
 
     def can_change(self, user: AbstractBaseUser) -> bool:
         return user.is_authenticated and self.author_id == user.pk
+
+
+class EntityQuerySet(models.QuerySet["Entity"]):
+    def matching(self, query: str) -> EntityQuerySet:
+        """Entities whose name or an alias contains `query`, ignoring case."""
+        query = query.strip()
+        if not query:
+            return self
+        return self.filter(
+            models.Q(name__icontains=query)
+            | models.Exists(
+                EntityAlias.objects.filter(entity=models.OuterRef("pk"), name__icontains=query)
+            )
+        )
+
+    def with_mention_counts(self, user: AbstractBaseUser) -> EntityQuerySet:
+        """Annotate `mention_count`: the mentions this user may see, so a private
+        mention of someone else is never counted."""
+        visible = Annotation.objects.visible_to(user).filter(entity=models.OuterRef("pk"))
+        return self.annotate(
+            mention_count=models.Subquery(
+                visible.order_by().values("entity").annotate(n=models.Count("pk")).values("n"),
+                output_field=models.IntegerField(),
+            )
+        )
+
+
+class Entity(models.Model):
+    """A person, organisation, place, event or other thing the team tags in articles.
+
+    Entities are shared by the whole team (the gazetteer); mentions of them are
+    annotations with motivation "identifying", visible by the annotation's own rule.
+    `name` and `description` are plain text, escaped wherever they are shown.
+    """
+
+    class Kind(models.TextChoices):
+        PERSON = "person", "Person"
+        ORGANISATION = "organisation", "Organisation"
+        PLACE = "place", "Place"
+        EVENT = "event", "Event"
+        OTHER = "other", "Other"
+
+    NAME_MAX_CHARS = 200
+    DESCRIPTION_MAX_CHARS = 2000
+
+    name = models.CharField(max_length=NAME_MAX_CHARS)
+    kind = models.CharField(max_length=16, choices=Kind.choices, default=Kind.OTHER)
+    description = models.TextField(blank=True, max_length=DESCRIPTION_MAX_CHARS)
+    wikidata_id = models.CharField(
+        "Wikidata identifier",
+        max_length=20,
+        blank=True,
+        validators=[
+            RegexValidator(
+                r"^Q[1-9][0-9]*$",
+                "A Wikidata identifier is Q followed by digits, such as Q42.",
+            )
+        ],
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    # Bumped whenever the entity or its aliases change: the gazetteer's cache key.
+    updated_at = models.DateTimeField(auto_now=True, db_index=True)
+
+    objects = EntityQuerySet.as_manager()
+
+    class Meta:
+        verbose_name_plural = "entities"
+        ordering = [Lower("name"), "id"]
+        constraints = [
+            models.UniqueConstraint(Lower("name"), "kind", name="entity_name_kind_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("entity", kwargs={"pk": self.pk})
+
+    @property
+    def wikidata_url(self) -> str:
+        return f"https://www.wikidata.org/wiki/{self.wikidata_id}" if self.wikidata_id else ""
+
+    def can_merge(self, user: AbstractBaseUser) -> bool:
+        """Merging or deleting moves everyone's mentions: for its creator and staff."""
+        return user.is_authenticated and (user.is_staff or self.created_by_id == user.pk)
+
+
+class EntityAlias(models.Model):
+    """Another name an entity goes by ("Putin" for "Vladimir Putin")."""
+
+    entity = models.ForeignKey(Entity, on_delete=models.CASCADE, related_name="aliases")
+    name = models.CharField(max_length=Entity.NAME_MAX_CHARS)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name_plural = "entity aliases"
+        ordering = [Lower("name"), "id"]
+        constraints = [
+            models.UniqueConstraint("entity", Lower("name"), name="entity_alias_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class RejectedSuggestion(models.Model):
+    """A suggested mention the team declined in one article: not offered there again.
+
+    Keyed by the surface text, lower-cased, so every occurrence of it is declined.
+    """
+
+    article = models.ForeignKey(
+        Article, on_delete=models.CASCADE, related_name="rejected_suggestions"
+    )
+    text = models.CharField(max_length=Entity.NAME_MAX_CHARS)
+    rejected_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint("article", "text", name="rejected_suggestion_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return self.text

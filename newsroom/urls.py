@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from articles import accounts, export_views, reader_views, views
+from articles import accounts, entity_views, export_views, reader_views, views
 
 urlpatterns = [
     path("", views.library, name="library"),
@@ -13,6 +13,22 @@ urlpatterns = [
     path("articles/<int:pk>/delete/", views.delete_article, name="delete_article"),
     path("articles/<int:pk>/annotations/", reader_views.annotate, name="annotate"),
     path("articles/<int:pk>/notes/", reader_views.add_page_note, name="add_page_note"),
+    path("articles/<int:pk>/mentions/", entity_views.tag_entity, name="tag_entity"),
+    path(
+        "articles/<int:pk>/mentions/<int:entity_pk>/all/",
+        entity_views.tag_all,
+        name="tag_all",
+    ),
+    path(
+        "articles/<int:pk>/suggestions/accept/",
+        entity_views.accept_suggestion,
+        name="accept_suggestion",
+    ),
+    path(
+        "articles/<int:pk>/suggestions/reject/",
+        entity_views.reject_suggestion,
+        name="reject_suggestion",
+    ),
     path(
         "articles/<int:pk>/annotations.jsonld",
         export_views.article_annotations_jsonld,
@@ -23,6 +39,18 @@ urlpatterns = [
     path("annotations/<int:pk>.jsonld", export_views.annotation_jsonld, name="annotation_jsonld"),
     path("annotations/<int:pk>/edit/", reader_views.edit_annotation, name="edit_annotation"),
     path("annotations/<int:pk>/delete/", reader_views.delete_annotation, name="delete_annotation"),
+    path("entities/", entity_views.entity_index, name="entities"),
+    path("entities/lookup/", entity_views.entity_lookup, name="entity_lookup"),
+    path("entities/<int:pk>/", entity_views.entity_page, name="entity"),
+    path("entities/<int:pk>/edit/", entity_views.edit_entity, name="edit_entity"),
+    path("entities/<int:pk>/aliases/", entity_views.add_alias, name="add_alias"),
+    path(
+        "entities/<int:pk>/aliases/<int:alias_pk>/delete/",
+        entity_views.remove_alias,
+        name="remove_alias",
+    ),
+    path("entities/<int:pk>/merge/", entity_views.merge_entity, name="merge_entity"),
+    path("entities/<int:pk>/delete/", entity_views.delete_entity, name="delete_entity"),
     path("setup/", accounts.setup, name="setup"),
     path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),

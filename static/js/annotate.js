@@ -89,17 +89,53 @@ function showToolbar(selection) {
   pending = selection;
   toolbar.hidden = false;
   noteForm().hidden = true;
+  entityForm().hidden = true;
   placeBelow(toolbar, selection.rect);
 }
 
 function hideToolbar() {
   toolbar.hidden = true;
   noteForm().hidden = true;
+  entityForm().hidden = true;
   pending = null;
 }
 
 function noteForm() {
   return toolbar.querySelector("[data-note-form]");
+}
+
+function entityForm() {
+  return toolbar.querySelector("[data-entity-form]");
+}
+
+// The tag form: the name starts as the selected words; typing asks the server for
+// matching entities (htmx on the input), shown as radio choices with "New entity".
+function openEntityForm() {
+  pending = currentSelection() || pending;
+  if (!pending) return;
+  const form = entityForm();
+  noteForm().hidden = true;
+  form.hidden = false;
+  placeBelow(toolbar, pending.rect);
+  const input = form.querySelector("input[name=name]");
+  input.value = pending.quote.replace(/\s+/g, " ").slice(0, 200);
+  input.focus();
+  input.select();
+  window.htmx.trigger(input, "search");
+}
+
+function submitEntityForm() {
+  const form = entityForm();
+  const chosen = form.querySelector("input[name=entity]:checked");
+  send(
+    {
+      name: form.querySelector("input[name=name]").value,
+      entity: chosen ? chosen.value : "",
+      kind: form.querySelector("select[name=kind]").value,
+      alias: form.querySelector("input[name=alias]").checked ? "on" : "",
+    },
+    reader.dataset.tagUrl,
+  );
 }
 
 function visibility() {
@@ -124,14 +160,14 @@ function showStatus(message, kind = "info") {
   }, 4000);
 }
 
-function send(values) {
+function send(values, url = reader.dataset.annotateUrl) {
   // The selection may have grown since the toolbar last looked (Shift+arrows, then "h").
   const target = currentSelection() || pending;
   if (!target) return;
   const data = { start: target.start, end: target.end, quote: target.quote, visibility: visibility(), ...values };
   hideToolbar();
   window.getSelection()?.removeAllRanges();
-  window.htmx.ajax("POST", reader.dataset.annotateUrl, {
+  window.htmx.ajax("POST", url, {
     source: reader,
     target: "#article-body",
     swap: "outerHTML",
@@ -168,7 +204,7 @@ function flash(id) {
   }
 }
 
-async function openPopover(ids, anchorElement) {
+async function openPopover(ids, anchorElement, { focus = true } = {}) {
   lastMark = anchorElement;
   await window.htmx.ajax("GET", `/annotations/?ids=${encodeURIComponent(ids)}`, {
     source: reader,
@@ -177,7 +213,7 @@ async function openPopover(ids, anchorElement) {
   });
   popover.hidden = false;
   placeBelow(popover, anchorElement.getBoundingClientRect());
-  popover.querySelector("a, button, summary, textarea")?.focus({ preventScroll: true });
+  if (focus) popover.querySelector("a, button, summary, textarea")?.focus({ preventScroll: true });
 }
 
 function closePopover() {
@@ -237,6 +273,7 @@ function init() {
     if (!button) return;
     if (button.dataset.color) highlight(button.dataset.color);
     else if (button.dataset.action === "note") openNote();
+    else if (button.dataset.action === "entity") openEntityForm();
     else if (button.dataset.action === "cancel") hideToolbar();
   });
   noteForm().addEventListener("submit", (event) => {
@@ -244,6 +281,10 @@ function init() {
     const note = noteForm().querySelector("textarea");
     send({ color: recall("newsroom-color", "yellow"), note: note.value });
     note.value = "";
+  });
+  entityForm().addEventListener("submit", (event) => {
+    event.preventDefault();
+    submitEntityForm();
   });
   const visibilitySelect = toolbar.querySelector("[data-visibility]");
   visibilitySelect.value = recall("newsroom-visibility", visibilitySelect.value);
@@ -266,6 +307,9 @@ function init() {
     } else if (event.key === "n") {
       event.preventDefault();
       openNote();
+    } else if (event.key === "t") {
+      event.preventDefault();
+      openEntityForm();
     } else if (event.key === "Tab" && !toolbar.contains(document.activeElement)) {
       event.preventDefault();
       toolbar.querySelector("button").focus();
@@ -286,6 +330,10 @@ function init() {
       goTo(goto.dataset.goto);
       return;
     }
+    if (event.target.closest("[data-action=dismiss-status]")) {
+      status.innerHTML = "";
+      return;
+    }
     if (event.target.closest("[data-action=close-popover]")) {
       closePopover();
       return;
@@ -302,12 +350,85 @@ function init() {
     const { id, action } = event.detail;
     closePopover();
     if (action === "created" && id) flash(id);
-    const messages = { created: "Saved.", edited: "Saved.", deleted: "Deleted." };
+    if (action === "tagged") return; // the status line holds the "tag the others" offer
+    const messages = {
+      created: "Saved.",
+      edited: "Saved.",
+      deleted: "Deleted.",
+      "tagged-all": "Tagged.",
+      accepted: "Tagged.",
+      rejected: "Dismissed: it will not be suggested here again.",
+    };
     showStatus(messages[action] || "Saved.");
   });
 
+  // Mentions show their entity's card on hover and on keyboard focus.
+  let hoverTimer = 0;
+  const mentionAt = (target) => target.closest?.("#article-body mark.hl[data-kind=mention]");
+  document.addEventListener("mouseover", (event) => {
+    const mark = mentionAt(event.target);
+    window.clearTimeout(hoverTimer);
+    if (mark && popover.hidden && window.getSelection()?.isCollapsed !== false) {
+      hoverTimer = window.setTimeout(() => openPopover(mark.dataset.ids, mark, { focus: false }), 350);
+    }
+  });
+  document.addEventListener("focusin", (event) => {
+    const mark = mentionAt(event.target);
+    if (mark) openPopover(mark.dataset.ids, mark, { focus: false });
+  });
+  document.body.addEventListener("htmx:afterSettle", decorate);
+  decorate();
+
   window.addEventListener("hashchange", fromHash);
   fromHash();
+}
+
+// Suggested mentions are drawn with the CSS Custom Highlight API: ranges over the text,
+// no elements added, so the body's text and marks stay exactly as the server made them.
+function rangeAt(nodes, start, end) {
+  const range = document.createRange();
+  let seen = 0;
+  let started = false;
+  for (const node of nodes) {
+    let units = 0;
+    for (const char of node.data) {
+      if (!started && seen === start) {
+        range.setStart(node, units);
+        started = true;
+      }
+      if (started && seen === end) {
+        range.setEnd(node, units);
+        return range;
+      }
+      seen += 1;
+      units += char.length;
+    }
+    if (started && seen === end) {
+      range.setEnd(node, units);
+      return range;
+    }
+  }
+  return null;
+}
+
+function decorate() {
+  const root = body();
+  if (!root) return;
+  // One tab stop per mention (a mention across a link is several marks).
+  const focusable = new Set();
+  for (const mark of root.querySelectorAll("mark.hl[data-kind=mention]")) {
+    if (focusable.has(mark.dataset.ids)) continue;
+    focusable.add(mark.dataset.ids);
+    mark.tabIndex = 0;
+  }
+  const data = document.getElementById("suggestion-spans");
+  if (!("highlights" in CSS) || !data) return;
+  const spans = JSON.parse(data.textContent);
+  const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+  const nodes = [];
+  while (walker.nextNode()) nodes.push(walker.currentNode);
+  const ranges = spans.map(([start, end]) => rangeAt(nodes, start, end)).filter(Boolean);
+  CSS.highlights.set("entity-suggestion", new Highlight(...ranges));
 }
 
 if (reader && toolbar && window.htmx) init();

@@ -1,0 +1,466 @@
+"""Entities and their mentions: the gazetteer, suggestions, tagging, and curation.
+
+A mention is an annotation with motivation "identifying" and an entity; it has the same
+selectors, visibility and re-anchoring as a highlight (see articles.annotations). This
+module decides what to suggest in an article and performs every entity write.
+
+Invariants:
+- Suggestions never overlap a mention the viewer can see, and a text rejected in an
+  article (case-insensitively) is not suggested there again.
+- Known-entity suggestions come from one Aho-Corasick pass over the article with every
+  name and alias in the library (`matching.Gazetteer`), rebuilt only when an entity or
+  alias changed (`_gazetteer_version`), never from one query per entity.
+- Every write that touches more than one row (tag with a new entity, tag all, accept,
+  merge) runs in one transaction: it happens whole or not at all.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Literal
+
+from django.db import IntegrityError, models, transaction
+from django.db.models.functions import Lower
+from django.utils import timezone
+
+from articles import annotations as annotating
+from articles.entities.candidates import body_confirmed, find_candidates, find_in_headline
+from articles.entities.matching import Gazetteer, Match, fold
+from articles.models import Annotation, Article, Entity, EntityAlias, RejectedSuggestion
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+
+    from django.contrib.auth.models import AbstractBaseUser
+
+__all__ = [
+    "EntityError",
+    "Suggestion",
+    "accept",
+    "add_alias",
+    "create_entity",
+    "gazetteer",
+    "merge",
+    "occurrences",
+    "reject",
+    "remove_alias",
+    "suggest",
+    "tag",
+    "tag_all",
+    "update_entity",
+]
+
+
+class EntityError(ValueError):
+    """The request cannot be done; the message says why, in one line."""
+
+
+@dataclass(frozen=True, slots=True)
+class Suggestion:
+    """A place where the article may mention an entity.
+
+    `where` is "text" for the body (start and end are body_text offsets), or "title" /
+    "related" for a name found only outside the body (no offsets; accepting it makes a
+    page-level mention).
+    """
+
+    text: str
+    start: int | None
+    end: int | None
+    kind: Literal["known", "candidate"]
+    entity_id: int | None = None
+    where: Literal["text", "title", "related"] = "text"
+
+    def as_json(self) -> dict[str, object]:
+        data: dict[str, object] = {
+            "text": self.text,
+            "start": self.start,
+            "end": self.end,
+            "kind": self.kind,
+        }
+        if self.entity_id is not None:
+            data["entity_id"] = self.entity_id
+        if self.where != "text":
+            data["where"] = self.where
+        return data
+
+
+# --- the gazetteer ------------------------------------------------------------------
+
+_cache: dict[str, tuple[tuple, Gazetteer]] = {}
+_cache_lock = threading.Lock()
+
+
+def _gazetteer_version() -> tuple:
+    """Changes whenever an entity or alias is added, changed or removed (one query)."""
+    entities = Entity.objects.aggregate(n=models.Count("pk"), latest=models.Max("updated_at"))
+    aliases = EntityAlias.objects.aggregate(n=models.Count("pk"), top=models.Max("pk"))
+    return (entities["n"], entities["latest"], aliases["n"], aliases["top"])
+
+
+def gazetteer() -> Gazetteer:
+    """Every name and alias in the library, as one automaton; cached per process."""
+    version = _gazetteer_version()
+    cached = _cache.get("all")
+    if cached and cached[0] == version:
+        return cached[1]
+    with _cache_lock:
+        names = list(Entity.objects.values_list("pk", "name"))
+        names += list(EntityAlias.objects.values_list("entity_id", "name"))
+        built = Gazetteer(names)
+        _cache["all"] = (version, built)
+    return built
+
+
+def _names_of(entity: Entity, extra: Iterable[str] = ()) -> Gazetteer:
+    names = [(entity.pk, entity.name)]
+    names += [(entity.pk, alias.name) for alias in entity.aliases.all()]
+    names += [(entity.pk, form) for form in extra if form.strip()]
+    return Gazetteer(names)
+
+
+# --- suggestions --------------------------------------------------------------------
+
+
+def _overlaps(start: int, end: int, taken: list[tuple[int, int]]) -> bool:
+    return any(s < end and start < e for s, e in taken)
+
+
+def _headlines(article: Article) -> list[tuple[Literal["title", "related"], str]]:
+    lines: list[tuple[Literal["title", "related"], str]] = [("title", article.title)]
+    lines += [("related", link.get("title", "")) for link in article.related_links or []]
+    return [(where, line) for where, line in lines if line]
+
+
+def suggest(article: Article, user: AbstractBaseUser | None) -> list[Suggestion]:
+    """What the article may mention and the viewer has not tagged, in text order; known
+    entities first where a name is both. With no user, every mention counts as tagged."""
+    annotations = Annotation.objects.all() if user is None else Annotation.objects.visible_to(user)
+    mentions = list(
+        annotations.filter(article=article, entity__isnull=False).values_list(
+            "start", "end", "entity_id", "exact"
+        )
+    )
+    taken = [(s, e) for s, e, _, _ in mentions if s is not None]
+    page_level = {fold(exact) for s, _, _, exact in mentions if s is None}
+    page_level |= {entity_id for s, _, entity_id, _ in mentions if s is None}
+    rejected = set(article.rejected_suggestions.values_list("text", flat=True))
+    text = article.body_text
+
+    known_matches = gazetteer().find(text)
+    found: list[Suggestion] = [
+        Suggestion(m.text, m.start, m.end, "known", m.entity_ids[0])
+        for m in known_matches
+        if not _overlaps(m.start, m.end, taken) and fold(m.text) not in rejected
+    ]
+    claimed = taken + [(m.start, m.end) for m in known_matches]
+    found += [
+        Suggestion(c.text, c.start, c.end, "candidate")
+        for c in find_candidates(text)
+        if not _overlaps(c.start, c.end, claimed) and fold(c.text) not in rejected
+    ]
+    found.sort(key=lambda s: (s.start, s.end))
+    found += _headline_suggestions(article, found, known_matches, page_level, rejected)
+    return found
+
+
+def _headline_suggestions(
+    article: Article,
+    in_body: list[Suggestion],
+    known_matches: list[Match],
+    page_level: set,
+    rejected: set[str],
+) -> list[Suggestion]:
+    """Names found only in the title or related links (such as "Seoul" after a dash)."""
+    seen = {fold(s.text) for s in in_body} | {fold(m.text) for m in known_matches}
+    seen |= rejected | {k for k in page_level if isinstance(k, str)}
+    known_ids = {m.entity_ids[0] for m in known_matches} | {
+        k for k in page_level if isinstance(k, int)
+    }
+    confirmed = body_confirmed(article.body_text)
+    found = []
+    for where, line in _headlines(article):
+        for match in gazetteer().find(line):
+            if fold(match.text) not in seen and match.entity_ids[0] not in known_ids:
+                found.append(
+                    Suggestion(match.text, None, None, "known", match.entity_ids[0], where)
+                )
+                seen.add(fold(match.text))
+        for candidate in find_in_headline(line, confirmed):
+            if fold(candidate.text) not in seen:
+                found.append(Suggestion(candidate.text, None, None, "candidate", None, where))
+                seen.add(fold(candidate.text))
+    return found
+
+
+def occurrences(
+    article: Article, user: AbstractBaseUser, entity: Entity, extra: Iterable[str] = ()
+) -> list[Match]:
+    """Untagged places in the body where the entity's name, an alias or one of `extra`
+    surface forms appears."""
+    taken = list(
+        Annotation.objects.visible_to(user)
+        .filter(article=article, entity__isnull=False, start__isnull=False)
+        .values_list("start", "end")
+    )
+    return [
+        m
+        for m in _names_of(entity, extra).find(article.body_text)
+        if not _overlaps(m.start, m.end, taken)
+    ]
+
+
+# --- writes -------------------------------------------------------------------------
+
+
+def _clean_name(name: str) -> str:
+    name = " ".join(name.split())
+    if not name:
+        raise EntityError("An entity needs a name.")
+    if len(name) > Entity.NAME_MAX_CHARS:
+        raise EntityError(f"A name can have at most {Entity.NAME_MAX_CHARS} characters.")
+    return name
+
+
+def _clean_kind(kind: str) -> str:
+    if kind not in Entity.Kind.values:
+        raise EntityError(f"Choose a kind: {', '.join(Entity.Kind.labels).lower()}.")
+    return kind
+
+
+def _clean_wikidata(value: str) -> str:
+    value = value.strip()
+    if value.startswith(("https://www.wikidata.org/wiki/", "http://www.wikidata.org/wiki/")):
+        value = value.rsplit("/", 1)[-1]
+    if value and not re.fullmatch(r"Q[1-9][0-9]*", value):
+        raise EntityError(
+            f"{value[:30]!r} is not a Wikidata identifier: use Q followed by digits, such as Q42."
+        )
+    return value
+
+
+def _clean_description(text: str) -> str:
+    text = text.strip()
+    if len(text) > Entity.DESCRIPTION_MAX_CHARS:
+        raise EntityError(
+            f"A description can have at most {Entity.DESCRIPTION_MAX_CHARS:,} characters."
+        )
+    return text
+
+
+def create_entity(
+    name: str, kind: str, user: AbstractBaseUser | None = None, *, description: str = ""
+) -> Entity:
+    """A new entity, or the existing one with this name (any case) and kind."""
+    name, kind = _clean_name(name), _clean_kind(kind)
+    existing = Entity.objects.filter(kind=kind).annotate(key=Lower("name"))
+    if found := existing.filter(key=name.lower()).first():
+        return found
+    try:
+        with transaction.atomic():
+            return Entity.objects.create(
+                name=name,
+                kind=kind,
+                description=_clean_description(description),
+                created_by=user if user and user.is_authenticated else None,
+            )
+    except IntegrityError:  # created meanwhile by someone else
+        return existing.get(key=name.lower())
+
+
+def _entity_for(entity: Entity | None, name: str, kind: str, user: AbstractBaseUser) -> Entity:
+    if entity is not None:
+        return entity
+    return create_entity(name, kind, user)
+
+
+def _maybe_alias(entity: Entity, surface: str, *, wanted: bool) -> None:
+    surface = " ".join(surface.split())
+    if wanted and surface and fold(surface) != fold(entity.name):
+        add_alias(entity, surface, quiet=True)
+
+
+@dataclass(frozen=True, slots=True)
+class Tagged:
+    mention: Annotation
+    others: int  # untagged occurrences left in the article (names, aliases, this form)
+
+
+def tag(  # noqa: PLR0913 - one argument per field of the tag form
+    article: Article,
+    user: AbstractBaseUser,
+    *,
+    start: int,
+    end: int,
+    quote: str,
+    entity: Entity | None = None,
+    name: str = "",
+    kind: str = "",
+    note: str = "",
+    visibility: str = Annotation.Visibility.SHARED,
+    add_as_alias: bool = False,
+) -> Tagged:
+    """Mark the selected passage as a mention of `entity`, or of a new one."""
+    with transaction.atomic():
+        chosen = _entity_for(entity, name or quote, kind, user)
+        try:
+            mention = annotating.create(
+                article,
+                user,
+                start=start,
+                end=end,
+                quote=quote,
+                note=note,
+                visibility=visibility,
+                entity=chosen,
+            )
+        except annotating.AnnotationError as exc:
+            raise EntityError(str(exc)) from exc
+        _maybe_alias(chosen, mention.exact, wanted=add_as_alias)
+    others = occurrences(article, user, chosen, [mention.exact])
+    return Tagged(mention, len(others))
+
+
+def tag_all(
+    article: Article,
+    user: AbstractBaseUser,
+    entity: Entity,
+    *,
+    forms: Iterable[str] = (),
+    visibility: str = Annotation.Visibility.SHARED,
+) -> list[Annotation]:
+    """Tag every untagged occurrence of the entity's names, aliases and `forms`."""
+    with transaction.atomic():
+        Article.objects.select_for_update().filter(pk=article.pk).first()
+        return [
+            annotating.create(
+                article,
+                user,
+                start=m.start,
+                end=m.end,
+                quote=m.text,
+                visibility=visibility,
+                entity=entity,
+            )
+            for m in occurrences(article, user, entity, forms)
+        ]
+
+
+def accept(  # noqa: PLR0913 - the fields of the accept form
+    article: Article,
+    user: AbstractBaseUser,
+    *,
+    text: str,
+    entity: Entity | None = None,
+    name: str = "",
+    kind: str = "",
+    visibility: str = Annotation.Visibility.SHARED,
+) -> list[Annotation]:
+    """Accept the suggestion `text`: every place it is suggested becomes a mention."""
+    key = fold(" ".join(text.split()))
+    if not key:
+        raise EntityError("Which suggestion? The form did not say.")
+    current = [s for s in suggest(article, user) if fold(s.text) == key]
+    if not current:
+        raise EntityError(f"{text[:60]!r} is no longer suggested in this article.")
+    with transaction.atomic():
+        if entity is None and current[0].entity_id is not None and not name:
+            entity = Entity.objects.get(pk=current[0].entity_id)
+        chosen = _entity_for(entity, name or current[0].text, kind or Entity.Kind.OTHER, user)
+        _maybe_alias(chosen, current[0].text, wanted=True)
+        made = []
+        for s in current:
+            if s.start is None:
+                made.append(
+                    annotating.create_page_mention(
+                        article, user, entity=chosen, text=s.text, visibility=visibility
+                    )
+                )
+            else:
+                made.append(
+                    annotating.create(
+                        article,
+                        user,
+                        start=s.start,
+                        end=s.end or s.start,
+                        quote=s.text,
+                        visibility=visibility,
+                        entity=chosen,
+                    )
+                )
+        return made
+
+
+def reject(article: Article, user: AbstractBaseUser, text: str) -> None:
+    key = fold(" ".join(text.split()))[: Entity.NAME_MAX_CHARS]
+    if not key:
+        raise EntityError("Which suggestion? The form did not say.")
+    RejectedSuggestion.objects.get_or_create(
+        article=article, text=key, defaults={"rejected_by": user}
+    )
+
+
+def update_entity(
+    entity: Entity, *, name: str, kind: str, description: str, wikidata_id: str
+) -> Entity:
+    entity.name = _clean_name(name)
+    entity.kind = _clean_kind(kind)
+    entity.description = _clean_description(description)
+    entity.wikidata_id = _clean_wikidata(wikidata_id)
+    try:
+        with transaction.atomic():
+            entity.save()
+    except IntegrityError:
+        raise EntityError(
+            f"There is already a {entity.get_kind_display().lower()} called {entity.name!r}; "
+            "merge the two instead."
+        ) from None
+    return entity
+
+
+def add_alias(entity: Entity, name: str, *, quiet: bool = False) -> EntityAlias | None:
+    """Add an alias; an alias it already has (any case) or its own name is refused,
+    or skipped when `quiet`."""
+    name = _clean_name(name)
+    if fold(name) == fold(entity.name) or entity.aliases.filter(name__iexact=name).exists():
+        if quiet:
+            return None
+        raise EntityError(f"{entity.name} is already known as {name!r}.")
+    with transaction.atomic():
+        alias = EntityAlias.objects.create(entity=entity, name=name)
+        Entity.objects.filter(pk=entity.pk).update(updated_at=timezone.now())
+    return alias
+
+
+def remove_alias(alias: EntityAlias) -> None:
+    with transaction.atomic():
+        Entity.objects.filter(pk=alias.entity_id).update(updated_at=timezone.now())
+        alias.delete()
+
+
+def merge(loser: Entity, survivor: Entity) -> Entity:
+    """Fold `loser` into `survivor`: its mentions, name and aliases move; nothing is lost."""
+    if loser.pk == survivor.pk:
+        raise EntityError("An entity cannot be merged into itself.")
+    with transaction.atomic():
+        locked = {e.pk: e for e in Entity.objects.select_for_update().filter(
+            pk__in=[loser.pk, survivor.pk]
+        )}  # fmt: skip
+        if len(locked) != 2:
+            raise EntityError("One of the two entities no longer exists.")
+        loser, survivor = locked[loser.pk], locked[survivor.pk]
+        Annotation.objects.filter(entity=loser).update(entity=survivor)
+        known = {fold(survivor.name)} | {fold(a.name) for a in survivor.aliases.all()}
+        for name in [loser.name, *(a.name for a in loser.aliases.all())]:
+            if fold(name) not in known:
+                EntityAlias.objects.create(entity=survivor, name=name)
+                known.add(fold(name))
+        if not survivor.description and loser.description:
+            survivor.description = loser.description
+        if not survivor.wikidata_id and loser.wikidata_id:
+            survivor.wikidata_id = loser.wikidata_id
+        survivor.save()
+        loser.delete()
+    return survivor

@@ -1,0 +1,254 @@
+"""Entity tagging from the reader, and the entity pages: index, page, edit, merge.
+
+Tagging answers like every reader write (`reader_views.changed`): the new body and panel
+for htmx, a redirect without JavaScript. After a mention is made, the status line offers
+to tag the entity's other occurrences in the article in one click.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.db.models import F
+from django.db.models.functions import Lower
+from django.http import HttpResponse  # noqa: TC002 - views return it at runtime
+from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from articles import entities
+from articles.entities import pages
+from articles.models import Annotation, Entity, EntityAlias
+from articles.permissions import HtmxHttpRequest, article_for, entity_for
+from articles.reader_views import changed, parse_int, refused
+
+INDEX_PAGE_SIZE = 50
+ARTICLES_PER_PAGE = 20
+LOOKUP_LIMIT = 8
+
+
+def _visibility(request: HtmxHttpRequest) -> str:
+    return request.POST.get("visibility") or Annotation.Visibility.SHARED
+
+
+def _chosen_entity(request: HtmxHttpRequest) -> Entity | None:
+    """The existing entity the form picked, if any; "new" or nothing means create one."""
+    pk = parse_int(request.POST.get("entity"))
+    if pk is None:
+        return None
+    return entity_for(request, pk)
+
+
+@require_POST
+def tag_entity(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    article = article_for(request, pk)
+    start, end = parse_int(request.POST.get("start")), parse_int(request.POST.get("end"))
+    if start is None or end is None:
+        return refused(request, "The selection's offsets must be whole numbers.")
+    try:
+        tagged = entities.tag(
+            article,
+            request.user,
+            start=start,
+            end=end,
+            quote=request.POST.get("quote", ""),
+            entity=_chosen_entity(request),
+            name=request.POST.get("name", ""),
+            kind=request.POST.get("kind", ""),
+            note=request.POST.get("note", ""),
+            visibility=_visibility(request),
+            add_as_alias=request.POST.get("alias") == "on",
+        )
+    except entities.EntityError as exc:
+        return refused(request, str(exc))
+    mention = tagged.mention
+    if not request.htmx:
+        if tagged.others:
+            messages.info(
+                request,
+                f"Tagged as {mention.entity.name}. {tagged.others} more in this article: "
+                "see Suggestions in the panel.",
+            )
+        return changed(request, article, {"id": mention.pk})
+    response = changed(request, article, {"id": mention.pk, "action": "tagged"})
+    offer = {"mention": mention, "others": tagged.others, "article": article, "oob": True}
+    response.content += render_to_string(
+        "articles/reader.html#annotate-status", offer, request
+    ).encode()
+    return response
+
+
+@require_POST
+def tag_all(request: HtmxHttpRequest, pk: int, entity_pk: int) -> HttpResponse:
+    article = article_for(request, pk)
+    entity = entity_for(request, entity_pk)
+    made = entities.tag_all(
+        article,
+        request.user,
+        entity,
+        forms=request.POST.getlist("form")[:20],
+        visibility=_visibility(request),
+    )
+    return changed(request, article, {"id": made[0].pk if made else 0, "action": "tagged-all"})
+
+
+@require_POST
+def accept_suggestion(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    article = article_for(request, pk)
+    try:
+        made = entities.accept(
+            article,
+            request.user,
+            text=request.POST.get("text", ""),
+            entity=_chosen_entity(request),
+            name=request.POST.get("name", ""),
+            kind=request.POST.get("kind", ""),
+            visibility=_visibility(request),
+        )
+    except entities.EntityError as exc:
+        return refused(request, str(exc))
+    return changed(request, article, {"id": made[0].pk, "action": "accepted"})
+
+
+@require_POST
+def reject_suggestion(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    article = article_for(request, pk)
+    try:
+        for text in request.POST.getlist("text")[:20] or [""]:
+            entities.reject(article, request.user, text)
+    except entities.EntityError as exc:
+        return refused(request, str(exc))
+    return changed(request, article, {"id": 0, "action": "rejected"})
+
+
+@require_GET
+def entity_lookup(request: HtmxHttpRequest) -> HttpResponse:
+    """Existing entities matching what is typed, as radio choices for the tag forms."""
+    query = (request.GET.get("q") or request.GET.get("name") or "").strip()
+    query = query[: Entity.NAME_MAX_CHARS]
+    found = (
+        list(
+            Entity.objects.matching(query)
+            .with_mention_counts(request.user)
+            .order_by("-mention_count", "name")[:LOOKUP_LIMIT]
+        )
+        if query
+        else []
+    )
+    context = {"found": found, "query": query, "allow_new": request.GET.get("new") != "0"}
+    return render(request, "entities/lookup.html", context)
+
+
+@require_GET
+def entity_index(request: HtmxHttpRequest) -> HttpResponse:
+    query = request.GET.get("q", "").strip()[: Entity.NAME_MAX_CHARS]
+    kind = request.GET.get("kind", "")
+    if kind not in Entity.Kind.values:
+        kind = ""
+    found = Entity.objects.matching(query).with_mention_counts(request.user)
+    if kind:
+        found = found.filter(kind=kind)
+    found = found.order_by(F("mention_count").desc(nulls_last=True), Lower("name"), "pk")
+    page = Paginator(found, INDEX_PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {
+        "page": page,
+        "query": query,
+        "kind": kind,
+        "kinds": Entity.Kind.choices,
+        "total": Entity.objects.count(),
+    }
+    if request.htmx and request.htmx.target == "entity-list":
+        return render(request, "entities/index.html#entity-list", context)
+    return render(request, "entities/index.html", context)
+
+
+@require_GET
+def entity_page(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    entity = entity_for(request, pk)
+    articles = Paginator(pages.articles_page(entity, request.user), ARTICLES_PER_PAGE)
+    page = articles.get_page(request.GET.get("page"))
+    context = {
+        "entity": entity,
+        "aliases": list(entity.aliases.all()),
+        "stats": pages.stats(entity, request.user),
+        "page": page,
+        "groups": pages.mentions_by_article(entity, request.user, page),
+        "related": pages.co_occurring(entity, request.user),
+        "can_merge": entity.can_merge(request.user),
+        "kinds": Entity.Kind.choices,
+    }
+    return render(request, "entities/entity.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def edit_entity(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    entity = entity_for(request, pk)
+    error = ""
+    if request.method == "POST":
+        try:
+            entities.update_entity(
+                entity,
+                name=request.POST.get("name", ""),
+                kind=request.POST.get("kind", ""),
+                description=request.POST.get("description", ""),
+                wikidata_id=request.POST.get("wikidata_id", ""),
+            )
+        except entities.EntityError as exc:
+            error = str(exc)
+            entity.refresh_from_db()
+        else:
+            messages.success(request, "Saved.")
+            return redirect(entity)
+    context = {"entity": entity, "kinds": Entity.Kind.choices, "error": error, "form": request.POST}
+    return render(request, "entities/edit.html", context, status=400 if error else 200)
+
+
+@require_POST
+def add_alias(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    entity = entity_for(request, pk)
+    try:
+        entities.add_alias(entity, request.POST.get("name", ""))
+    except entities.EntityError as exc:
+        messages.error(request, str(exc))
+    return redirect(entity)
+
+
+@require_POST
+def remove_alias(request: HtmxHttpRequest, pk: int, alias_pk: int) -> HttpResponse:
+    entity = entity_for(request, pk)
+    alias = EntityAlias.objects.filter(entity=entity, pk=alias_pk).first()
+    if alias is not None:
+        entities.remove_alias(alias)
+        messages.success(request, f"Removed the alias {alias.name!r}.")
+    return redirect(entity)
+
+
+@require_http_methods(["GET", "POST"])
+def merge_entity(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    entity = entity_for(request, pk, merge=True)
+    if request.method == "POST":
+        target = parse_int(request.POST.get("entity"))
+        if target is None:
+            messages.error(request, "Choose the entity to merge into.")
+            return redirect("merge_entity", pk=entity.pk)
+        survivor = entity_for(request, target)
+        try:
+            entities.merge(entity, survivor)
+        except entities.EntityError as exc:
+            messages.error(request, str(exc))
+            return redirect("merge_entity", pk=entity.pk)
+        messages.success(request, f"Merged {entity.name!r} into {survivor.name}.")
+        return redirect(survivor)
+    context = {"entity": entity, "mentions": entity.mentions.count()}
+    return render(request, "entities/merge.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def delete_entity(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    entity = entity_for(request, pk, merge=True)
+    if request.method == "POST":
+        entity.delete()
+        messages.success(request, f"Deleted {entity.name!r} and its mentions.")
+        return redirect("entities")
+    context = {"entity": entity, "mentions": entity.mentions.count()}
+    return render(request, "entities/confirm_delete.html", context)
