@@ -8,6 +8,8 @@ and every form works.
 
 from __future__ import annotations
 
+import json
+
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
@@ -88,7 +90,7 @@ def _reader_context(request: HtmxHttpRequest, article: Article) -> dict:
         for a in anchored
     ]  # fmt: skip
     highlights = [a for a in anchored if not a.is_mention]
-    suggestions = entities.suggest(article, request.user)
+    suggestions = entities.suggest(article, request.user, annotations)
     return {
         "article": article,
         "body_html": render_marks(article.body_html, spans),
@@ -98,7 +100,9 @@ def _reader_context(request: HtmxHttpRequest, article: Article) -> dict:
         "annotation_count": len(highlights),
         "entity_groups": _entity_groups([a for a in annotations if a.is_mention]),
         "suggestion_groups": _suggestion_groups(suggestions),
-        "suggestion_spans": [[s.start, s.end] for s in suggestions if s.start is not None],
+        "suggestion_spans_json": json.dumps(
+            [[s.start, s.end] for s in suggestions if s.start is not None]
+        ),
         "entity_kinds": Entity.Kind.choices,
         "legend": ColorLabel.legend(),
         "color_filter": color,

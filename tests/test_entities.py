@@ -29,7 +29,7 @@ def sample(user):
 
 def _nth(text: str, phrase: str, n: int = 0, *, alone: bool = True) -> tuple[int, int]:
     """Offsets of the n-th occurrence of `phrase` (as a whole word when `alone`)."""
-    import re  # noqa: PLC0415
+    import re
 
     pattern = rf"(?<![\w ]){re.escape(phrase)}\b" if alone else re.escape(phrase)
     found = [m.span() for m in re.finditer(pattern, text)]
@@ -195,7 +195,7 @@ def test_someone_elses_private_mention_does_not_hide_a_suggestion(sample, user, 
 def test_mentions_are_reanchored_when_the_text_changes(sample, user):
     start = sample.body_text.index("Tehran")
     mention = _tag(sample, user, "Tehran", start, start + 6, name="Tehran", kind="place").mention
-    from articles.annotations import replace_body  # noqa: PLC0415
+    from articles.annotations import replace_body
 
     replace_body(sample, "<p>A new first paragraph.</p>" + sample.body_html)
     mention.refresh_from_db()
@@ -230,7 +230,7 @@ def test_the_command_names_known_entities(sample, user):
 
 
 def test_the_command_refuses_an_unknown_article(db):
-    from django.core.management.base import CommandError  # noqa: PLC0415
+    from django.core.management.base import CommandError
 
     with pytest.raises(CommandError, match="no article 999"):
         call_command("entities", "suggest", "999", "--json")

@@ -21,7 +21,7 @@ import threading
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
-from django.db import IntegrityError, models, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models.functions import Lower
 from django.utils import timezone
 
@@ -95,9 +95,13 @@ _cache_lock = threading.Lock()
 
 def _gazetteer_version() -> tuple:
     """Changes whenever an entity or alias is added, changed or removed (one query)."""
-    entities = Entity.objects.aggregate(n=models.Count("pk"), latest=models.Max("updated_at"))
-    aliases = EntityAlias.objects.aggregate(n=models.Count("pk"), top=models.Max("pk"))
-    return (entities["n"], entities["latest"], aliases["n"], aliases["top"])
+    entity, alias = Entity._meta.db_table, EntityAlias._meta.db_table  # noqa: SLF001
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT (SELECT count(*) FROM {entity}), (SELECT max(updated_at) FROM {entity}), "  # noqa: S608 - table names from the models, no user input
+            f"(SELECT count(*) FROM {alias}), (SELECT max(id) FROM {alias})"
+        )
+        return tuple(cursor.fetchone())
 
 
 def gazetteer() -> Gazetteer:
@@ -134,15 +138,21 @@ def _headlines(article: Article) -> list[tuple[Literal["title", "related"], str]
     return [(where, line) for where, line in lines if line]
 
 
-def suggest(article: Article, user: AbstractBaseUser | None) -> list[Suggestion]:
+def suggest(
+    article: Article,
+    user: AbstractBaseUser | None,
+    visible: Iterable[Annotation] | None = None,
+) -> list[Suggestion]:
     """What the article may mention and the viewer has not tagged, in text order; known
-    entities first where a name is both. With no user, every mention counts as tagged."""
-    annotations = Annotation.objects.all() if user is None else Annotation.objects.visible_to(user)
-    mentions = list(
-        annotations.filter(article=article, entity__isnull=False).values_list(
-            "start", "end", "entity_id", "exact"
-        )
-    )
+    entities first where a name is both. With no user, every mention counts as tagged.
+
+    `visible` is the article's annotations the user can see, when the caller has them.
+    """
+    if visible is None:
+        everyone = Annotation.objects.all()
+        annotations = everyone if user is None else everyone.visible_to(user)
+        visible = annotations.filter(article=article, entity__isnull=False)
+    mentions = [(a.start, a.end, a.entity_id, a.exact) for a in visible if a.entity_id]
     taken = [(s, e) for s, e, _, _ in mentions if s is not None]
     page_level = {fold(exact) for s, _, _, exact in mentions if s is None}
     page_level |= {entity_id for s, _, entity_id, _ in mentions if s is None}

@@ -112,7 +112,9 @@ def mentions_by_article(
             offset = mention.start - mention.window_from
             length = mention.end - mention.start
             sentence = sentence_around(mention.window, offset, offset + length)
-        groups[mention.article_id].mentions.append((mention, sentence))
+        group = groups[mention.article_id]
+        mention.article = group.article  # for its URL, without a query per mention
+        group.mentions.append((mention, sentence))
     return list(groups.values())
 
 

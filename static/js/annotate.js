@@ -421,9 +421,9 @@ function decorate() {
     focusable.add(mark.dataset.ids);
     mark.tabIndex = 0;
   }
-  const data = document.getElementById("suggestion-spans");
+  const data = document.getElementById("suggestions");
   if (!("highlights" in CSS) || !data) return;
-  const spans = JSON.parse(data.textContent);
+  const spans = JSON.parse(data.dataset.spans || "[]");
   const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
   const nodes = [];
   while (walker.nextNode()) nodes.push(walker.currentNode);

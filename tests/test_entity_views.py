@@ -1,0 +1,317 @@
+"""Entity views: tag, tag all, accept, reject, and the entity pages, with permissions."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from articles import entities
+from articles.ingest import ingest
+from articles.models import Annotation, Entity, EntityAlias, RejectedSuggestion
+
+pytestmark = pytest.mark.django_db
+
+HX = {"HX-Request": "true"}
+STORY = (
+    "Port Talks Resume in Rotterdam\n\n"
+    "Officials in Rotterdam met union leaders from FNV on Monday. Rotterdam has seen strikes "
+    "before, and the FNV said Ahmed Aboutaleb would chair the talks.\n\n"
+    "Aboutaleb said the port of Rotterdam must reopen."
+)
+
+
+@pytest.fixture
+def article():
+    return ingest(STORY).article
+
+
+@pytest.fixture
+def bob(django_user_model):
+    return django_user_model.objects.create_user("bob", "bob@example.org", "pw-bob-123456")
+
+
+def _span(article, phrase, n=0):
+    start = -1
+    for _ in range(n + 1):
+        start = article.body_text.index(phrase, start + 1)
+    return {"start": start, "end": start + len(phrase), "quote": phrase}
+
+
+def _tag(client, article, phrase, n=0, htmx=True, **data):
+    return client.post(
+        reverse("tag_entity", args=[article.pk]),
+        {**_span(article, phrase, n), **data},
+        headers=HX if htmx else {},
+    )
+
+
+def test_tagging_a_selection_creates_the_entity_and_shows_the_mention(alice_client, article):
+    response = _tag(alice_client, article, "Rotterdam", name="Rotterdam", kind="place")
+    assert response.status_code == 200
+    mention = Annotation.objects.get()
+    assert mention.motivation == "identifying"
+    assert mention.entity.name == "Rotterdam"
+    assert mention.entity.kind == "place"
+    assert f'data-ids="{mention.pk}" data-color="place" data-kind="mention"' in response.text
+    # The status line offers to tag the others, out of band.
+    assert 'id="annotate-status"' in response.text
+    assert "Tag the other 2 mentions in this article" in response.text
+
+
+def test_tagging_with_an_existing_entity_reuses_it(alice_client, article, user):
+    entity = entities.create_entity("Port of Rotterdam", "place", user)
+    _tag(alice_client, article, "Rotterdam", n=2, entity=str(entity.pk), alias="on")
+    assert Entity.objects.count() == 1
+    assert Annotation.objects.get().entity == entity
+    assert list(entity.aliases.values_list("name", flat=True)) == ["Rotterdam"]
+
+
+def test_tagging_without_javascript_redirects_to_the_mention(alice_client, article):
+    response = _tag(alice_client, article, "FNV", htmx=False, name="FNV", kind="organisation")
+    mention = Annotation.objects.get()
+    assert response.status_code == 302
+    assert response["Location"].endswith(f"#annotation-{mention.pk}")
+
+
+def test_tagging_refuses_bad_offsets_and_unknown_kinds_and_saves_nothing(alice_client, article):
+    bad = [
+        {"start": "x", "end": "3", "quote": "Port", "name": "Port", "kind": "place"},
+        {"start": "0", "end": "4", "quote": "Nope", "name": "Nope", "kind": "place"},
+        {**_span(article, "FNV"), "name": "FNV", "kind": "planet"},
+        {**_span(article, "FNV"), "name": "  ", "kind": "organisation"},
+        {**_span(article, "FNV"), "name": "x" * 201, "kind": "organisation"},
+    ]
+    for data in bad:
+        response = alice_client.post(reverse("tag_entity", args=[article.pk]), data, headers=HX)
+        assert response.status_code == 400
+        assert 'class="status-error"' in response.text
+    assert not Annotation.objects.exists()
+    assert not Entity.objects.exists()
+
+
+def test_a_forged_tag_form_changes_nothing(user, article):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(user)
+    response = _tag(client, article, "FNV", name="FNV", kind="organisation")
+    assert response.status_code == 403
+    assert not Entity.objects.exists()
+
+
+def test_signed_out_visitors_cannot_tag_or_see_entities(client, article, user):
+    entity = entities.create_entity("FNV", "organisation", user)
+    assert _tag(client, article, "FNV", name="FNV", kind="organisation").status_code == 302
+    assert client.get(reverse("entities")).status_code == 302
+    assert client.get(entity.get_absolute_url()).status_code == 302
+    assert not Annotation.objects.exists()
+
+
+def test_tag_all_tags_every_other_occurrence(alice_client, article):
+    _tag(alice_client, article, "Rotterdam", name="Rotterdam", kind="place")
+    entity = Entity.objects.get()
+    response = alice_client.post(
+        reverse("tag_all", args=[article.pk, entity.pk]), {"form": "Rotterdam"}, headers=HX
+    )
+    assert response.status_code == 200
+    assert Annotation.objects.filter(entity=entity).count() == 3
+    assert response.text.count('data-kind="mention"') >= 3
+
+
+def test_accepting_and_rejecting_suggestions(alice_client, article):
+    url = reverse("reader", args=[article.pk])
+    page = alice_client.get(url).text
+    assert "Ahmed Aboutaleb" in page and "Dismiss" in page
+    response = alice_client.post(
+        reverse("accept_suggestion", args=[article.pk]),
+        {"text": "FNV", "name": "FNV", "kind": "organisation"},
+        headers=HX,
+    )
+    assert response.status_code == 200
+    assert Annotation.objects.filter(entity__name="FNV").count() == 2
+    response = alice_client.post(
+        reverse("reject_suggestion", args=[article.pk]), {"text": "Ahmed Aboutaleb"}, headers=HX
+    )
+    assert response.status_code == 200
+    assert RejectedSuggestion.objects.filter(text="ahmed aboutaleb").exists()
+    panel = alice_client.get(url, headers={**HX, "HX-Target": "annotation-panel"}).text
+    assert "Ahmed Aboutaleb" not in panel.split('id="suggestions-heading"')[1]
+
+
+def test_accepting_what_is_no_longer_suggested_is_refused(alice_client, article):
+    response = alice_client.post(
+        reverse("accept_suggestion", args=[article.pk]),
+        {"text": "Amsterdam", "kind": "place"},
+        headers=HX,
+    )
+    assert response.status_code == 400
+    assert "no longer suggested" in response.text
+
+
+def test_a_mention_card_shows_name_kind_description_count_and_link(alice_client, article, user):
+    entity = entities.create_entity("FNV", "organisation", user, description="Dutch union")
+    _tag(alice_client, article, "FNV", entity=str(entity.pk))
+    mention = Annotation.objects.get()
+    card = alice_client.get(reverse("annotation_cards"), {"ids": mention.pk}, headers=HX).text
+    assert f'href="/entities/{entity.pk}/"' in card
+    assert "Organisation" in card
+    assert "Dutch union" in card
+    assert "1 mention in the library" in card
+
+
+def test_entity_names_and_descriptions_are_escaped_everywhere(alice_client, article, user):
+    hostile = '<script>alert("x")</script>'
+    entity = entities.create_entity(hostile, "person", user, description="<img src=x onerror=1>")
+    _tag(alice_client, article, "FNV", entity=str(entity.pk))
+    mention = Annotation.objects.get()
+    pages = [
+        alice_client.get(article.get_absolute_url()).text,
+        alice_client.get(reverse("annotation_cards"), {"ids": mention.pk}).text,
+        alice_client.get(reverse("entities")).text,
+        alice_client.get(entity.get_absolute_url()).text,
+        alice_client.get(reverse("entity_lookup"), {"q": "script"}).text,
+    ]
+    for page in pages:
+        assert "<script>alert" not in page
+        assert "<img src=x" not in page
+    assert "&lt;script&gt;alert" in pages[3]
+
+
+def test_renaming_describing_and_linking_to_wikidata(alice_client, user):
+    entity = entities.create_entity("Aboutaleb", "person", user)
+    url = reverse("edit_entity", args=[entity.pk])
+    form = {
+        "name": "Ahmed Aboutaleb",
+        "kind": "person",
+        "description": "Mayor",
+        "wikidata_id": "Q1",
+    }
+    response = alice_client.post(url, {**form, "wikidata_id": "Q1a"})
+    assert response.status_code == 400
+    assert "is not a Wikidata identifier" in response.text
+    entity.refresh_from_db()
+    assert entity.name == "Aboutaleb"
+    response = alice_client.post(url, {**form, "wikidata_id": "Q1234"})
+    assert response.status_code == 302
+    page = alice_client.get(entity.get_absolute_url()).text
+    assert "Ahmed Aboutaleb" in page
+    assert 'href="https://www.wikidata.org/wiki/Q1234"' in page
+
+
+def test_aliases_are_added_and_removed(alice_client, user):
+    entity = entities.create_entity("Ahmed Aboutaleb", "person", user)
+    alice_client.post(reverse("add_alias", args=[entity.pk]), {"name": "Aboutaleb"})
+    response = alice_client.post(reverse("add_alias", args=[entity.pk]), {"name": "aboutaleb"})
+    assert "already known as" in alice_client.get(response["Location"]).text
+    alias = EntityAlias.objects.get()
+    assert alias.name == "Aboutaleb"
+    alice_client.post(reverse("remove_alias", args=[entity.pk, alias.pk]))
+    assert not EntityAlias.objects.exists()
+
+
+def test_merging_needs_the_creator_or_staff(client, article, user, bob, admin_user):
+    keep = entities.create_entity("FNV", "organisation", user)
+    other = entities.create_entity("Federatie Nederlandse Vakbeweging", "organisation", user)
+    entities.tag(article, user, **_span(article, "FNV"), entity=other)
+    client.force_login(bob)
+    url = reverse("merge_entity", args=[other.pk])
+    assert client.get(url).status_code == 403
+    assert client.post(url, {"entity": keep.pk}).status_code == 403
+    assert client.post(reverse("delete_entity", args=[other.pk])).status_code == 403
+    assert Entity.objects.count() == 2
+    client.force_login(admin_user)
+    response = client.post(url, {"entity": keep.pk})
+    assert response.status_code == 302
+    assert Annotation.objects.get().entity == keep
+    assert "Federatie Nederlandse Vakbeweging" in keep.aliases.values_list("name", flat=True)
+
+
+def test_merging_into_itself_is_refused_with_a_message(alice_client, user):
+    entity = entities.create_entity("FNV", "organisation", user)
+    url = reverse("merge_entity", args=[entity.pk])
+    response = alice_client.post(url, {"entity": entity.pk}, follow=True)
+    assert "cannot be merged into itself" in response.text
+    assert Entity.objects.filter(pk=entity.pk).exists()
+
+
+def test_deleting_asks_first_then_deletes_mentions(alice_client, article, user):
+    entity = entities.create_entity("FNV", "organisation", user)
+    entities.tag(article, user, **_span(article, "FNV"), entity=entity)
+    url = reverse("delete_entity", args=[entity.pk])
+    assert "1 mention" in alice_client.get(url).text
+    assert Entity.objects.exists()
+    alice_client.post(url)
+    assert not Entity.objects.exists()
+    assert not Annotation.objects.exists()
+
+
+def test_the_entity_page_lists_mentions_with_their_sentence(alice_client, article, user, bob):
+    entity = entities.create_entity("Aboutaleb", "person", user)
+    entities.tag(article, user, **_span(article, "Aboutaleb"), entity=entity)
+    entities.tag(
+        article, bob, **_span(article, "Aboutaleb", 1), entity=entity, visibility="private"
+    )
+    page = alice_client.get(entity.get_absolute_url()).text
+    assert '<mark class="mention-here">Aboutaleb</mark>' in page
+    assert "the FNV said Ahmed <mark" in page
+    assert "would chair the talks." in page
+    assert "the port of Rotterdam must reopen" not in page  # Bob's private mention
+    assert '<dd data-stat="mentions">1</dd>' in page
+
+
+def test_the_entity_page_shows_co_occurring_entities(alice_client, article, user):
+    mayor = entities.create_entity("Aboutaleb", "person", user)
+    union = entities.create_entity("FNV", "organisation", user)
+    entities.tag(article, user, **_span(article, "Aboutaleb"), entity=mayor)
+    entities.tag(article, user, **_span(article, "FNV"), entity=union)
+    page = alice_client.get(mayor.get_absolute_url()).text
+    related = page.split('id="related-heading"')[1]
+    assert "FNV" in related and "1 article" in related
+
+
+def test_the_index_filters_by_kind_and_searches_names_and_aliases(alice_client, user):
+    entities.create_entity("Rotterdam", "place", user)
+    fnv = entities.create_entity("Federatie Nederlandse Vakbeweging", "organisation", user)
+    entities.add_alias(fnv, "FNV")
+    url = reverse("entities")
+    assert "Rotterdam" not in alice_client.get(url, {"kind": "organisation"}).text
+    found = alice_client.get(url, {"q": "fnv"}).text
+    assert "Federatie Nederlandse Vakbeweging" in found and "Rotterdam" not in found
+    assert "No entity matches" in alice_client.get(url, {"q": "zzz"}).text
+
+
+def test_the_index_without_entities_explains_how_to_start(alice_client):
+    assert "No entities yet" in alice_client.get(reverse("entities")).text
+
+
+def test_lookup_suggests_existing_entities_by_name_or_alias(alice_client, user):
+    fnv = entities.create_entity("Federatie Nederlandse Vakbeweging", "organisation", user)
+    entities.add_alias(fnv, "FNV")
+    html = alice_client.get(reverse("entity_lookup"), {"name": "fn"}, headers=HX).text
+    assert f'value="{fnv.pk}"' in html
+    assert "New entity “fn”" in html
+
+
+def _queries(client, url):
+    client.get(url)
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    return len(queries)
+
+
+def test_the_index_and_entity_page_query_counts_do_not_grow(alice_client, user):
+    articles = [ingest(STORY.replace("Rotterdam", f"Rotterdam {i}")).article for i in range(3)]
+    entity = entities.create_entity("FNV", "organisation", user)
+    entities.tag(articles[0], user, **_span(articles[0], "FNV"), entity=entity)
+    index_one = _queries(alice_client, reverse("entities"))
+    page_one = _queries(alice_client, entity.get_absolute_url())
+    for i, article in enumerate(articles):
+        other = entities.create_entity(f"Person {i}", "person", user)
+        entities.add_alias(other, f"P{i}")
+        for n in range(2):
+            entities.tag(article, user, **_span(article, "FNV", n), entity=entity)
+        entities.tag(article, user, **_span(article, "Aboutaleb"), entity=other)
+    assert _queries(alice_client, reverse("entities")) == index_one
+    assert _queries(alice_client, entity.get_absolute_url()) == page_one
+    assert page_one <= 10
