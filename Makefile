@@ -58,6 +58,7 @@ bench: $(STAMP)
 	$(PY) manage.py collectstatic --noinput --verbosity 0
 	$(PY) bench/run.py
 	$(PY) bench/reanchor.py
+	$(PY) bench/entities.py
 
 db-start: $(STAMP)
 	$(PY) -m articles.pgcluster start

@@ -5,7 +5,7 @@ from typing import Any
 from django.contrib import admin, messages
 
 from articles import annotations
-from articles.models import Annotation, Article, ColorLabel
+from articles.models import Annotation, Article, ColorLabel, Entity, EntityAlias
 
 
 @admin.register(Article)
@@ -51,3 +51,19 @@ class AnnotationAdmin(admin.ModelAdmin):
     search_fields = ["exact", "note"]
     raw_id_fields = ["article", "author"]
     readonly_fields = ["start", "end", "exact", "prefix", "suffix", "note_html", "status"]
+
+
+class EntityAliasInline(admin.TabularInline):
+    model = EntityAlias
+    extra = 1
+
+
+@admin.register(Entity)
+class EntityAdmin(admin.ModelAdmin):
+    """Names are also edited on the entity's own page; merging happens there."""
+
+    list_display = ("name", "kind", "wikidata_id", "created_at")
+    list_filter = ("kind",)
+    search_fields = ("name", "aliases__name")
+    inlines = (EntityAliasInline,)
+    readonly_fields = ("created_by", "created_at", "updated_at")

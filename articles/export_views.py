@@ -39,7 +39,7 @@ def article_annotations_jsonld(request: HttpRequest, pk: int) -> JsonResponse:
     annotations = (
         Annotation.objects.visible_to(request.user)
         .filter(article=article)
-        .select_related("author")
+        .select_related("author", "entity")
         .in_text_order()
     )
     return _jsonld(webannotation.page_to_jsonld(article, annotations, _base_url(request)))

@@ -5,7 +5,8 @@ annotations of one article an `AnnotationPage`. Pure functions over model instan
 queries of their own beyond the relations the caller did not load.
 
 Modelling, where the standard leaves a choice:
-- Motivation is the stored one; "highlighting" and "commenting" are W3C motivations.
+- Motivation is the stored one; "highlighting", "commenting" and "identifying" (an
+  entity mention, whose body is the entity) are W3C motivations.
 - A note is one `TextualBody` (purpose "commenting", format text/html) whose value is
   `note_html`, never the Markdown source: other tools get exactly the HTML our templates
   mark safe. A highlight without a note has no body, as the model allows.
@@ -84,7 +85,7 @@ def _creator(user: AbstractBaseUser) -> JsonLd:
 
 def _style_class(annotation: Annotation) -> str | None:
     """The class that shows a passage in its colour; page notes show no passage."""
-    if annotation.is_page_note or annotation.color not in HIGHLIGHT_CSS:
+    if annotation.is_page_note or annotation.is_mention or annotation.color not in HIGHLIGHT_CSS:
         return None
     return f"newsroom-{annotation.color}"
 
@@ -102,7 +103,9 @@ def page_iri(article: Article, base_url: str) -> str:
 
 
 def _target(annotation: Annotation, source: str, style_class: str | None) -> str | JsonLd:
-    if annotation.is_page_note:
+    if annotation.start is None and not annotation.exact:
+        return source
+    if annotation.start is None:  # a mention by the title or related links: no selector
         return source
     quote = {
         "type": "TextQuoteSelector",
@@ -143,15 +146,31 @@ def _to_jsonld(annotation: Annotation, base_url: str, source: str) -> JsonLd:
             "type": "CssStylesheet",
             "value": f".{style_class} {{ background-color: {css}; }}",
         }
+    bodies: list[JsonLd] = []
+    if annotation.is_mention:
+        bodies.append(_entity_body(annotation, base_url))
     if annotation.note_html:
-        data["body"] = {
+        bodies.append({
             "type": "TextualBody",
             "value": annotation.note_html,
             "format": "text/html",
             "purpose": "commenting",
-        }
+        })  # fmt: skip
+    if bodies:
+        data["body"] = bodies[0] if len(bodies) == 1 else bodies
     data["target"] = _target(annotation, source, style_class)
     return data
+
+
+def _entity_body(annotation: Annotation, base_url: str) -> JsonLd:
+    """A mention's body is the entity it identifies (model 3.3.5, purpose identifying):
+    its Wikidata item when it has one, else our entity page."""
+    entity = annotation.entity
+    return {
+        "type": "SpecificResource",
+        "purpose": "identifying",
+        "source": entity.wikidata_url or base_url + entity.get_absolute_url(),
+    }
 
 
 def annotation_to_jsonld(annotation: Annotation, base_url: str) -> JsonLd:

@@ -122,7 +122,8 @@ def test_tag_all_tags_every_other_occurrence(alice_client, article):
 def test_accepting_and_rejecting_suggestions(alice_client, article):
     url = reverse("reader", args=[article.pk])
     page = alice_client.get(url).text
-    assert "Ahmed Aboutaleb" in page and "Dismiss" in page
+    assert "Ahmed Aboutaleb" in page
+    assert "Dismiss" in page
     response = alice_client.post(
         reverse("accept_suggestion", args=[article.pk]),
         {"text": "FNV", "name": "FNV", "kind": "organisation"},
@@ -267,7 +268,8 @@ def test_the_entity_page_shows_co_occurring_entities(alice_client, article, user
     entities.tag(article, user, **_span(article, "FNV"), entity=union)
     page = alice_client.get(mayor.get_absolute_url()).text
     related = page.split('id="related-heading"')[1]
-    assert "FNV" in related and "1 article" in related
+    assert "FNV" in related
+    assert "1 article" in related
 
 
 def test_the_index_filters_by_kind_and_searches_names_and_aliases(alice_client, user):
@@ -277,7 +279,8 @@ def test_the_index_filters_by_kind_and_searches_names_and_aliases(alice_client, 
     url = reverse("entities")
     assert "Rotterdam" not in alice_client.get(url, {"kind": "organisation"}).text
     found = alice_client.get(url, {"q": "fnv"}).text
-    assert "Federatie Nederlandse Vakbeweging" in found and "Rotterdam" not in found
+    assert "Federatie Nederlandse Vakbeweging" in found
+    assert "Rotterdam" not in found
     assert "No entity matches" in alice_client.get(url, {"q": "zzz"}).text
 
 

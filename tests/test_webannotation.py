@@ -18,7 +18,7 @@ from django.test.utils import CaptureQueriesContext
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from articles import anchoring, webannotation
+from articles import anchoring, entities, webannotation
 from articles import annotations as annotating
 from articles.ingest import ingest
 from articles.models import Annotation, Article
@@ -68,6 +68,10 @@ def annotated(user):
     """One of each kind on one article: a highlight, a highlight with a note, a page note,
     and an orphan (its words edited away by a re-ingest of the same source)."""
     article = ingest(SOURCE + STORY).article
+    port = entities.create_entity("Rotterdam", "place", user)
+    entities.update_entity(port, name="Rotterdam", kind="place", description="",
+                           wikidata_id="Q34370")  # fmt: skip
+    union = entities.create_entity("FNV", "organisation", user)
     made = {
         "highlight": annotating.create(
             article, user, **_span(article, "container ships waiting"), color="green"
@@ -82,6 +86,12 @@ def annotated(user):
         "page note": annotating.create_page_note(article, user, note="Follow up on Friday."),
         "orphan": annotating.create(
             article, user, **_span(article, "resume on Thursday"), note="date?"
+        ),
+        "mention": annotating.create(
+            article, user, **_span(article, "Rotterdam"), note="The port city", entity=port
+        ),
+        "page-level mention": annotating.create_page_mention(
+            article, user, entity=union, text="FNV"
         ),
     }
     result = ingest(SOURCE + STORY.replace("would resume on Thursday", "are off"), update=True)
@@ -123,7 +133,10 @@ def _validate(tmp_path, documents):
     return int(summary[1]), int(summary[2]), run
 
 
-@pytest.mark.parametrize("kind", ["highlight", "highlight with a note", "page note", "orphan"])
+@pytest.mark.parametrize(
+    "kind",
+    ["highlight", "highlight with a note", "page note", "orphan", "mention", "page-level mention"],
+)
 def test_each_kind_of_annotation_passes_every_w3c_must_assertion(
     alice_client, annotated, tmp_path, kind
 ):
@@ -139,11 +152,11 @@ def test_the_article_page_and_every_item_pass_every_w3c_must_assertion(
 ):
     article, _made = annotated
     page = _get(alice_client, _page_url(article))
-    assert len(page["items"]) == 4
+    assert len(page["items"]) == 6
     # Items inherit the page's @context; checked on their own, they need it spelled out.
     items = [{"@context": page["@context"], **item} for item in page["items"]]
     passed, failed, run = _validate(tmp_path, [page, *items])
-    expected = _must_count("AnnotationPage") + 4 * _must_count("Annotation")
+    expected = _must_count("AnnotationPage") + 6 * _must_count("Annotation")
     assert (passed, failed) == (expected, 0), run.stdout
     assert run.returncode == 0
 
@@ -214,6 +227,25 @@ def test_a_note_is_a_commenting_body_of_sanitised_html(alice_client, annotated):
     assert "<strong>union</strong>" in document["body"]["value"]
 
 
+def test_a_mention_identifies_its_entity(alice_client, annotated):
+    _article, made = annotated
+    document = _get(alice_client, f"/annotations/{made['mention'].pk}.jsonld")
+    assert document["motivation"] == "identifying"
+    assert document["body"][0] == {
+        "type": "SpecificResource",
+        "purpose": "identifying",
+        "source": "https://www.wikidata.org/wiki/Q34370",
+    }
+    assert document["body"][1]["purpose"] == "commenting"
+    assert "styleClass" not in document["target"]
+    assert document["target"]["selector"][1]["exact"] == "Rotterdam"
+    page_level = _get(alice_client, f"/annotations/{made['page-level mention'].pk}.jsonld")
+    assert page_level["body"]["source"].endswith(
+        f"/entities/{made['page-level mention'].entity_id}/"
+    )
+    assert page_level["target"] == document["target"]["source"]
+
+
 def test_a_page_note_targets_the_article_itself_and_has_no_colour(alice_client, annotated):
     article, made = annotated
     document = _get(alice_client, f"/annotations/{made['page note'].pk}.jsonld")
@@ -241,13 +273,16 @@ def test_an_orphan_keeps_its_original_quote_but_no_position(alice_client, annota
 def test_the_page_lists_the_articles_annotations_in_text_order(alice_client, annotated):
     article, made = annotated
     page = _get(alice_client, _page_url(article))
-    order = ["page note", "highlight with a note", "highlight", "orphan"]
+    order = [
+        "page note", "page-level mention", "highlight with a note", "mention", "highlight",
+        "orphan",
+    ]  # fmt: skip
     assert [item["id"] for item in page["items"]] == [
         f"http://testserver/annotations/{made[kind].pk}.jsonld" for kind in order
     ]
     assert page["id"] == f"http://testserver/articles/{article.pk}/annotations.jsonld"
     assert page["type"] == "AnnotationPage"
-    assert page["partOf"]["total"] == 4
+    assert page["partOf"]["total"] == 6
     assert article.title in page["partOf"]["label"]
     assert all("@context" not in item for item in page["items"])
 
@@ -267,7 +302,7 @@ def test_exported_selectors_select_the_annotated_words(alice_client, annotated):
             assert text[:start].endswith(quote["prefix"])
             assert text[end:].startswith(quote["suffix"])
             positioned += 1
-    assert positioned == 2
+    assert positioned == 3
 
 
 @settings(max_examples=200, deadline=None)

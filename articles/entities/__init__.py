@@ -26,7 +26,7 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 
 from articles import annotations as annotating
-from articles.entities.candidates import body_confirmed, find_candidates, find_in_headline
+from articles.entities.candidates import find_in_headline, scan
 from articles.entities.matching import Gazetteer, Match, fold
 from articles.models import Annotation, Article, Entity, EntityAlias, RejectedSuggestion
 
@@ -132,6 +132,19 @@ def _overlaps(start: int, end: int, taken: list[tuple[int, int]]) -> bool:
     return any(s < end and start < e for s, e in taken)
 
 
+class _Covered:
+    """Which characters of a text are already claimed; an overlap test costs one scan of
+    the range, not one comparison per claimed span."""
+
+    def __init__(self, length: int, spans: Iterable[tuple[int, int]]) -> None:
+        self._marks = bytearray(length + 1)
+        for start, end in spans:
+            self._marks[start:end] = b"\x01" * (end - start)
+
+    def overlaps(self, start: int, end: int) -> bool:
+        return self._marks.find(1, start, end) != -1
+
+
 def _headlines(article: Article) -> list[tuple[Literal["title", "related"], str]]:
     lines: list[tuple[Literal["title", "related"], str]] = [("title", article.title)]
     lines += [("related", link.get("title", "")) for link in article.related_links or []]
@@ -160,28 +173,39 @@ def suggest(
     text = article.body_text
 
     known_matches = gazetteer().find(text)
+    tagged = _Covered(len(text), taken)
     found: list[Suggestion] = [
         Suggestion(m.text, m.start, m.end, "known", m.entity_ids[0])
         for m in known_matches
-        if not _overlaps(m.start, m.end, taken) and fold(m.text) not in rejected
+        if not tagged.overlaps(m.start, m.end) and fold(m.text) not in rejected
     ]
-    claimed = taken + [(m.start, m.end) for m in known_matches]
+    claimed = _Covered(len(text), [*taken, *((m.start, m.end) for m in known_matches)])
+    candidates, confirmed = scan(text)
     found += [
         Suggestion(c.text, c.start, c.end, "candidate")
-        for c in find_candidates(text)
-        if not _overlaps(c.start, c.end, claimed) and fold(c.text) not in rejected
+        for c in candidates
+        if not claimed.overlaps(c.start, c.end) and fold(c.text) not in rejected
     ]
     found.sort(key=lambda s: (s.start, s.end))
-    found += _headline_suggestions(article, found, known_matches, page_level, rejected)
+    found += _headline_suggestions(
+        article,
+        in_body=found,
+        known_matches=known_matches,
+        page_level=page_level,
+        rejected=rejected,
+        confirmed=confirmed,
+    )
     return found
 
 
-def _headline_suggestions(
+def _headline_suggestions(  # noqa: PLR0913 - what suggest() already knows, passed on
     article: Article,
+    *,
     in_body: list[Suggestion],
     known_matches: list[Match],
     page_level: set,
     rejected: set[str],
+    confirmed: set[str],
 ) -> list[Suggestion]:
     """Names found only in the title or related links (such as "Seoul" after a dash)."""
     seen = {fold(s.text) for s in in_body} | {fold(m.text) for m in known_matches}
@@ -189,7 +213,6 @@ def _headline_suggestions(
     known_ids = {m.entity_ids[0] for m in known_matches} | {
         k for k in page_level if isinstance(k, int)
     }
-    confirmed = body_confirmed(article.body_text)
     found = []
     for where, line in _headlines(article):
         for match in gazetteer().find(line):

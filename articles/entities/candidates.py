@@ -85,24 +85,33 @@ class _Token:
         return bool(_POSSESSIVE.search(self.text))
 
 
+_SKIP_BACK = frozenset(" \t\u00a0”’)]»") | _OPENERS
+
+
+def _starts_sentence(text: str, start: int) -> bool:
+    """Whether the word at `start` begins a sentence, a paragraph or a quotation."""
+    j = start - 1
+    while j >= 0 and text[j] in _SKIP_BACK:
+        if text[j] in _OPENERS:
+            return True
+        j -= 1
+    if j < 0 or (text[j] in _SENTENCE_END and text[j] != "."):
+        return True
+    if text[j] != ".":
+        return False
+    # An initial ("N. Korean") does not end a sentence: one letter, then the dot.
+    return not (j >= 1 and text[j - 1].isalpha() and (j < 2 or not text[j - 2].isalnum()))
+
+
 def _tokens(text: str) -> list[_Token]:
+    """The capitalised words and particles: the only words a name is made of. A word left
+    out still separates its neighbours, as the text between them is then not one space."""
     tokens = []
-    previous_end = 0
-    previous: _Token | None = None
     for match in _TOKEN.finditer(text):
-        gap = text[previous_end : match.start()]
-        stripped = gap.rstrip().rstrip("".join(_OPENERS)).rstrip()
-        after_initial = previous is not None and len(previous.text) == 2 and gap == " "
-        starts = (
-            previous is None
-            or "\n" in gap
-            or any(c in _OPENERS for c in gap)
-            or (bool(stripped) and stripped[-1] in _SENTENCE_END)
-            or (previous.text.endswith(".") and not after_initial and gap.isspace())
-        )
-        token = _Token(match.start(), match.end(), match.group(), starts)
-        tokens.append(token)
-        previous, previous_end = token, match.end()
+        word = match.group()
+        if word[0].isupper() or word in _PARTICLES:
+            start = match.start()
+            tokens.append(_Token(start, match.end(), word, _starts_sentence(text, start)))
     return tokens
 
 
@@ -165,8 +174,14 @@ def _confirmed_keys(tokens: list[_Token]) -> set[str]:
 
 def find_candidates(text: str, confirmed: set[str] | None = None) -> list[Candidate]:
     """Candidate names in running text, in text order."""
+    return scan(text, confirmed)[0]
+
+
+def scan(text: str, confirmed: set[str] | None = None) -> tuple[list[Candidate], set[str]]:
+    """Candidate names in text order, and the words the text capitalises mid-sentence."""
     tokens = _tokens(text)
-    known = _confirmed_keys(tokens) | (confirmed or set())
+    own = _confirmed_keys(tokens)
+    known = own | (confirmed or set())
     found = []
     for run in _runs(text, tokens):
         first = run[0]
@@ -176,7 +191,7 @@ def find_candidates(text: str, confirmed: set[str] | None = None) -> list[Candid
                 run = run[1:]  # noqa: PLW2901
         if run and (candidate := _candidate(text, run)):
             found.append(candidate)
-    return found
+    return found, own
 
 
 def is_title_case(line: str) -> bool:

@@ -1,0 +1,120 @@
+"""Tagging entities in a real browser: the tag form, tag-all, suggestions, entity pages."""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import expect
+
+from articles import entities
+from articles.ingest import ingest
+from articles.models import Annotation, Entity
+from tests.browser.test_annotate import _body_text, _drag_select, _open, _toolbar
+from tests.conftest import shared_file
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture
+def sample():
+    path = shared_file("samples", "north-korean-troops.txt")
+    return ingest(path.read_bytes(), filename=path.name).article
+
+
+def test_tagging_a_selection_through_the_form_then_tagging_the_others(
+    signed_in, live_server, sample
+):
+    page = signed_in
+    _open(page, live_server, sample)
+    # The suggestions are drawn over the text without touching it.
+    assert page.evaluate("CSS.highlights.get('entity-suggestion').size") > 20
+    _drag_select(page, sample, "Zelensky", occurrence=1)
+    _toolbar(page).get_by_role("button", name="Tag entity").click()
+    name = page.locator("#tag-entity-name")
+    assert name.input_value() == "Zelensky"
+    name.fill("Volodymyr Zelensky")
+    page.locator("#tag-entity-choices").get_by_text("New entity “Volodymyr Zelensky”").wait_for()
+    page.locator("#tag-entity-kind").select_option("person")
+    page.locator("[data-entity-form]").get_by_role("button", name="Tag").click()
+    mark = page.locator("#article-body mark.hl[data-kind=mention][data-color=person]")
+    mark.first.wait_for()
+    mention = Annotation.objects.get()
+    assert mention.entity.name == "Volodymyr Zelensky"
+    assert mention.exact == "Zelensky"
+    assert list(mention.entity.aliases.values_list("name", flat=True)) == ["Zelensky"]
+    assert _body_text(page) == sample.body_text
+
+    offer = page.get_by_role("button", name="Tag the other 4 mentions in this article")
+    offer.click()
+    # One mark per mention here: none of them crosses a tag.
+    expect(page.locator("#article-body mark[data-kind=mention]")).to_have_count(5)
+    assert Annotation.objects.filter(entity=mention.entity).count() == 5
+    assert _body_text(page) == sample.body_text
+    assert page.console.errors == []
+
+
+def test_choosing_a_known_entity_from_the_lookup(signed_in, live_server, sample, user):
+    putin = entities.create_entity("Vladimir Putin", "person", user)
+    entities.add_alias(putin, "Putin")
+    page = signed_in
+    _open(page, live_server, sample)
+    _drag_select(page, sample, "Putin made", occurrence=0)
+    page.keyboard.press("t")
+    name = page.locator("#tag-entity-name")
+    name.fill("Putin")
+    choice = page.get_by_role("radio", name="Vladimir Putin")
+    choice.wait_for()
+    choice.check()
+    page.locator("[data-entity-form]").get_by_role("button", name="Tag").click()
+    page.locator("#article-body mark.hl[data-kind=mention]").first.wait_for()
+    assert Annotation.objects.get().entity == putin
+    assert Entity.objects.count() == 1
+
+
+def test_accepting_a_suggestion_from_the_panel(signed_in, live_server, sample):
+    page = signed_in
+    _open(page, live_server, sample)
+    row = page.locator(".suggestion", has=page.locator("strong", has_text="NATO"))
+    row.locator("summary", has_text="Tag…").click()
+    row.get_by_label("Kind").select_option("organisation")
+    row.get_by_role("button", name="Tag 1").click()
+    page.locator("#article-body mark.hl[data-kind=mention][data-color=organisation]").wait_for()
+    mention = Annotation.objects.get()
+    assert (mention.exact, mention.entity.kind) == ("NATO", "organisation")
+    assert page.locator(".suggestion strong", has_text="NATO").count() == 0
+    assert _body_text(page) == sample.body_text
+
+
+def test_dismissing_a_suggestion_removes_it_for_good(signed_in, live_server, sample):
+    page = signed_in
+    _open(page, live_server, sample)
+    page.get_by_role("button", name="Dismiss the suggestion Western").click()
+    page.get_by_text("Dismissed").wait_for()
+    page.reload()
+    assert page.locator(".suggestion strong", has_text="Western").count() == 0
+
+
+def test_hovering_a_mention_shows_its_card_and_the_entity_page_lists_it(
+    signed_in, live_server, sample, user
+):
+    tehran = entities.create_entity("Tehran", "place", user, description="Capital of Iran")
+    start = sample.body_text.index("Tehran")
+    entities.tag(sample, user, start=start, end=start + 6, quote="Tehran", entity=tehran)
+    page = signed_in
+    _open(page, live_server, sample)
+    mark = page.locator("#article-body mark.hl[data-kind=mention]")
+    mark.scroll_into_view_if_needed()
+    mark.hover()
+    card = page.locator("#annotation-popover .card-entity")
+    card.wait_for()
+    assert "Tehran" in card.inner_text()
+    assert "Capital of Iran" in card.inner_text()
+    assert "1 mention in the library" in card.inner_text()
+    card.get_by_role("link", name="Tehran").click()
+    page.wait_for_url(f"**/entities/{tehran.pk}/")
+    sentence = page.locator(".mention-sentence")
+    assert "a claim that Tehran has repeatedly denied" in sentence.inner_text()
+    assert sentence.locator("mark").inner_text() == "Tehran"
+    sentence.click()
+    page.wait_for_url(f"**#annotation-{Annotation.objects.get().pk}")
+    page.locator("#annotation-popover .card-entity").wait_for()
+    assert page.console.errors == []
