@@ -36,7 +36,12 @@ def _chosen_entity(request: HtmxHttpRequest) -> Entity | None:
     pk = parse_int(request.POST.get("entity"))
     if pk is None:
         return None
-    return entity_for(request, pk)
+    entity = Entity.objects.filter(pk=pk).first()
+    if entity is None:
+        raise entities.EntityError(
+            "That entity no longer exists (merged or deleted meanwhile); choose another."
+        )
+    return entity
 
 
 @require_POST

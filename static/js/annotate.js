@@ -323,6 +323,11 @@ function init() {
       copyLink(copy.getAttribute("href"));
       return;
     }
+    const select = event.target.closest("[data-select]");
+    if (select) {
+      selectText(...select.dataset.select.split(" ").map(Number));
+      return;
+    }
     const goto = event.target.closest("[data-goto]");
     if (goto) {
       event.preventDefault();
@@ -411,6 +416,23 @@ function rangeAt(nodes, start, end) {
   return null;
 }
 
+function textNodes() {
+  const walker = document.createTreeWalker(body(), NodeFilter.SHOW_TEXT);
+  const nodes = [];
+  while (walker.nextNode()) nodes.push(walker.currentNode);
+  return nodes;
+}
+
+// Select body_text[start:end] (code points) as if the reader had: the toolbar follows.
+function selectText(start, end) {
+  const range = rangeAt(textNodes(), start, end);
+  if (!range) return;
+  range.startContainer.parentElement.scrollIntoView({ block: "center", behavior: "smooth" });
+  const selection = window.getSelection();
+  selection.removeAllRanges();
+  selection.addRange(range);
+}
+
 function decorate() {
   const root = body();
   if (!root) return;
@@ -424,9 +446,7 @@ function decorate() {
   const data = document.getElementById("suggestions");
   if (!("highlights" in CSS) || !data) return;
   const spans = JSON.parse(data.dataset.spans || "[]");
-  const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
-  const nodes = [];
-  while (walker.nextNode()) nodes.push(walker.currentNode);
+  const nodes = textNodes();
   const ranges = spans.map(([start, end]) => rangeAt(nodes, start, end)).filter(Boolean);
   CSS.highlights.set("entity-suggestion", new Highlight(...ranges));
 }

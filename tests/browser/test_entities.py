@@ -118,3 +118,21 @@ def test_hovering_a_mention_shows_its_card_and_the_entity_page_lists_it(
     page.wait_for_url(f"**#annotation-{Annotation.objects.get().pk}")
     page.locator("#annotation-popover .card-entity").wait_for()
     assert page.console.errors == []
+
+
+def test_a_suggestion_selects_its_words_so_one_occurrence_can_be_tagged(
+    signed_in, live_server, sample
+):
+    page = signed_in
+    _open(page, live_server, sample)
+    page.locator(".suggestion [data-select]", has_text="Kim Jong Un").click()
+    _toolbar(page)
+    assert page.evaluate("window.getSelection().toString()") == "Kim Jong Un"
+    page.keyboard.press("t")
+    assert page.locator("#tag-entity-name").input_value() == "Kim Jong Un"
+    page.locator("#tag-entity-kind").select_option("person")
+    page.locator("#tag-entity-name").press("Enter")
+    page.locator("#article-body mark.hl[data-kind=mention][data-color=person]").wait_for()
+    mention = Annotation.objects.get()
+    assert (mention.exact, mention.entity.name) == ("Kim Jong Un", "Kim Jong Un")
+    assert mention.start == sample.body_text.index("Kim Jong Un")
