@@ -31,6 +31,7 @@ django.setup()
 
 from django.contrib.auth import get_user_model
 from django.db import connection
+from django.test import Client
 from django.test.utils import setup_test_environment
 
 from articles import entities
@@ -155,6 +156,25 @@ def main() -> None:
             "(target: median under 100 ms)"
         )
         print(f"gazetteer build after a change (once per change, per process): {build_ms:.0f} ms")
+
+        client = Client()
+        client.force_login(user)
+        for label, url in [
+            ("entities index, first page", "/entities/"),
+            ("entities index, search", "/entities/?q=kalo"),
+            ("reader page of that article", article.get_absolute_url()),
+        ]:
+            client.get(url)
+            times = []
+            for _ in range(RUNS):
+                started = time.perf_counter()
+                response = client.get(url)
+                times.append((time.perf_counter() - started) * 1000)
+                assert response.status_code == 200
+            print(
+                f"{label} ({Entity.objects.count():,} entities), over {RUNS} requests: "
+                f"median {statistics.median(times):.1f} ms, p95 {p95(times):.1f} ms"
+            )
     finally:
         connection.creation.destroy_test_db(old_name, verbosity=0)
 
