@@ -19,6 +19,8 @@ from typing import TYPE_CHECKING
 
 from django.utils.safestring import SafeString, mark_safe
 
+from articles.sharing import initials, public_name
+
 if TYPE_CHECKING:
     from articles.models import Annotation
 
@@ -30,18 +32,25 @@ def _truncate(text: str) -> str:
     return text if len(text) <= QUOTE_CHARS else text[: QUOTE_CHARS - 1].rstrip() + "…"
 
 
-def render_card(
+def render_card(  # noqa: PLR0913 - keyword options of one renderer
     annotation: Annotation,
     *,
     viewer_id: int | None,
     article_url: str,
     annotations_url: str,
     id_prefix: str = "card-",
+    share_url: str | None = None,
+    public: bool = False,
 ) -> SafeString:
-    """One card; every interpolated value goes through html.escape except note_html."""
+    """One card; every interpolated value goes through html.escape except note_html.
+
+    `share_url`: a share link that shows this annotation, offered as "Copy share link".
+    `public`: for a share-link page, which names no groups.
+    """
     pk = int(annotation.pk)
     orphaned = annotation.is_orphaned
-    username = escape(annotation.author.get_username())
+    name = public_name(annotation.author)
+    username = escape(name)
     color = escape(annotation.color)
     created = annotation.created_at
     swatch = ""
@@ -49,10 +58,14 @@ def render_card(
         name = escape(annotation.get_color_display())
         swatch = f'<span class="swatch swatch-{color}" title="{name}"></span>'
 
-    badge = _PRIVATE if annotation.visibility == annotation.Visibility.PRIVATE else ""
+    badge = ""
+    if annotation.group_id is None:
+        badge = _PRIVATE
+    elif not public and not annotation.group.is_default:
+        badge = f'<span class="badge badge-group">{escape(annotation.group.name)}</span>'
     head = (
-        f'{swatch}<span class="author"><span class="initials" aria-hidden="true">'
-        f"{escape(annotation.author.get_username()[:2].upper())}</span> {username}</span>"
+        f'{swatch}<span class="author" title="{username}"><span class="initials">'
+        f'{escape(initials(name))}</span> <span class="author-name">{username}</span></span>'
         f'<time datetime="{created.isoformat()}">{created.day} {created:%b}</time>{badge}'
     )
     quote = ""
@@ -63,10 +76,18 @@ def render_card(
     # note_html is the output of notes.render_note, sanitised when it was written.
     note = f'<div class="card-note">{annotation.note_html}</div>' if annotation.note_html else ""
     actions = ""
-    if not orphaned:
+    if not orphaned and not public:
         actions += (
             f'<a href="{escape(article_url)}#annotation-{pk}" class="link-action" '
             "data-copy-link>Copy link</a>"
+        )
+    if share_url and not orphaned:
+        # ?a= lets the server name the passage in the link's preview (Open Graph); the
+        # fragment is what scrolls to it.
+        label = "Copy link" if public else "Copy share link"
+        actions += (
+            f'<a href="{escape(share_url)}?a={pk}#annotation-{pk}" class="link-action" '
+            f'data-copy-link="share">{label}</a>'
         )
     if viewer_id is not None and annotation.author_id == viewer_id:
         base = f"{escape(annotations_url)}{pk}/"
