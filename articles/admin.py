@@ -65,7 +65,9 @@ class AnnotationAdmin(admin.ModelAdmin):
 class MembershipInline(admin.TabularInline):
     model = Membership
     extra = 1
-    raw_id_fields = ["user"]
+    fields = ["user", "joined_at"]
+    readonly_fields = ["joined_at"]
+    autocomplete_fields = ["user"]
 
 
 @admin.register(TeamGroup)
@@ -74,6 +76,8 @@ class TeamGroupAdmin(admin.ModelAdmin):
 
     list_display = ["name", "is_default", "member_count", "created_at"]
     search_fields = ["name"]
+    fields = ["name", "created_at"]
+    readonly_fields = ["created_at"]
     inlines = [MembershipInline]
 
     @admin.display(description="members")

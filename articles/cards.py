@@ -49,8 +49,8 @@ def render_card(  # noqa: PLR0913 - keyword options of one renderer
     """
     pk = int(annotation.pk)
     orphaned = annotation.is_orphaned
-    name = public_name(annotation.author)
-    username = escape(name)
+    author = public_name(annotation.author)
+    username = escape(author)
     color = escape(annotation.color)
     created = annotation.created_at
     swatch = ""
@@ -65,7 +65,7 @@ def render_card(  # noqa: PLR0913 - keyword options of one renderer
         badge = f'<span class="badge badge-group">{escape(annotation.group.name)}</span>'
     head = (
         f'{swatch}<span class="author" title="{username}"><span class="initials">'
-        f'{escape(initials(name))}</span> <span class="author-name">{username}</span></span>'
+        f'{escape(initials(author))}</span> <span class="author-name">{username}</span></span>'
         f'<time datetime="{created.isoformat()}">{created.day} {created:%b}</time>{badge}'
     )
     quote = ""
