@@ -78,6 +78,7 @@ def world(django_user_model):
         "private": private,
         "shared": shared,
         "link": valid,
+        "desk": desk,
     }
 
 
@@ -111,6 +112,19 @@ def _request(world, actor, endpoint):
         "jsonld-article": lambda: client.get(
             reverse("article_annotations_jsonld", args=[article.pk])
         ),
+        "annotate": lambda: client.post(
+            reverse("annotate", args=[article.pk]),
+            {**_span(article, "Rotterdam"), "audience": "private"},
+        ),
+        "page-note": lambda: client.post(
+            reverse("add_page_note", args=[article.pk]), {"note": "n", "audience": "private"}
+        ),
+        "remember": lambda: client.post(reverse("remember_audience"), {"audience": "private"}),
+        "share-form": lambda: client.get(reverse("share_article", args=[article.pk])),
+        "share-create": lambda: client.post(
+            reverse("share_article", args=[article.pk]),
+            {"what": str(world["desk"].pk), "audience": "anyone", "expiry": "never"},
+        ),
         "library": lambda: client.get(reverse("library")),
         "shared-links": lambda: client.get(reverse("shared_links")),
         "revoke": lambda: client.post(reverse("revoke_link", args=[world["link"].pk])),
@@ -135,6 +149,11 @@ MATRIX: dict[str, dict[str, tuple[int | str, bool]]] = {
     "jsonld-shared": {"author": (200, True), "member": (200, True), "non-member": (404, False), "admin": (404, False)},
     "jsonld-private": {"author": (200, False), "member": (404, False), "non-member": (404, False), "admin": (404, False)},
     "jsonld-article": {"author": (200, True), "member": (200, True), "non-member": (200, False), "admin": (200, False)},
+    "annotate": dict.fromkeys(_SIGNED_IN, (302, False)),
+    "page-note": dict.fromkeys(_SIGNED_IN, (302, False)),
+    "remember": dict.fromkeys(_SIGNED_IN, (204, False)),
+    "share-form": dict.fromkeys(_SIGNED_IN, (200, False)),
+    "share-create": {"author": (302, False), "member": (302, False), "non-member": (400, False), "admin": (400, False)},
     "library": {"author": (200, False), "member": (200, True), "non-member": (200, False), "admin": (200, False)},
     "shared-links": {"author": (200, False), "member": (200, False), "non-member": (200, False), "admin": (200, False)},
     "revoke": {"author": (302, False), "member": (404, False), "non-member": (404, False), "admin": (404, False)},
