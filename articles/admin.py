@@ -5,7 +5,17 @@ from typing import Any
 from django.contrib import admin, messages
 
 from articles import annotations
-from articles.models import Annotation, Article, ColorLabel, Entity, EntityAlias
+from articles.models import (
+    Annotation,
+    Article,
+    AudienceChange,
+    ColorLabel,
+    Entity,
+    EntityAlias,
+    Membership,
+    ShareLink,
+    TeamGroup,
+)
 
 
 @admin.register(Article)
@@ -46,11 +56,75 @@ class ColorLabelAdmin(admin.ModelAdmin):
 
 @admin.register(Annotation)
 class AnnotationAdmin(admin.ModelAdmin):
-    list_display = ["__str__", "article", "author", "color", "visibility", "status", "created_at"]
-    list_filter = ["status", "visibility", "color", "motivation"]
+    list_display = ["__str__", "article", "author", "color", "group", "status", "created_at"]
+    list_filter = ["status", "group", "color", "motivation"]
     search_fields = ["exact", "note"]
     raw_id_fields = ["article", "author"]
-    readonly_fields = ["start", "end", "exact", "prefix", "suffix", "note_html", "status"]
+    # The group changes only through its author (sharing.move), which writes the audit log.
+    readonly_fields = ["start", "end", "exact", "prefix", "suffix", "note_html", "status", "group"]
+
+
+class MembershipInline(admin.TabularInline):
+    model = Membership
+    extra = 1
+    fields = ["user", "joined_at"]
+    readonly_fields = ["joined_at"]
+    autocomplete_fields = ["user"]
+
+
+@admin.register(TeamGroup)
+class TeamGroupAdmin(admin.ModelAdmin):
+    """Administrators create groups and add members; "Everyone" cannot be deleted."""
+
+    list_display = ["name", "is_default", "member_count", "created_at"]
+    search_fields = ["name"]
+    fields = ["name", "created_at"]
+    readonly_fields = ["created_at"]
+    inlines = [MembershipInline]
+
+    @admin.display(description="members")
+    def member_count(self, obj: TeamGroup) -> int:
+        return obj.memberships.count()
+
+    def has_delete_permission(self, request: Any, obj: TeamGroup | None = None) -> bool:
+        if obj is not None and obj.is_default:
+            return False
+        return super().has_delete_permission(request, obj)
+
+
+@admin.register(AudienceChange)
+class AudienceChangeAdmin(admin.ModelAdmin):
+    """Read-only: who moved which annotation, when, from where to where."""
+
+    list_display = ["changed_at", "changed_by", "annotation_ref", "from_audience", "to_audience"]
+    list_filter = ["changed_at"]
+    search_fields = ["from_audience", "to_audience", "changed_by__username"]
+
+    def has_add_permission(self, request: Any) -> bool:
+        return False
+
+    def has_change_permission(self, request: Any, obj: AudienceChange | None = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: Any, obj: AudienceChange | None = None) -> bool:
+        return False
+
+
+@admin.register(ShareLink)
+class ShareLinkAdmin(admin.ModelAdmin):
+    list_display = [
+        "article",
+        "owner",
+        "scope",
+        "group",
+        "audience",
+        "expires_at",
+        "revoked_at",
+        "view_count",
+    ]
+    list_filter = ["scope", "audience"]
+    raw_id_fields = ["article", "owner"]
+    readonly_fields = ["token", "view_count", "last_viewed_at"]
 
 
 class EntityAliasInline(admin.TabularInline):

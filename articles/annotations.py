@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 
 from django.db import transaction
 
-from articles import anchoring, sanitize
+from articles import anchoring, sanitize, sharing
 from articles.errors import IngestError
 from articles.models import (
     Annotation,
@@ -33,6 +33,11 @@ from articles.notes import render_note
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser
+
+    from articles.models import TeamGroup
+
+# `update(group=KEEP)`: leave the audience as it is (None would mean "Only me").
+KEEP = object()
 
 
 class AnnotationError(ValueError):
@@ -56,10 +61,20 @@ def _check_color(color: str) -> str:
     return color
 
 
-def _check_visibility(visibility: str) -> str:
+def _audience(
+    author: AbstractBaseUser, visibility: str, group: TeamGroup | None
+) -> TeamGroup | None:
+    """The group an annotation goes to: None when private, "Everyone" when shared with no
+    group named. The author must belong to the group."""
     if visibility not in Annotation.Visibility.values:
         raise AnnotationError("Visibility must be shared or private.")
-    return visibility
+    if visibility == Annotation.Visibility.PRIVATE:
+        return None
+    if group is None:
+        return sharing.default_group()
+    if not sharing.is_member(author, group):
+        raise AnnotationError(f"You are not a member of {group.name}.")
+    return group
 
 
 def create(  # noqa: PLR0913 - one argument per field a person chooses
@@ -72,9 +87,11 @@ def create(  # noqa: PLR0913 - one argument per field a person chooses
     color: str = Color.YELLOW,
     note: str = "",
     visibility: str = Annotation.Visibility.SHARED,
+    group: TeamGroup | None = None,
     entity: Entity | None = None,
 ) -> Annotation:
-    """A highlight, a note on a passage, or (with `entity`) a mention of that entity."""
+    """A highlight, a note on a passage, or (with `entity`) a mention of that entity;
+    shared with `group` ("Everyone" when None), or private."""
     try:
         selector = anchoring.select(article.body_text, start, end, quote)
     except anchoring.AnchorError as exc:
@@ -99,17 +116,18 @@ def create(  # noqa: PLR0913 - one argument per field a person chooses
         color=_check_color(color),
         note=note,
         note_html=render_note(note),
-        visibility=_check_visibility(visibility),
+        group=_audience(author, visibility, group),
     )
 
 
-def create_page_mention(
+def create_page_mention(  # noqa: PLR0913 - the mention and where it goes
     article: Article,
     author: AbstractBaseUser,
     *,
     entity: Entity,
     text: str,
     visibility: str = Annotation.Visibility.SHARED,
+    group: TeamGroup | None = None,
 ) -> Annotation:
     """A mention of `entity` by the article as a whole: a name found only in its title or
     related links, outside the body text that selectors address. `exact` keeps the words."""
@@ -119,7 +137,7 @@ def create_page_mention(
         motivation=Annotation.Motivation.IDENTIFYING,
         entity=entity,
         exact=text[: Entity.NAME_MAX_CHARS],
-        visibility=_check_visibility(visibility),
+        group=_audience(author, visibility, group),
     )
 
 
@@ -129,6 +147,7 @@ def create_page_note(
     *,
     note: str,
     visibility: str = Annotation.Visibility.SHARED,
+    group: TeamGroup | None = None,
 ) -> Annotation:
     if not note.strip():
         raise AnnotationError("A page note needs some text.")
@@ -139,17 +158,20 @@ def create_page_note(
         motivation=Annotation.Motivation.COMMENTING,
         note=note,
         note_html=render_note(note),
-        visibility=_check_visibility(visibility),
+        group=_audience(author, visibility, group),
     )
 
 
-def update(
+def update(  # noqa: PLR0913 - one argument per thing a person changes
     annotation: Annotation,
     *,
     note: str | None = None,
     color: str | None = None,
     visibility: str | None = None,
+    group: TeamGroup | object | None = KEEP,
+    by: AbstractBaseUser | None = None,
 ) -> Annotation:
+    """Change what was asked; a new audience (`group`, or `visibility` alone) is logged."""
     fields = ["updated_at"]
     if note is not None:
         if annotation.is_page_note and not note.strip():
@@ -160,10 +182,17 @@ def update(
     if color is not None:
         annotation.color = _check_color(color)
         fields.append("color")
-    if visibility is not None:
-        annotation.visibility = _check_visibility(visibility)
-        fields.append("visibility")
-    annotation.save(update_fields=fields)
+    target: TeamGroup | object | None = KEEP
+    if group is not KEEP:
+        target = (
+            _audience(annotation.author, Annotation.Visibility.SHARED, group) if group else None
+        )
+    elif visibility is not None and visibility != annotation.visibility:
+        target = _audience(annotation.author, visibility, None)
+    with transaction.atomic():
+        annotation.save(update_fields=fields)
+        if target is not KEEP:
+            sharing.move(annotation, target, by=by or annotation.author)  # type: ignore[arg-type]
     return annotation
 
 

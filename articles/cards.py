@@ -19,6 +19,8 @@ from typing import TYPE_CHECKING
 
 from django.utils.safestring import SafeString, mark_safe
 
+from articles.sharing import initials, public_name
+
 if TYPE_CHECKING:
     from articles.models import Annotation
 
@@ -30,7 +32,9 @@ def _truncate(text: str) -> str:
     return text if len(text) <= QUOTE_CHARS else text[: QUOTE_CHARS - 1].rstrip() + "…"
 
 
-def _entity_block(annotation: Annotation, mention_count: int) -> str:
+def _entity_block(annotation: Annotation, mention_count: int, *, public: bool) -> str:
+    """Name, kind and description; the entity page and library counts only for the team
+    (a share-link visitor cannot open them)."""
     entity = annotation.entity
     description = (
         f'<p class="entity-description">{escape(_truncate(entity.description), quote=False)}</p>'
@@ -38,6 +42,13 @@ def _entity_block(annotation: Annotation, mention_count: int) -> str:
         else ""
     )
     plural = "" if mention_count == 1 else "s"
+    if public:
+        return (
+            f'<div class="card-entity"><span class="entity-name">'
+            f"{escape(entity.name, quote=False)}</span> "
+            f'<span class="kind-badge kind-{escape(entity.kind)}">'
+            f"{escape(entity.get_kind_display(), quote=False)}</span>{description}</div>"
+        )
     return (
         f'<div class="card-entity"><a class="entity-name" href="/entities/{int(entity.pk)}/">'
         f"{escape(entity.name, quote=False)}</a> "
@@ -47,19 +58,26 @@ def _entity_block(annotation: Annotation, mention_count: int) -> str:
     )
 
 
-def render_card(  # noqa: PLR0913 - keyword-only context for one card
+def render_card(  # noqa: PLR0913 - keyword options of one renderer
     annotation: Annotation,
     *,
     viewer_id: int | None,
     article_url: str,
     annotations_url: str,
     id_prefix: str = "card-",
+    share_url: str | None = None,
+    public: bool = False,
     mention_count: int = 0,
 ) -> SafeString:
-    """One card; every interpolated value goes through html.escape except note_html."""
+    """One card; every interpolated value goes through html.escape except note_html.
+
+    `share_url`: a share link that shows this annotation, offered as "Copy share link".
+    `public`: for a share-link page, which names no groups.
+    """
     pk = int(annotation.pk)
     orphaned = annotation.is_orphaned
-    username = escape(annotation.author.get_username())
+    author = public_name(annotation.author)
+    username = escape(author)
     color = escape(annotation.color)
     created = annotation.created_at
     swatch = ""
@@ -70,10 +88,14 @@ def render_card(  # noqa: PLR0913 - keyword-only context for one card
         name = escape(annotation.get_color_display())
         swatch = f'<span class="swatch swatch-{color}" title="{name}"></span>'
 
-    badge = _PRIVATE if annotation.visibility == annotation.Visibility.PRIVATE else ""
+    badge = ""
+    if annotation.group_id is None:
+        badge = _PRIVATE
+    elif not public and not annotation.group.is_default:
+        badge = f'<span class="badge badge-group">{escape(annotation.group.name)}</span>'
     head = (
-        f'{swatch}<span class="author"><span class="initials" aria-hidden="true">'
-        f"{escape(annotation.author.get_username()[:2].upper())}</span> {username}</span>"
+        f'{swatch}<span class="author" title="{username}"><span class="initials">'
+        f'{escape(initials(author))}</span> <span class="author-name">{username}</span></span>'
         f'<time datetime="{created.isoformat()}">{created.day} {created:%b}</time>{badge}'
     )
     quote = ""
@@ -85,14 +107,24 @@ def render_card(  # noqa: PLR0913 - keyword-only context for one card
             else f'<a href="#annotation-{pk}" data-goto="{pk}">{text}</a>'
         )
         quote = f'<blockquote class="card-quote">{inner}</blockquote>'
-    entity = _entity_block(annotation, mention_count) if annotation.is_mention else ""
+    entity = (
+        _entity_block(annotation, mention_count, public=public) if annotation.is_mention else ""
+    )
     # note_html is the output of notes.render_note, sanitised when it was written.
     note = f'<div class="card-note">{annotation.note_html}</div>' if annotation.note_html else ""
     actions = ""
-    if not orphaned and annotation.start is not None:
+    if not orphaned and not public and annotation.start is not None:
         actions += (
             f'<a href="{escape(article_url)}#annotation-{pk}" class="link-action" '
             "data-copy-link>Copy link</a>"
+        )
+    if share_url and not orphaned:
+        # ?a= lets the server name the passage in the link's preview (Open Graph); the
+        # fragment is what scrolls to it.
+        label = "Copy link" if public else "Copy share link"
+        actions += (
+            f'<a href="{escape(share_url)}?a={pk}#annotation-{pk}" class="link-action" '
+            f'data-copy-link="share">{label}</a>'
         )
     if viewer_id is not None and annotation.author_id == viewer_id:
         base = f"{escape(annotations_url)}{pk}/"

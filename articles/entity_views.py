@@ -16,19 +16,28 @@ from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from articles import entities
+from articles import entities, sharing
 from articles.entities import pages
 from articles.models import Annotation, Entity, EntityAlias
 from articles.permissions import HtmxHttpRequest, article_for, entity_for
-from articles.reader_views import changed, parse_int, refused
+from articles.reader_views import audience, changed, parse_int, refused
 
 INDEX_PAGE_SIZE = 50
 ARTICLES_PER_PAGE = 20
 LOOKUP_LIMIT = 8
 
 
-def _visibility(request: HtmxHttpRequest) -> str:
-    return request.POST.get("visibility") or Annotation.Visibility.SHARED
+def _audience(request: HtmxHttpRequest) -> dict:
+    """Where new mentions go: the chosen group (remembered, as for highlights), the
+    person's default, or "Only me". Raises SharingError for a group they are not in."""
+    group, chosen = audience(request)
+    if chosen:
+        sharing.remember_audience(request.user, group)
+    private = Annotation.Visibility.PRIVATE
+    return {
+        "visibility": private if group is None else Annotation.Visibility.SHARED,
+        "group": group,
+    }
 
 
 def _chosen_entity(request: HtmxHttpRequest) -> Entity | None:
@@ -61,10 +70,10 @@ def tag_entity(request: HtmxHttpRequest, pk: int) -> HttpResponse:
             name=request.POST.get("name", ""),
             kind=request.POST.get("kind", ""),
             note=request.POST.get("note", ""),
-            visibility=_visibility(request),
+            **_audience(request),
             add_as_alias=request.POST.get("alias") == "on",
         )
-    except entities.EntityError as exc:
+    except (entities.EntityError, sharing.SharingError) as exc:
         return refused(request, str(exc))
     mention = tagged.mention
     if not request.htmx:
@@ -87,13 +96,16 @@ def tag_entity(request: HtmxHttpRequest, pk: int) -> HttpResponse:
 def tag_all(request: HtmxHttpRequest, pk: int, entity_pk: int) -> HttpResponse:
     article = article_for(request, pk)
     entity = entity_for(request, entity_pk)
-    made = entities.tag_all(
-        article,
-        request.user,
-        entity,
-        forms=request.POST.getlist("form")[:20],
-        visibility=_visibility(request),
-    )
+    try:
+        made = entities.tag_all(
+            article,
+            request.user,
+            entity,
+            forms=request.POST.getlist("form")[:20],
+            **_audience(request),
+        )
+    except (entities.EntityError, sharing.SharingError) as exc:
+        return refused(request, str(exc))
     return changed(request, article, {"id": made[0].pk if made else 0, "action": "tagged-all"})
 
 
@@ -108,9 +120,9 @@ def accept_suggestion(request: HtmxHttpRequest, pk: int) -> HttpResponse:
             entity=_chosen_entity(request),
             name=request.POST.get("name", ""),
             kind=request.POST.get("kind", ""),
-            visibility=_visibility(request),
+            **_audience(request),
         )
-    except entities.EntityError as exc:
+    except (entities.EntityError, sharing.SharingError) as exc:
         return refused(request, str(exc))
     return changed(request, article, {"id": made[0].pk, "action": "accepted"})
 
@@ -121,7 +133,7 @@ def reject_suggestion(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     try:
         for text in request.POST.getlist("text")[:20] or [""]:
             entities.reject(article, request.user, text)
-    except entities.EntityError as exc:
+    except (entities.EntityError, sharing.SharingError) as exc:
         return refused(request, str(exc))
     return changed(request, article, {"id": 0, "action": "rejected"})
 
@@ -198,7 +210,7 @@ def edit_entity(request: HtmxHttpRequest, pk: int) -> HttpResponse:
                 description=request.POST.get("description", ""),
                 wikidata_id=request.POST.get("wikidata_id", ""),
             )
-        except entities.EntityError as exc:
+        except (entities.EntityError, sharing.SharingError) as exc:
             error = str(exc)
             entity.refresh_from_db()
         else:
@@ -213,7 +225,7 @@ def add_alias(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     entity = entity_for(request, pk)
     try:
         entities.add_alias(entity, request.POST.get("name", ""))
-    except entities.EntityError as exc:
+    except (entities.EntityError, sharing.SharingError) as exc:
         messages.error(request, str(exc))
     return redirect(entity)
 
@@ -239,7 +251,7 @@ def merge_entity(request: HtmxHttpRequest, pk: int) -> HttpResponse:
         survivor = entity_for(request, target)
         try:
             entities.merge(entity, survivor)
-        except entities.EntityError as exc:
+        except (entities.EntityError, sharing.SharingError) as exc:
             messages.error(request, str(exc))
             return redirect("merge_entity", pk=entity.pk)
         messages.success(request, f"Merged {entity.name!r} into {survivor.name}.")

@@ -1,8 +1,8 @@
 """Export views: an article's annotations, or one annotation, as W3C Web Annotation JSON-LD.
 
 Read-only GETs; sign-in is required by LoginRequiredMiddleware. Objects come through
-`articles.permissions` and `Annotation.objects.visible_to`, so an export shows exactly what
-the reader page shows this user: shared annotations and their own private ones. A hidden
+`articles.permissions`, so an export shows exactly what the reader page shows this user:
+their own annotations and those shared with their groups. A hidden
 annotation answers 404, like a missing one. The serialising is `articles.webannotation`.
 """
 
@@ -14,8 +14,7 @@ from django.http import JsonResponse
 from django.views.decorators.http import require_GET
 
 from articles import webannotation
-from articles.models import Annotation
-from articles.permissions import annotation_for, article_for
+from articles.permissions import annotation_for, article_for, visible_annotations
 
 if TYPE_CHECKING:
     from django.http import HttpRequest
@@ -37,7 +36,7 @@ def article_annotations_jsonld(request: HttpRequest, pk: int) -> JsonResponse:
     article = article_for(request, pk)
     # page_to_jsonld names the article once, so only the authors are joined.
     annotations = (
-        Annotation.objects.visible_to(request.user)
+        visible_annotations(request)
         .filter(article=article)
         .select_related("author", "entity")
         .in_text_order()

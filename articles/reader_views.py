@@ -9,6 +9,9 @@ and every form works.
 from __future__ import annotations
 
 import json
+from functools import partial
+from typing import TYPE_CHECKING
+from urllib.parse import urlencode
 
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
@@ -18,15 +21,48 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django_htmx.http import reswap, retarget, trigger_client_event
 
 from articles import annotations as annotating
-from articles import entities
+from articles import entities, sharing
 from articles.cards import render_card
 from articles.highlights import Span, render_marks
 from articles.models import Annotation, Article, Color, ColorLabel, Entity
-from articles.permissions import HtmxHttpRequest, annotation_for, article_for
+from articles.permissions import (
+    HtmxHttpRequest,
+    annotation_for,
+    article_for,
+    visible_annotations,
+)
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from articles.models import TeamGroup
+
+
+def _filters(request: HtmxHttpRequest) -> tuple[str, int | None, str]:
+    """The panel's filters from the query string: colour, author id, group ("private"/id)."""
+    color = request.GET.get("color", "")
+    if color not in Color.values:
+        color = ""
+    group = request.GET.get("group", "")
+    if group != sharing.PRIVATE and not group.isdigit():
+        group = ""
+    return color, parse_int(request.GET.get("author")), group
+
+
+def _matches(annotation: Annotation, author: int | None, group: str) -> bool:
+    if author is not None and annotation.author_id != author:
+        return False
+    if group == sharing.PRIVATE:
+        return annotation.group_id is None
+    return not group or str(annotation.group_id) == group
 
 
 def _with_cards(
-    request: HtmxHttpRequest, annotations: list[Annotation], *, id_prefix: str = "card-"
+    request: HtmxHttpRequest,
+    annotations: list[Annotation],
+    *,
+    id_prefix: str = "card-",
+    links: list | None = None,
 ) -> None:
     """Give each annotation its rendered `card`; mentions carry their entity's counts."""
     entity_ids = {a.entity_id for a in annotations if a.entity_id}
@@ -37,14 +73,27 @@ def _with_cards(
     ) if entity_ids else {}  # fmt: skip
     annotations_url = reverse("annotation_cards")
     for annotation in annotations:
+        link = sharing.link_showing(links, annotation) if links else None
         annotation.card = render_card(
             annotation,
             viewer_id=request.user.pk,
             article_url=annotation.article.get_absolute_url(),
             annotations_url=annotations_url,
             id_prefix=id_prefix,
+            share_url=link.get_absolute_url() if link else None,
             mention_count=counts.get(annotation.entity_id) or 0,
         )
+
+
+def marked_body(article: Article, anchored: list[Annotation]) -> str:
+    """The article's body with its anchored annotations drawn: highlights in their colour,
+    mentions in their entity's kind."""
+    spans = [
+        Span(a.pk, a.start, a.end, a.entity.kind, "mention") if a.is_mention
+        else Span(a.pk, a.start, a.end, a.color)
+        for a in anchored
+    ]  # fmt: skip
+    return render_marks(article.body_html, spans)
 
 
 def _entity_groups(mentions: list[Annotation]) -> list[dict]:
@@ -71,32 +120,38 @@ def _suggestion_groups(suggestions: list[entities.Suggestion]) -> list[dict]:
 
 
 def _reader_context(request: HtmxHttpRequest, article: Article) -> dict:
-    color = request.GET.get("color", "")
-    if color not in Color.values:
-        color = ""
+    color, author, group = _filters(request)
     annotations = list(
-        Annotation.objects.visible_to(request.user)
+        visible_annotations(request)
         .filter(article=article)
-        .select_related("author", "entity")
+        .select_related("author", "group", "entity")
         .in_text_order()
     )
     for annotation in annotations:
         annotation.article = article
-    _with_cards(request, annotations)
+    _with_cards(request, annotations, links=sharing.active_links(request.user, article))
     anchored = [a for a in annotations if a.start is not None and not a.is_orphaned]
-    spans = [
-        Span(a.pk, a.start, a.end, a.entity.kind, "mention") if a.is_mention
-        else Span(a.pk, a.start, a.end, a.color)
-        for a in anchored
-    ]  # fmt: skip
     highlights = [a for a in anchored if not a.is_mention]
     suggestions = entities.suggest(article, request.user, annotations)
+    shown = [a for a in annotations if _matches(a, author, group)]
+    authors = {a.author_id: sharing.public_name(a.author) for a in annotations}
+    groups = {a.group_id: a.group.name for a in annotations if a.group_id is not None}
+    if any(a.group_id is None for a in annotations):
+        groups[sharing.PRIVATE] = sharing.ONLY_ME
+    query = urlencode({k: v for k, v in (("author", author or ""), ("group", group)) if v})
     return {
         "article": article,
-        "body_html": render_marks(article.body_html, spans),
-        "passages": [a for a in highlights if not color or a.color == color],
-        "page_notes": [a for a in annotations if a.is_page_note],
-        "orphans": [a for a in annotations if a.is_orphaned],
+        "body_html": marked_body(article, anchored),
+        "passages": [
+            a
+            for a in shown
+            if a.start is not None
+            and not a.is_mention
+            and not a.is_orphaned
+            and a.color in (color or a.color)
+        ],
+        "page_notes": [a for a in shown if a.is_page_note],
+        "orphans": [a for a in shown if a.is_orphaned],
         "annotation_count": len(highlights),
         "entity_groups": _entity_groups([a for a in annotations if a.is_mention]),
         "suggestion_groups": _suggestion_groups(suggestions),
@@ -106,9 +161,51 @@ def _reader_context(request: HtmxHttpRequest, article: Article) -> dict:
         "entity_kinds": Entity.Kind.choices,
         "legend": ColorLabel.legend(),
         "color_filter": color,
+        "author_filter": author,
+        "group_filter": group,
+        "filter_query": query,
+        "filtered": bool(color or author or group),
+        "author_choices": sorted(authors.items(), key=lambda item: item[1].casefold()),
+        "group_choices": [(str(k), v) for k, v in groups.items()],
         "can_delete": article.can_delete(request.user),
-        "visibility_choices": Annotation.Visibility.choices,
+        **_audience_choices(request),
     }
+
+
+def _audience_choices(request: HtmxHttpRequest, current: str | None = None) -> dict:
+    """ "Only me" and the user's groups, with the remembered (or current) choice selected."""
+    groups, default = sharing.audience_menu(request.user)
+    if current is None:
+        current = sharing.audience_value(default)
+    choices = [(sharing.PRIVATE, sharing.ONLY_ME)] + [(str(g.pk), g.name) for g in groups]
+    return {"audience_choices": choices, "audience_current": current}
+
+
+def audience(request: HtmxHttpRequest) -> tuple[TeamGroup | None, bool]:
+    """Where a new annotation goes, and whether the person chose it on this request.
+
+    `visibility=shared|private` (the form of the first release) is still understood.
+    """
+    raw = request.POST.get("audience")
+    if raw is not None:
+        return sharing.parse_audience(request.user, raw), True
+    legacy = request.POST.get("visibility")
+    if legacy == Annotation.Visibility.PRIVATE:
+        return None, False
+    if legacy == Annotation.Visibility.SHARED:
+        return sharing.default_group(), False
+    return sharing.default_audience(request.user), False
+
+
+def create_with_audience(
+    request: HtmxHttpRequest, create: Callable[..., Annotation], **fields: object
+) -> Annotation:
+    group, chosen = audience(request)
+    visibility = Annotation.Visibility.PRIVATE if group is None else Annotation.Visibility.SHARED
+    annotation = create(request.user, visibility=visibility, group=group, **fields)
+    if chosen:
+        sharing.remember_audience(request.user, group)
+    return annotation
 
 
 def reader(request: HtmxHttpRequest, pk: int, slug: str = "") -> HttpResponse:  # noqa: ARG001 - slug is decoration
@@ -164,17 +261,16 @@ def annotate(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     if start is None or end is None:
         return refused(request, "The selection's offsets must be whole numbers.")
     try:
-        annotation = annotating.create(
-            article,
-            request.user,
+        annotation = create_with_audience(
+            request,
+            partial(annotating.create, article),
             start=start,
             end=end,
             quote=request.POST.get("quote", ""),
             color=request.POST.get("color") or Color.YELLOW,
             note=request.POST.get("note", ""),
-            visibility=request.POST.get("visibility") or Annotation.Visibility.SHARED,
         )
-    except annotating.AnnotationError as exc:
+    except (annotating.AnnotationError, sharing.SharingError) as exc:
         return refused(request, str(exc))
     return changed(request, article, {"id": annotation.pk, "action": "created"})
 
@@ -183,13 +279,12 @@ def annotate(request: HtmxHttpRequest, pk: int) -> HttpResponse:
 def add_page_note(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     article = article_for(request, pk)
     try:
-        annotation = annotating.create_page_note(
-            article,
-            request.user,
+        annotation = create_with_audience(
+            request,
+            partial(annotating.create_page_note, article),
             note=request.POST.get("note", ""),
-            visibility=request.POST.get("visibility") or Annotation.Visibility.SHARED,
         )
-    except annotating.AnnotationError as exc:
+    except (annotating.AnnotationError, sharing.SharingError) as exc:
         return refused(request, str(exc))
     return changed(request, article, {"id": annotation.pk, "action": "created"})
 
@@ -201,18 +296,22 @@ def edit_annotation(request: HtmxHttpRequest, pk: int) -> HttpResponse:
         context = {
             "annotation": annotation,
             "legend": ColorLabel.legend(),
-            "visibility_choices": Annotation.Visibility.choices,
+            "select_id": f"audience-{annotation.pk}",
+            **_audience_choices(request, sharing.audience_value(annotation.group)),
         }
         template = "articles/annotation_edit.html"
         return render(request, template + "#edit-form" if request.htmx else template, context)
     try:
+        raw = request.POST.get("audience")
         annotating.update(
             annotation,
             note=request.POST.get("note"),
             color=request.POST.get("color"),
             visibility=request.POST.get("visibility"),
+            group=annotating.KEEP if raw is None else sharing.parse_audience(request.user, raw),
+            by=request.user,
         )
-    except annotating.AnnotationError as exc:
+    except (annotating.AnnotationError, sharing.SharingError) as exc:
         return refused(request, str(exc))
     return changed(request, annotation.article, {"id": annotation.pk, "action": "edited"})
 
@@ -232,9 +331,9 @@ def annotation_cards(request: HtmxHttpRequest) -> HttpResponse:
     """The cards of the annotations on one mark (several where highlights overlap)."""
     ids = [i for raw in request.GET.get("ids", "").split() if (i := parse_int(raw)) is not None]
     annotations = list(
-        Annotation.objects.visible_to(request.user)
+        visible_annotations(request)
         .filter(pk__in=ids[:20])
-        .select_related("author", "article", "entity")
+        .select_related("author", "article", "group", "entity")
         .in_text_order()
     )
     _with_cards(request, annotations, id_prefix="popover-card-")  # also in the panel

@@ -14,7 +14,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
-from articles import ingest
+from articles import ingest, sharing
 from articles.errors import IngestError
 from articles.forms import AddArticleForm
 from articles.models import Article
@@ -40,6 +40,8 @@ def _render_library(
     template = "articles/library.html"
     if request.htmx and request.htmx.target == "article-list":
         template += "#article-list"
+    else:
+        context["activity"] = sharing.recent_activity(request.user)
     return render(request, template, context, status=status)
 
 

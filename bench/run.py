@@ -10,6 +10,8 @@ Figures:
 - reader page server time for a 5,000-word article (median and p95);
 - reader page server time for a 10,000-word article carrying 500 annotations by 5
   users (median and p95);
+- the same article's share-link page (/s/<token>/, everything shared with Everyone),
+  opened signed out (median and p95);
 - (re-anchoring after edits, per kind of edit, is bench/reanchor.py, which `make bench`
   runs next.)
 """
@@ -40,15 +42,17 @@ import django
 
 django.setup()
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import connection
 from django.test import Client
 from django.test.utils import setup_test_environment
 
 from articles import annotations as annotating
+from articles import sharing
 from articles.errors import IngestError
 from articles.ingest import ingest
-from articles.models import Article
+from articles.models import Article, ShareLink
 
 RUNS = int(os.environ.get("BENCH_RUNS", "5"))
 rng = random.Random(20261127)  # fixed seed: the same corpus on every run
@@ -156,7 +160,26 @@ def _time_gets(user: object, url: str, runs: int) -> list[float]:
     return times
 
 
-def annotated_reader_times(runs: int) -> tuple[list[float], int, int]:
+def shared_page_times(article: Article, owner: object, runs: int) -> list[float]:
+    """Server time of a share link's page for a signed-out visitor, in ms."""
+    settings.SHARE_LINK_LOOKUPS_PER_MINUTE = 1_000_000  # the bench is one busy address
+    link = sharing.create_link(
+        owner, article, group=sharing.default_group(), audience=ShareLink.Audience.ANYONE
+    )
+    client = Client()
+    url = link.get_absolute_url()
+    for _ in range(5):
+        client.get(url)
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        response = client.get(url)
+        times.append((time.perf_counter() - start) * 1000)
+        assert response.status_code == 200
+    return times
+
+
+def annotated_reader_times(runs: int) -> tuple[list[float], int, int, list[float]]:
     Article.objects.all().delete()
     article = ingest(text_article(888_888, words=10_000).encode(), filename="annotated.txt").article
     users = [get_user_model().objects.get_or_create(username=f"reporter{i}")[0] for i in range(5)]
@@ -176,7 +199,8 @@ def annotated_reader_times(runs: int) -> tuple[list[float], int, int]:
             note=f"Note {i}: *check* this" if i % 3 == 0 else "",
         )
     times = _time_gets(users[0], article.get_absolute_url(), runs)
-    return times, article.word_count, article.annotations.count()
+    shared = shared_page_times(article, users[0], runs)
+    return times, article.word_count, article.annotations.count(), shared
 
 
 def main() -> None:
@@ -220,11 +244,16 @@ def main() -> None:
             f"reader page, {words}-word article, server time over {len(times)} requests: "
             f"median {statistics.median(times):.1f} ms, p95 {p95(times):.1f} ms"
         )
-        times, words, count = annotated_reader_times(max(50, RUNS * 20))
+        times, words, count, shared = annotated_reader_times(max(50, RUNS * 20))
         print(
             f"reader page, {words}-word article with {count} annotations by 5 users, "
             f"server time over {len(times)} requests: "
             f"median {statistics.median(times):.1f} ms, p95 {p95(times):.1f} ms"
+        )
+        print(
+            f"share-link page (/s/<token>/) of that article, signed out, {count} annotations, "
+            f"server time over {len(shared)} requests: "
+            f"median {statistics.median(shared):.1f} ms, p95 {p95(shared):.1f} ms"
         )
     finally:
         connection.creation.destroy_test_db(old_name, verbosity=0)

@@ -77,6 +77,8 @@ MAX_ARTICLE_BYTES = envint("NEWSROOM_MAX_ARTICLE_BYTES", default=5 * 1024 * 1024
 # Django refuses larger request bodies before our view sees them; leave room for the form.
 DATA_UPLOAD_MAX_MEMORY_SIZE = MAX_ARTICLE_BYTES + 64 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = MAX_ARTICLE_BYTES + 64 * 1024
+# Share-link (/s/<token>/) lookups allowed per client address per minute.
+SHARE_LINK_LOOKUPS_PER_MINUTE = envint("NEWSROOM_SHARE_LINK_RATE", default=60, minimum=1)
 
 INSTALLED_APPS = [
     "django.contrib.admin",

@@ -4,13 +4,14 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from articles import accounts, entity_views, export_views, reader_views, views
+from articles import accounts, entity_views, export_views, reader_views, share_views, views
 
 urlpatterns = [
     path("", views.library, name="library"),
     path("articles/add/", views.add_article, name="add_article"),
     path("articles/<int:pk>/", reader_views.reader, name="reader"),
     path("articles/<int:pk>/delete/", views.delete_article, name="delete_article"),
+    path("articles/<int:pk>/share/", share_views.share_article, name="share_article"),
     path("articles/<int:pk>/annotations/", reader_views.annotate, name="annotate"),
     path("articles/<int:pk>/notes/", reader_views.add_page_note, name="add_page_note"),
     path("articles/<int:pk>/mentions/", entity_views.tag_entity, name="tag_entity"),
@@ -51,6 +52,11 @@ urlpatterns = [
     ),
     path("entities/<int:pk>/merge/", entity_views.merge_entity, name="merge_entity"),
     path("entities/<int:pk>/delete/", entity_views.delete_entity, name="delete_entity"),
+    path("shared-links/", share_views.shared_links, name="shared_links"),
+    path("shared-links/<int:pk>/revoke/", share_views.revoke_link, name="revoke_link"),
+    path("preferences/audience/", share_views.remember_audience, name="remember_audience"),
+    path("s/<str:token>/", share_views.share_page, name="share_link"),
+    path("s/<str:token>/annotations/", share_views.share_cards, name="share_cards"),
     path("setup/", accounts.setup, name="setup"),
     path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),

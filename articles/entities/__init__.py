@@ -35,6 +35,8 @@ if TYPE_CHECKING:
 
     from django.contrib.auth.models import AbstractBaseUser
 
+    from articles.models import TeamGroup
+
 __all__ = [
     "EntityError",
     "Suggestion",
@@ -333,6 +335,7 @@ def tag(  # noqa: PLR0913 - one argument per field of the tag form
     kind: str = "",
     note: str = "",
     visibility: str = Annotation.Visibility.SHARED,
+    group: TeamGroup | None = None,
     add_as_alias: bool = False,
 ) -> Tagged:
     """Mark the selected passage as a mention of `entity`, or of a new one."""
@@ -347,6 +350,7 @@ def tag(  # noqa: PLR0913 - one argument per field of the tag form
                 quote=quote,
                 note=note,
                 visibility=visibility,
+                group=group,
                 entity=chosen,
             )
         except annotating.AnnotationError as exc:
@@ -356,29 +360,34 @@ def tag(  # noqa: PLR0913 - one argument per field of the tag form
     return Tagged(mention, len(others))
 
 
-def tag_all(
+def tag_all(  # noqa: PLR0913 - what to tag, and where the mentions go
     article: Article,
     user: AbstractBaseUser,
     entity: Entity,
     *,
     forms: Iterable[str] = (),
     visibility: str = Annotation.Visibility.SHARED,
+    group: TeamGroup | None = None,
 ) -> list[Annotation]:
     """Tag every untagged occurrence of the entity's names, aliases and `forms`."""
-    with transaction.atomic():
-        Article.objects.select_for_update().filter(pk=article.pk).first()
-        return [
-            annotating.create(
-                article,
-                user,
-                start=m.start,
-                end=m.end,
-                quote=m.text,
-                visibility=visibility,
-                entity=entity,
-            )
-            for m in occurrences(article, user, entity, forms)
-        ]
+    try:
+        with transaction.atomic():
+            Article.objects.select_for_update().filter(pk=article.pk).first()
+            return [
+                annotating.create(
+                    article,
+                    user,
+                    start=m.start,
+                    end=m.end,
+                    quote=m.text,
+                    visibility=visibility,
+                    group=group,
+                    entity=entity,
+                )
+                for m in occurrences(article, user, entity, forms)
+            ]
+    except annotating.AnnotationError as exc:
+        raise EntityError(str(exc)) from exc
 
 
 def accept(  # noqa: PLR0913 - the fields of the accept form
@@ -390,6 +399,7 @@ def accept(  # noqa: PLR0913 - the fields of the accept form
     name: str = "",
     kind: str = "",
     visibility: str = Annotation.Visibility.SHARED,
+    group: TeamGroup | None = None,
 ) -> list[Annotation]:
     """Accept the suggestion `text`: every place it is suggested becomes a mention."""
     key = fold(" ".join(text.split()))
@@ -398,6 +408,22 @@ def accept(  # noqa: PLR0913 - the fields of the accept form
     current = [s for s in suggest(article, user) if fold(s.text) == key]
     if not current:
         raise EntityError(f"{text[:60]!r} is no longer suggested in this article.")
+    try:
+        return _accept(article, user, current, entity, name, kind, visibility, group)
+    except annotating.AnnotationError as exc:
+        raise EntityError(str(exc)) from exc
+
+
+def _accept(  # noqa: PLR0913, PLR0917 - accept()'s checked arguments, passed on
+    article: Article,
+    user: AbstractBaseUser,
+    current: list[Suggestion],
+    entity: Entity | None,
+    name: str,
+    kind: str,
+    visibility: str,
+    group: TeamGroup | None,
+) -> list[Annotation]:
     with transaction.atomic():
         if entity is None and current[0].entity_id is not None and not name:
             entity = Entity.objects.get(pk=current[0].entity_id)
@@ -408,7 +434,12 @@ def accept(  # noqa: PLR0913 - the fields of the accept form
             if s.start is None:
                 made.append(
                     annotating.create_page_mention(
-                        article, user, entity=chosen, text=s.text, visibility=visibility
+                        article,
+                        user,
+                        entity=chosen,
+                        text=s.text,
+                        visibility=visibility,
+                        group=group,
                     )
                 )
             else:
@@ -420,6 +451,7 @@ def accept(  # noqa: PLR0913 - the fields of the accept form
                         end=s.end or s.start,
                         quote=s.text,
                         visibility=visibility,
+                        group=group,
                         entity=chosen,
                     )
                 )

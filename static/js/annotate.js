@@ -6,7 +6,8 @@
 // offset. JavaScript strings count UTF-16 units while Python counts code points: offsets
 // are converted before they are sent, with the quote itself, which the server checks.
 
-const reader = document.querySelector("[data-annotate-url]");
+// A shared page (/s/<token>/) is read-only: no toolbar, and its own URL for the cards.
+const reader = document.querySelector("[data-annotate-url], [data-cards-url]");
 const toolbar = document.getElementById("selection-toolbar");
 const popover = document.getElementById("annotation-popover");
 const status = document.getElementById("annotate-status");
@@ -138,8 +139,8 @@ function submitEntityForm() {
   );
 }
 
-function visibility() {
-  return toolbar.querySelector("[data-visibility]").value;
+function audience() {
+  return toolbar.querySelector("[data-audience]").value;
 }
 
 function updateFromSelection() {
@@ -164,7 +165,7 @@ function send(values, url = reader.dataset.annotateUrl) {
   // The selection may have grown since the toolbar last looked (Shift+arrows, then "h").
   const target = currentSelection() || pending;
   if (!target) return;
-  const data = { start: target.start, end: target.end, quote: target.quote, visibility: visibility(), ...values };
+  const data = { start: target.start, end: target.end, quote: target.quote, audience: audience(), ...values };
   hideToolbar();
   window.getSelection()?.removeAllRanges();
   window.htmx.ajax("POST", url, {
@@ -206,7 +207,8 @@ function flash(id) {
 
 async function openPopover(ids, anchorElement, { focus = true } = {}) {
   lastMark = anchorElement;
-  await window.htmx.ajax("GET", `/annotations/?ids=${encodeURIComponent(ids)}`, {
+  const cardsUrl = reader.dataset.cardsUrl || "/annotations/";
+  await window.htmx.ajax("GET", `${cardsUrl}?ids=${encodeURIComponent(ids)}`, {
     source: reader,
     target: "#annotation-popover",
     swap: "innerHTML",
@@ -237,7 +239,7 @@ function fromHash() {
   if (match) goTo(match[1]);
 }
 
-async function copyLink(href) {
+async function copyLink(href, kind) {
   const url = new URL(href, window.location.href).href;
   try {
     await navigator.clipboard.writeText(url);
@@ -250,10 +252,14 @@ async function copyLink(href) {
     document.execCommand("copy");
     area.remove();
   }
-  showStatus("Link copied: it opens the article at this passage.");
+  showStatus(
+    kind === "share"
+      ? "Share link copied: it opens the shared page at this passage."
+      : "Link copied: it opens the article at this passage.",
+  );
 }
 
-function init() {
+function initToolbar() {
   document.addEventListener("mouseup", (event) => {
     if (toolbar.contains(event.target) || popover.contains(event.target)) return;
     window.setTimeout(updateFromSelection, 0);
@@ -286,20 +292,32 @@ function init() {
     event.preventDefault();
     submitEntityForm();
   });
-  const visibilitySelect = toolbar.querySelector("[data-visibility]");
-  visibilitySelect.value = recall("newsroom-visibility", visibilitySelect.value);
-  visibilitySelect.addEventListener("change", () => remember("newsroom-visibility", visibilitySelect.value));
+  // The choice is remembered on the server, as the person's default on every device.
+  const audienceSelect = toolbar.querySelector("[data-audience]");
+  audienceSelect.addEventListener("change", () => {
+    const body = new URLSearchParams({ audience: audienceSelect.value });
+    fetch(audienceSelect.dataset.rememberUrl, {
+      method: "POST",
+      body,
+      headers: { "X-CSRFToken": csrfToken() },
+      credentials: "same-origin",
+    }).catch(() => showStatus("Could not remember this choice; it applies to this page.", "error"));
+  });
+}
+
+function init() {
+  if (toolbar) initToolbar();
 
   document.addEventListener("keydown", (event) => {
     if (event.key === "Escape") {
       if (!popover.hidden) closePopover();
-      else if (!toolbar.hidden) {
+      else if (toolbar && !toolbar.hidden) {
         hideToolbar();
         window.getSelection()?.removeAllRanges();
       }
       return;
     }
-    if (toolbar.hidden || !pending || event.ctrlKey || event.metaKey || event.altKey) return;
+    if (!toolbar || toolbar.hidden || !pending || event.ctrlKey || event.metaKey || event.altKey) return;
     if (event.target.closest?.("input, textarea, select, [contenteditable]")) return;
     if (event.key === "h") {
       event.preventDefault();
@@ -320,7 +338,7 @@ function init() {
     const copy = event.target.closest("[data-copy-link]");
     if (copy) {
       event.preventDefault();
-      copyLink(copy.getAttribute("href"));
+      copyLink(copy.getAttribute("href"), copy.dataset.copyLink);
       return;
     }
     const select = event.target.closest("[data-select]");
@@ -451,4 +469,4 @@ function decorate() {
   CSS.highlights.set("entity-suggestion", new Highlight(...ranges));
 }
 
-if (reader && toolbar && window.htmx) init();
+if (reader && popover && window.htmx) init();

@@ -1,0 +1,169 @@
+"""Share links and what surrounds them: the Share form, "Shared links", the shared page.
+
+The shared page (/s/<token>/) and its popover fragment are the only pages open without
+signing in. They fetch the link through `permissions.link_for` (rate-limited, one query,
+wrong = expired = revoked = the same 410) and the annotations through
+`permissions.visible_annotations(link=...)`, and render no editing control, no private
+annotation and no e-mail address.
+"""
+
+from __future__ import annotations
+
+from functools import wraps
+from typing import TYPE_CHECKING
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
+from django.contrib.auth.views import redirect_to_login
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django_htmx.http import HttpResponseClientRedirect
+
+from articles import permissions, sharing
+from articles.cards import render_card
+from articles.reader_views import marked_body
+from articles.share_forms import ShareLinkForm
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from articles.models import ShareLink
+    from articles.permissions import HtmxHttpRequest
+
+NOINDEX = "noindex, nofollow, noarchive"
+
+
+@require_http_methods(["GET", "POST"])
+def share_article(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    article = permissions.article_for(request, pk)
+    form = ShareLinkForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            link = sharing.create_link(
+                request.user,
+                article,
+                group=form.group(),
+                audience=form.cleaned_data["audience"],
+                expiry=form.cleaned_data["expiry"],
+            )
+        except sharing.SharingError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, "Share link created. Copy it below.")
+            return redirect(f"{reverse('shared_links')}?new={link.pk}#link-{link.pk}")
+    status = 400 if request.method == "POST" else 200
+    context = {"article": article, "form": form}
+    return render(request, "articles/share_form.html", context, status=status)
+
+
+@require_GET
+def shared_links(request: HtmxHttpRequest) -> HttpResponse:
+    links = list(sharing.links_of(request.user))
+    new = request.GET.get("new", "")
+    return render(request, "articles/shared_links.html", {"links": links, "new": new})
+
+
+@require_http_methods(["GET", "POST"])
+def revoke_link(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    link = permissions.share_link_of_owner(request, pk)
+    if request.method == "POST":
+        sharing.revoke(link)
+        messages.success(request, f"The link to “{link.article.title}” no longer opens.")
+        if request.htmx:
+            return HttpResponseClientRedirect(reverse("shared_links"))
+        return redirect("shared_links")
+    return render(request, "articles/revoke_link.html", {"link": link})
+
+
+@require_POST
+def remember_audience(request: HtmxHttpRequest) -> HttpResponse:
+    """The reader's "Who can see it" choice, kept as the person's default."""
+    try:
+        group = sharing.parse_audience(request.user, request.POST.get("audience", ""))
+    except sharing.SharingError as exc:
+        return HttpResponse(str(exc), status=400, content_type="text/plain")
+    sharing.remember_audience(request.user, group)
+    return HttpResponse(status=204)
+
+
+def _with_link(
+    view: Callable[[HtmxHttpRequest, ShareLink], HttpResponse],
+) -> Callable[[HtmxHttpRequest, str], HttpResponse]:
+    @login_not_required
+    @require_GET
+    @wraps(view)
+    def wrapper(request: HtmxHttpRequest, token: str) -> HttpResponse:
+        try:
+            link = permissions.link_for(request, token)
+        except permissions.TooManyLookups:
+            response = render(request, "articles/link_gone.html", {"busy": True}, status=429)
+            response["Retry-After"] = "60"
+        except permissions.LinkUnavailable:
+            response = render(request, "articles/link_gone.html", status=410)
+        except permissions.SignInRequired:
+            return redirect_to_login(request.get_full_path())
+        else:
+            response = view(request, link)
+        response["X-Robots-Tag"] = NOINDEX
+        response["Cache-Control"] = "private, no-store"
+        return response
+
+    return wrapper
+
+
+def _cards(link: ShareLink, annotations: list) -> None:
+    url = link.get_absolute_url()
+    for annotation in annotations:
+        annotation.card = render_card(
+            annotation,
+            viewer_id=None,  # no Edit or Delete, whoever is looking
+            article_url=url,
+            annotations_url="",
+            share_url=url,
+            public=True,
+        )
+
+
+@_with_link
+def share_page(request: HtmxHttpRequest, link: ShareLink) -> HttpResponse:
+    article = link.article
+    annotations = list(
+        permissions.visible_annotations(request, link=link)
+        .select_related("author", "group", "entity")
+        .in_text_order()
+    )
+    _cards(link, annotations)
+    anchored = [a for a in annotations if a.start is not None and not a.is_orphaned]
+    body_html = marked_body(article, anchored)
+    # ?a=<id> names one passage for link previews (the #fragment never reaches a server).
+    pointed = next((a for a in annotations if str(a.pk) == request.GET.get("a")), None)
+    sharing.count_view(link)
+    context = {
+        "link": link,
+        "owner_name": sharing.public_name(link.owner),
+        "article": article,
+        "body_html": body_html,
+        "passages": [a for a in anchored if not a.is_mention],
+        "page_notes": [a for a in annotations if a.is_page_note],
+        "orphans": [a for a in annotations if a.is_orphaned],
+        "pointed": pointed,
+        "page_url": request.build_absolute_uri(request.get_full_path()),
+    }
+    return render(request, "articles/share_page.html", context)
+
+
+@_with_link
+def share_cards(request: HtmxHttpRequest, link: ShareLink) -> HttpResponse:
+    """The popover's cards on a shared page, from the link's annotations only."""
+    raw = request.GET.get("ids", "").split()[:20]
+    ids = [int(i) for i in raw if i.isdigit()]
+    annotations = list(
+        permissions.visible_annotations(request, link=link)
+        .filter(pk__in=ids)
+        .select_related("author", "group", "entity")
+        .in_text_order()
+    )
+    _cards(link, annotations)
+    return render(request, "articles/annotation_cards.html", {"annotations": annotations})

@@ -1,0 +1,290 @@
+"""Sharing: groups, where an annotation goes, moving it later, share links, the activity feed.
+
+Invariants:
+- Every user is a member of the default group "Everyone": made one when the account is
+  created (post_save) and again at every sign-in should the membership be missing (a user
+  created by a bulk load or before the group existed). The group itself is created on
+  demand, so a flushed database heals too.
+- An annotation's audience is a group its author belongs to, or None ("Only me"). Every
+  change of audience goes through `move`, which writes an AudienceChange row in the same
+  transaction: the audit log is never missing a move.
+- A share link's token is `secrets.token_urlsafe(24)`: 192 random bits.
+- Nothing here decides who may see what: that is `permissions.py` and
+  `Annotation.objects.visible_to`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import secrets
+from typing import TYPE_CHECKING
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.signals import user_logged_in
+from django.db import IntegrityError, models, transaction
+from django.db.models.signals import post_save
+from django.dispatch import receiver
+from django.utils import timezone
+
+from articles.models import (
+    Annotation,
+    Article,
+    AudienceChange,
+    Membership,
+    Preference,
+    ShareLink,
+    TeamGroup,
+)
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AbstractBaseUser
+
+ONLY_ME = "Only me"
+PRIVATE = "private"  # the form value of "Only me"
+EXPIRY_DAYS = {"never": None, "1": 1, "7": 7, "30": 30}
+ACTIVITY_SIZE = 12
+_EMAIL_DOMAIN = re.compile(r"@[^\s@]+\.[^\s@]+")
+
+
+class SharingError(ValueError):
+    """The request names a group or link the person cannot use; the message says why."""
+
+
+# Groups and membership ------------------------------------------------------------------
+
+
+def default_group() -> TeamGroup:
+    group = TeamGroup.objects.filter(is_default=True).first()
+    if group is not None:
+        return group
+    try:
+        with transaction.atomic():
+            return TeamGroup.objects.create(is_default=True, name=TeamGroup.DEFAULT_NAME)
+    except IntegrityError:  # created meanwhile by another request, or the name is taken
+        group = TeamGroup.objects.filter(is_default=True).first()
+        if group is None:
+            raise
+        return group
+
+
+def ensure_default_membership(user: AbstractBaseUser) -> None:
+    Membership.objects.get_or_create(group=default_group(), user=user)
+
+
+@receiver(post_save, sender=get_user_model(), dispatch_uid="newsroom-join-everyone")
+def _join_everyone(
+    sender: type,  # noqa: ARG001 - the signal's signature
+    instance: AbstractBaseUser,
+    created: bool,
+    **kwargs: object,
+) -> None:
+    if created and not kwargs.get("raw"):
+        ensure_default_membership(instance)
+
+
+@receiver(user_logged_in, dispatch_uid="newsroom-join-everyone-at-sign-in")
+def _join_everyone_at_sign_in(
+    sender: type,  # noqa: ARG001 - the signal's signature
+    user: AbstractBaseUser,
+    **kwargs: object,  # noqa: ARG001
+) -> None:
+    ensure_default_membership(user)
+
+
+def groups_of(user: AbstractBaseUser) -> models.QuerySet[TeamGroup]:
+    """The groups `user` belongs to, "Everyone" first."""
+    if not user.is_authenticated:
+        return TeamGroup.objects.none()
+    return TeamGroup.objects.filter(memberships__user=user).order_by("-is_default", "name")
+
+
+def is_member(user: AbstractBaseUser, group: TeamGroup) -> bool:
+    return Membership.objects.filter(group=group, user=user).exists()
+
+
+def audience_name(group: TeamGroup | None) -> str:
+    return ONLY_ME if group is None else group.name
+
+
+def public_name(user: AbstractBaseUser) -> str:
+    """The name shown beside an annotation: the full name, else the username, and never an
+    e-mail address (anything shaped like one loses its domain)."""
+    full = user.get_full_name() if hasattr(user, "get_full_name") else ""
+    name = _EMAIL_DOMAIN.sub("", full or user.get_username()).strip()
+    return name or f"member {user.pk}"
+
+
+def initials(name: str) -> str:
+    words = [w for w in re.split(r"[\s._-]+", name) if w]
+    if len(words) >= 2:
+        return (words[0][0] + words[1][0]).upper()
+    return name[:2].upper()
+
+
+# Where an annotation goes ----------------------------------------------------------------
+
+
+def default_audience(user: AbstractBaseUser) -> TeamGroup | None:
+    """What the person last chose; "Everyone" until they choose."""
+    preference = Preference.objects.filter(user=user).select_related("default_group").first()
+    if preference is None:
+        return default_group()
+    group = preference.default_group
+    if group is not None and not is_member(user, group):
+        return None  # removed from that group since: fall back to the narrowest audience
+    return group
+
+
+def audience_menu(user: AbstractBaseUser) -> tuple[list[TeamGroup], TeamGroup | None]:
+    """The user's groups and their default among them (None: "Only me"), in two queries."""
+    groups = list(groups_of(user))
+    preference = Preference.objects.filter(user=user).values_list("default_group_id", flat=True)
+    chosen = list(preference)
+    if not chosen:
+        return groups, next((g for g in groups if g.is_default), None)
+    return groups, next((g for g in groups if g.pk == chosen[0]), None)
+
+
+def remember_audience(user: AbstractBaseUser, group: TeamGroup | None) -> None:
+    Preference.objects.update_or_create(user=user, defaults={"default_group": group})
+
+
+def parse_audience(user: AbstractBaseUser, raw: str) -> TeamGroup | None:
+    """A form value ("private" or a group id) as a group the user belongs to, or None."""
+    raw = raw.strip()
+    if raw == PRIVATE:
+        return None
+    group = None
+    if raw.isdigit():
+        group = groups_of(user).filter(pk=int(raw)).first()
+    if group is None:
+        raise SharingError("You can share only with a group you belong to.")
+    return group
+
+
+def audience_value(group: TeamGroup | None) -> str:
+    return PRIVATE if group is None else str(group.pk)
+
+
+def move(annotation: Annotation, group: TeamGroup | None, *, by: AbstractBaseUser) -> bool:
+    """Give `annotation` a new audience and log it; False when nothing changed."""
+    if group is not None and not is_member(annotation.author, group):
+        raise SharingError(f"The author is not a member of {group.name}.")
+    with transaction.atomic():
+        locked = (
+            Annotation.objects.select_for_update(of=("self",))
+            .select_related("group")
+            .get(pk=annotation.pk)
+        )
+        if locked.group_id == (group.pk if group else None):
+            return False
+        AudienceChange.objects.create(
+            annotation=locked,
+            annotation_ref=locked.pk,
+            changed_by=by,
+            from_audience=audience_name(locked.group),
+            to_audience=audience_name(group),
+        )
+        Annotation.objects.filter(pk=locked.pk).update(group=group, updated_at=timezone.now())
+    annotation.group = group
+    return True
+
+
+# Share links ---------------------------------------------------------------------------
+
+
+def new_token() -> str:
+    return secrets.token_urlsafe(24)
+
+
+def create_link(  # noqa: PLR0913 - one argument per choice on the Share form
+    owner: AbstractBaseUser,
+    article: Article,
+    *,
+    group: TeamGroup | None = None,
+    audience: str = ShareLink.Audience.COLLEAGUES,
+    expiry: str = "never",
+    now: dt.datetime | None = None,
+) -> ShareLink:
+    """A link to `article` showing the owner's shared annotations, or (with `group`)
+    everything shared with that group; the owner must belong to it."""
+    if audience not in ShareLink.Audience.values:
+        raise SharingError("Choose who can open the link.")
+    if expiry not in EXPIRY_DAYS:
+        raise SharingError("Choose when the link expires: never, 1, 7 or 30 days.")
+    if group is not None and not is_member(owner, group):
+        raise SharingError("You can share only what is shared with a group you belong to.")
+    days = EXPIRY_DAYS[expiry]
+    now = now or timezone.now()
+    return ShareLink.objects.create(
+        token=new_token(),
+        article=article,
+        owner=owner,
+        scope=ShareLink.Scope.GROUP if group else ShareLink.Scope.MINE,
+        group=group,
+        audience=audience,
+        created_at=now,
+        expires_at=now + dt.timedelta(days=days) if days else None,
+    )
+
+
+def revoke(link: ShareLink) -> None:
+    if link.revoked_at is None:
+        link.revoked_at = timezone.now()
+        link.save(update_fields=["revoked_at"])
+
+
+def count_view(link: ShareLink) -> None:
+    ShareLink.objects.filter(pk=link.pk).update(
+        view_count=models.F("view_count") + 1, last_viewed_at=timezone.now()
+    )
+
+
+def links_of(user: AbstractBaseUser) -> models.QuerySet[ShareLink]:
+    return (
+        ShareLink.objects.filter(owner=user)
+        .select_related("article", "group")
+        .defer("article__body_html", "article__body_text")
+    )
+
+
+def active_links(user: AbstractBaseUser, article: Article) -> list[ShareLink]:
+    now = timezone.now()
+    return list(
+        ShareLink.objects.filter(owner=user, article=article, revoked_at__isnull=True)
+        .filter(models.Q(expires_at__isnull=True) | models.Q(expires_at__gt=now))
+        .order_by("-created_at", "-id")
+    )
+
+
+def link_showing(links: list[ShareLink], annotation: Annotation) -> ShareLink | None:
+    """The first of `links` whose page shows `annotation` (mirrors visible_to's link rule)."""
+    if annotation.group_id is None:
+        return None
+    for link in links:
+        if link.scope == ShareLink.Scope.GROUP and link.group_id == annotation.group_id:
+            return link
+        if link.scope == ShareLink.Scope.MINE and link.owner_id == annotation.author_id:
+            return link
+    return None
+
+
+# Activity ------------------------------------------------------------------------------
+
+
+def recent_activity(user: AbstractBaseUser, limit: int = ACTIVITY_SIZE) -> list[Annotation]:
+    """Colleagues' annotations shared with the user's groups, newest first."""
+    if not user.is_authenticated:
+        return []
+    annotations = list(
+        Annotation.objects.visible_to(user)
+        .filter(group__isnull=False)
+        .exclude(author=user)
+        .select_related("author", "article", "group")
+        .defer("article__body_html", "article__body_text", "article__summary")
+        .order_by("-created_at", "-id")[:limit]
+    )
+    for annotation in annotations:
+        annotation.author_name = public_name(annotation.author)
+    return annotations

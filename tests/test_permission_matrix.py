@@ -1,0 +1,204 @@
+"""Every view and htmx endpoint, times every kind of visitor: the status, and no private text.
+
+The world: alice wrote a private note and a note shared with "Politics desk" (alice and
+bob); carol is in no group but Everyone; root is an administrator outside the desk. A share
+link for "everything shared with Politics desk" (anyone may open it) exists valid, expired
+and revoked. Each case runs in a fresh database.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from articles import annotations as annotating
+from articles import sharing
+from articles.ingest import ingest
+from articles.models import Annotation, Membership, TeamGroup
+
+pytestmark = pytest.mark.django_db
+
+PRIVATE_TEXT = "PRIVATE-LEAD-7731"
+GROUP_TEXT = "DESK-NOTE-4410"
+STORY = (
+    "Harbour Strike Enters Second Week\n\n"
+    "Dock workers in Rotterdam stayed off the job for an eighth day on Monday, leaving "
+    "container ships waiting outside the port.\n\n"
+    "The union said talks with the port authority would resume on Thursday."
+)
+
+ACTORS = ["anonymous", "author", "member", "non-member", "admin", "link", "expired", "revoked"]
+LOGIN = "login"  # a redirect to the sign-in page
+
+
+def _span(article, phrase):
+    start = article.body_text.index(phrase)
+    return {"start": start, "end": start + len(phrase), "quote": phrase}
+
+
+@pytest.fixture
+def world(django_user_model):
+    alice = django_user_model.objects.create_user("alice", "alice@example.org")
+    bob = django_user_model.objects.create_user("bob", "bob@example.org")
+    carol = django_user_model.objects.create_user("carol", "carol@example.org")
+    root = django_user_model.objects.create_superuser("root", "root@example.org", None)
+    desk = TeamGroup.objects.create(name="Politics desk")
+    Membership.objects.create(group=desk, user=alice)
+    Membership.objects.create(group=desk, user=bob)
+    article = ingest(STORY).article
+    private = annotating.create(
+        article, alice, **_span(article, "eighth day"), note=PRIVATE_TEXT, visibility="private"
+    )
+    shared = annotating.create(
+        article, alice, **_span(article, "container ships"), note=GROUP_TEXT, group=desk
+    )
+    valid = sharing.create_link(alice, article, group=desk, audience="anyone")
+    expired = sharing.create_link(
+        alice, article, group=desk, audience="anyone", expiry="1",
+        now=timezone.now() - dt.timedelta(days=2),
+    )  # fmt: skip
+    revoked = sharing.create_link(alice, article, group=desk, audience="anyone")
+    sharing.revoke(revoked)
+    return {
+        "users": {"author": alice, "member": bob, "non-member": carol, "admin": root},
+        "tokens": {
+            "link": valid.token,
+            "expired": expired.token,
+            "revoked": revoked.token,
+            # Everyone else holds a token too: signed-in people the valid one, a guesser
+            # a made-up one.
+            "anonymous": sharing.new_token(),
+            **dict.fromkeys(["author", "member", "non-member", "admin"], valid.token),
+        },
+        "article": article,
+        "private": private,
+        "shared": shared,
+        "link": valid,
+        "desk": desk,
+    }
+
+
+def _client(world, actor):
+    client = Client()
+    if actor in world["users"]:
+        client.force_login(world["users"][actor])
+    return client
+
+
+def _request(world, actor, endpoint):
+    client = _client(world, actor)
+    article, private, shared = world["article"], world["private"], world["shared"]
+    token = world["tokens"][actor]
+    ids = {"ids": f"{private.pk} {shared.pk}"}
+    panel = {"HX-Request": "true", "HX-Target": "annotation-panel"}
+    requests = {
+        "reader": lambda: client.get(article.get_absolute_url()),
+        "panel": lambda: client.get(article.get_absolute_url(), headers=panel),
+        "cards": lambda: client.get(reverse("annotation_cards"), ids),
+        "edit-form": lambda: client.get(reverse("edit_annotation", args=[shared.pk])),
+        "edit-private": lambda: client.post(
+            reverse("edit_annotation", args=[private.pk]), {"note": "HACKED"}
+        ),
+        "move-shared": lambda: client.post(
+            reverse("edit_annotation", args=[shared.pk]), {"audience": "private"}
+        ),
+        "delete-shared": lambda: client.post(reverse("delete_annotation", args=[shared.pk])),
+        "jsonld-shared": lambda: client.get(reverse("annotation_jsonld", args=[shared.pk])),
+        "jsonld-private": lambda: client.get(reverse("annotation_jsonld", args=[private.pk])),
+        "jsonld-article": lambda: client.get(
+            reverse("article_annotations_jsonld", args=[article.pk])
+        ),
+        "annotate": lambda: client.post(
+            reverse("annotate", args=[article.pk]),
+            {**_span(article, "Rotterdam"), "audience": "private"},
+        ),
+        "page-note": lambda: client.post(
+            reverse("add_page_note", args=[article.pk]), {"note": "n", "audience": "private"}
+        ),
+        "remember": lambda: client.post(reverse("remember_audience"), {"audience": "private"}),
+        "share-form": lambda: client.get(reverse("share_article", args=[article.pk])),
+        "share-create": lambda: client.post(
+            reverse("share_article", args=[article.pk]),
+            {"what": str(world["desk"].pk), "audience": "anyone", "expiry": "never"},
+        ),
+        "library": lambda: client.get(reverse("library")),
+        "shared-links": lambda: client.get(reverse("shared_links")),
+        "revoke": lambda: client.post(reverse("revoke_link", args=[world["link"].pk])),
+        "share-page": lambda: client.get(reverse("share_link", args=[token])),
+        "share-cards": lambda: client.get(reverse("share_cards", args=[token]), ids),
+    }
+    return requests[endpoint]()
+
+
+# endpoint: {actor: (status, shows the group note)}; actors left out answer LOGIN.
+_SIGNED_IN = ["author", "member", "non-member", "admin"]
+_LINKS = {"anonymous": (410, False), "link": (200, True), "expired": (410, False),
+          "revoked": (410, False), **dict.fromkeys(_SIGNED_IN, (200, True))}  # fmt: skip
+MATRIX: dict[str, dict[str, tuple[int | str, bool]]] = {
+    "reader": {"author": (200, True), "member": (200, True), "non-member": (200, False), "admin": (200, False)},
+    "panel": {"author": (200, True), "member": (200, True), "non-member": (200, False), "admin": (200, False)},
+    "cards": {"author": (200, True), "member": (200, True), "non-member": (200, False), "admin": (200, False)},
+    "edit-form": {"author": (200, True), "member": (403, False), "non-member": (404, False), "admin": (404, False)},
+    "edit-private": {"author": (302, False), "member": (404, False), "non-member": (404, False), "admin": (404, False)},
+    "move-shared": {"author": (302, False), "member": (403, False), "non-member": (404, False), "admin": (404, False)},
+    "delete-shared": {"author": (302, False), "member": (403, False), "non-member": (404, False), "admin": (404, False)},
+    "jsonld-shared": {"author": (200, True), "member": (200, True), "non-member": (404, False), "admin": (404, False)},
+    "jsonld-private": {"author": (200, False), "member": (404, False), "non-member": (404, False), "admin": (404, False)},
+    "jsonld-article": {"author": (200, True), "member": (200, True), "non-member": (200, False), "admin": (200, False)},
+    "annotate": dict.fromkeys(_SIGNED_IN, (302, False)),
+    "page-note": dict.fromkeys(_SIGNED_IN, (302, False)),
+    "remember": dict.fromkeys(_SIGNED_IN, (204, False)),
+    "share-form": dict.fromkeys(_SIGNED_IN, (200, False)),
+    "share-create": {"author": (302, False), "member": (302, False), "non-member": (400, False), "admin": (400, False)},
+    "library": {"author": (200, False), "member": (200, True), "non-member": (200, False), "admin": (200, False)},
+    "shared-links": {"author": (200, False), "member": (200, False), "non-member": (200, False), "admin": (200, False)},
+    "revoke": {"author": (302, False), "member": (404, False), "non-member": (404, False), "admin": (404, False)},
+    "share-page": _LINKS,
+    "share-cards": _LINKS,
+}  # fmt: skip
+# Where the author legitimately sees their own private note.
+AUTHOR_SEES_PRIVATE = {"reader", "panel", "cards", "jsonld-private", "jsonld-article"}
+
+CASES = [(endpoint, actor) for endpoint in MATRIX for actor in ACTORS]
+
+
+@pytest.mark.parametrize(("endpoint", "actor"), CASES)
+def test_permission_matrix(world, endpoint, actor):
+    status, shows_group = MATRIX[endpoint].get(actor, (LOGIN, False))
+    response = _request(world, actor, endpoint)
+    body = response.content.decode()
+    if status == LOGIN:
+        assert response.status_code == 302
+        assert response.url.startswith(reverse("login"))
+    else:
+        assert response.status_code == status
+        if status == 302:
+            assert not response.url.startswith(reverse("login"))
+    assert (GROUP_TEXT in body) is shows_group
+    if actor == "author" and endpoint in AUTHOR_SEES_PRIVATE:
+        assert PRIVATE_TEXT in body
+    else:
+        assert PRIVATE_TEXT not in body
+    assert "alice@example.org" not in body
+
+
+@pytest.mark.parametrize(("endpoint", "actor"), [c for c in CASES if c[1] != "author"])
+def test_nobody_but_the_author_changes_an_annotation(world, endpoint, actor):
+    _request(world, actor, endpoint)
+    private = Annotation.objects.get(pk=world["private"].pk)
+    shared = Annotation.objects.get(pk=world["shared"].pk)
+    assert private.note == PRIVATE_TEXT
+    assert shared.group.name == "Politics desk"
+    world["link"].refresh_from_db()
+    assert world["link"].revoked_at is None
+
+
+def test_the_author_changes_and_moves_their_own(world):
+    assert _request(world, "author", "edit-private").status_code == 302
+    assert Annotation.objects.get(pk=world["private"].pk).note == "HACKED"
+    _request(world, "author", "move-shared")
+    assert Annotation.objects.get(pk=world["shared"].pk).group is None
