@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from articles import annotations as annotating
-from articles import sharing
+from articles import entities, sharing
 from articles.ingest import ingest
 from articles.models import Annotation, Membership, TeamGroup
 
@@ -63,6 +63,11 @@ def world(django_user_model):
     )  # fmt: skip
     revoked = sharing.create_link(alice, article, group=desk, audience="anyone")
     sharing.revoke(revoked)
+    # Entities: alice's, mentioned once privately and once for the desk.
+    port = entities.create_entity("Rotterdam", "place", alice)
+    other = entities.create_entity("Port of Rotterdam", "place", alice)
+    entities.tag(article, alice, **_span(article, "Rotterdam"), entity=port, visibility="private")
+    entities.tag(article, alice, **_span(article, "Monday"), entity=other, group=desk)
     return {
         "users": {"author": alice, "member": bob, "non-member": carol, "admin": root},
         "tokens": {
@@ -79,6 +84,8 @@ def world(django_user_model):
         "shared": shared,
         "link": valid,
         "desk": desk,
+        "port": port,
+        "other": other,
     }
 
 
@@ -130,6 +137,39 @@ def _request(world, actor, endpoint):
         "revoke": lambda: client.post(reverse("revoke_link", args=[world["link"].pk])),
         "share-page": lambda: client.get(reverse("share_link", args=[token])),
         "share-cards": lambda: client.get(reverse("share_cards", args=[token]), ids),
+        "entities": lambda: client.get(reverse("entities")),
+        "entity-page": lambda: client.get(world["port"].get_absolute_url()),
+        "entity-lookup": lambda: client.get(reverse("entity_lookup"), {"q": "rot"}),
+        "tag": lambda: client.post(
+            reverse("tag_entity", args=[article.pk]),
+            {
+                **_span(article, "port authority"),
+                "name": "Port authority",
+                "kind": "organisation",
+                "audience": "private",
+            },
+        ),
+        "tag-all": lambda: client.post(
+            reverse("tag_all", args=[article.pk, world["port"].pk]), {"audience": "private"}
+        ),
+        "accept": lambda: client.post(
+            reverse("accept_suggestion", args=[article.pk]),
+            {"text": "Rotterdam", "audience": "private"},
+        ),
+        "reject": lambda: client.post(
+            reverse("reject_suggestion", args=[article.pk]), {"text": "Rotterdam"}
+        ),
+        "entity-edit": lambda: client.post(
+            reverse("edit_entity", args=[world["port"].pk]),
+            {"name": "Rotterdam", "kind": "place", "description": "A port", "wikidata_id": ""},
+        ),
+        "alias-add": lambda: client.post(
+            reverse("add_alias", args=[world["port"].pk]), {"name": "R'dam"}
+        ),
+        "merge": lambda: client.post(
+            reverse("merge_entity", args=[world["other"].pk]), {"entity": world["port"].pk}
+        ),
+        "entity-delete": lambda: client.post(reverse("delete_entity", args=[world["other"].pk])),
     }
     return requests[endpoint]()
 
@@ -159,6 +199,20 @@ MATRIX: dict[str, dict[str, tuple[int | str, bool]]] = {
     "revoke": {"author": (302, False), "member": (404, False), "non-member": (404, False), "admin": (404, False)},
     "share-page": _LINKS,
     "share-cards": _LINKS,
+    # Entities are the team's: every member reads and curates them; merging or deleting
+    # (which moves everyone's mentions) is for the creator and administrators.
+    "entities": dict.fromkeys(_SIGNED_IN, (200, False)),
+    "entity-page": dict.fromkeys(_SIGNED_IN, (200, False)),
+    "entity-lookup": dict.fromkeys(_SIGNED_IN, (200, False)),
+    "tag": dict.fromkeys(_SIGNED_IN, (302, False)),
+    "tag-all": dict.fromkeys(_SIGNED_IN, (302, False)),
+    # alice's private mention already covers "Rotterdam" for her alone; others are offered it.
+    "accept": {"author": (400, False), "member": (302, False), "non-member": (302, False), "admin": (302, False)},
+    "reject": dict.fromkeys(_SIGNED_IN, (302, False)),
+    "entity-edit": dict.fromkeys(_SIGNED_IN, (302, False)),
+    "alias-add": dict.fromkeys(_SIGNED_IN, (302, False)),
+    "merge": {"author": (302, False), "member": (403, False), "non-member": (403, False), "admin": (302, False)},
+    "entity-delete": {"author": (302, False), "member": (403, False), "non-member": (403, False), "admin": (302, False)},
 }  # fmt: skip
 # Where the author legitimately sees their own private note.
 AUTHOR_SEES_PRIVATE = {"reader", "panel", "cards", "jsonld-private", "jsonld-article"}

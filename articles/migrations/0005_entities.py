@@ -9,89 +9,185 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('articles', '0004_sharing'),
+        ("articles", "0004_sharing"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='EntityAlias',
+            name="EntityAlias",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=200)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=200)),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
             ],
             options={
-                'verbose_name_plural': 'entity aliases',
-                'ordering': [django.db.models.functions.text.Lower('name'), 'id'],
+                "verbose_name_plural": "entity aliases",
+                "ordering": [django.db.models.functions.text.Lower("name"), "id"],
             },
         ),
         migrations.CreateModel(
-            name='RejectedSuggestion',
+            name="RejectedSuggestion",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('text', models.CharField(max_length=200)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("text", models.CharField(max_length=200)),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
             ],
         ),
         migrations.AlterField(
-            model_name='annotation',
-            name='motivation',
-            field=models.CharField(choices=[('highlighting', 'Highlight'), ('commenting', 'Note'), ('identifying', 'Entity mention')], default='highlighting', max_length=16),
+            model_name="annotation",
+            name="motivation",
+            field=models.CharField(
+                choices=[
+                    ("highlighting", "Highlight"),
+                    ("commenting", "Note"),
+                    ("identifying", "Entity mention"),
+                ],
+                default="highlighting",
+                max_length=16,
+            ),
         ),
         migrations.CreateModel(
-            name='Entity',
+            name="Entity",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=200)),
-                ('kind', models.CharField(choices=[('person', 'Person'), ('organisation', 'Organisation'), ('place', 'Place'), ('event', 'Event'), ('other', 'Other')], default='other', max_length=16)),
-                ('description', models.TextField(blank=True, max_length=2000)),
-                ('wikidata_id', models.CharField(blank=True, max_length=20, validators=[django.core.validators.RegexValidator('^Q[1-9][0-9]*$', 'A Wikidata identifier is Q followed by digits, such as Q42.')], verbose_name='Wikidata identifier')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('updated_at', models.DateTimeField(auto_now=True, db_index=True)),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=200)),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("person", "Person"),
+                            ("organisation", "Organisation"),
+                            ("place", "Place"),
+                            ("event", "Event"),
+                            ("other", "Other"),
+                        ],
+                        default="other",
+                        max_length=16,
+                    ),
+                ),
+                ("description", models.TextField(blank=True, max_length=2000)),
+                (
+                    "wikidata_id",
+                    models.CharField(
+                        blank=True,
+                        max_length=20,
+                        validators=[
+                            django.core.validators.RegexValidator(
+                                "^Q[1-9][0-9]*$",
+                                "A Wikidata identifier is Q followed by digits, such as Q42.",
+                            )
+                        ],
+                        verbose_name="Wikidata identifier",
+                    ),
+                ),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("updated_at", models.DateTimeField(auto_now=True, db_index=True)),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name_plural': 'entities',
-                'ordering': [django.db.models.functions.text.Lower('name'), 'id'],
+                "verbose_name_plural": "entities",
+                "ordering": [django.db.models.functions.text.Lower("name"), "id"],
             },
         ),
         migrations.AddField(
-            model_name='annotation',
-            name='entity',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='mentions', to='articles.entity'),
+            model_name="annotation",
+            name="entity",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="mentions",
+                to="articles.entity",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='annotation',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('entity__isnull', False), ('motivation', 'identifying')), models.Q(models.Q(('motivation', 'identifying'), _negated=True), ('entity__isnull', True)), _connector='OR'), name='annotation_mention_has_an_entity'),
+            model_name="annotation",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("entity__isnull", False), ("motivation", "identifying")),
+                    models.Q(
+                        models.Q(("motivation", "identifying"), _negated=True),
+                        ("entity__isnull", True),
+                    ),
+                    _connector="OR",
+                ),
+                name="annotation_mention_has_an_entity",
+            ),
         ),
         migrations.AddField(
-            model_name='entityalias',
-            name='entity',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='aliases', to='articles.entity'),
+            model_name="entityalias",
+            name="entity",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="aliases",
+                to="articles.entity",
+            ),
         ),
         migrations.AddField(
-            model_name='rejectedsuggestion',
-            name='article',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='rejected_suggestions', to='articles.article'),
+            model_name="rejectedsuggestion",
+            name="article",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="rejected_suggestions",
+                to="articles.article",
+            ),
         ),
         migrations.AddField(
-            model_name='rejectedsuggestion',
-            name='rejected_by',
-            field=models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL),
+            model_name="rejectedsuggestion",
+            name="rejected_by",
+            field=models.ForeignKey(
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AddConstraint(
-            model_name='entity',
-            constraint=models.UniqueConstraint(django.db.models.functions.text.Lower('name'), models.F('kind'), name='entity_name_kind_unique'),
+            model_name="entity",
+            constraint=models.UniqueConstraint(
+                django.db.models.functions.text.Lower("name"),
+                models.F("kind"),
+                name="entity_name_kind_unique",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='entityalias',
-            constraint=models.UniqueConstraint(models.F('entity'), django.db.models.functions.text.Lower('name'), name='entity_alias_unique'),
+            model_name="entityalias",
+            constraint=models.UniqueConstraint(
+                models.F("entity"),
+                django.db.models.functions.text.Lower("name"),
+                name="entity_alias_unique",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='rejectedsuggestion',
-            constraint=models.UniqueConstraint(models.F('article'), models.F('text'), name='rejected_suggestion_unique'),
+            model_name="rejectedsuggestion",
+            constraint=models.UniqueConstraint(
+                models.F("article"), models.F("text"), name="rejected_suggestion_unique"
+            ),
         ),
     ]
