@@ -14,6 +14,13 @@ if TYPE_CHECKING:
 
 
 class AddArticleForm(forms.Form):
+    url = forms.URLField(
+        label="Save a web address",
+        required=False,
+        max_length=2000,
+        assume_scheme="https",
+        widget=forms.URLInput(attrs={"placeholder": "https://…", "inputmode": "url"}),
+    )
     text = forms.CharField(
         label="Paste text or HTML",
         required=False,
@@ -39,13 +46,21 @@ class AddArticleForm(forms.Form):
         data = super().clean()
         has_text = bool((data.get("text") or "").strip())
         upload: UploadedFile | None = data.get("file")
+        if data.get("url"):
+            if has_text or upload:
+                raise forms.ValidationError("Give a web address, text or a file: one at a time.")
+            return data
+        if "url" in self.errors:
+            return data
         if has_text and upload:
             raise forms.ValidationError("Paste text or upload a file, not both.")
         if not has_text and not upload:
             if data.get("text"):
                 self.add_error("text", "The pasted text is empty.")
             elif "text" not in self.errors and "file" not in self.errors:
-                raise forms.ValidationError("Paste an article or choose a file to upload.")
+                raise forms.ValidationError(
+                    "Paste an article or choose a file to upload, or give a web address."
+                )
         return data
 
 

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django_htmx.http import reswap, retarget, trigger_client_event
 
 from articles import annotations as annotating
+from articles import versions
 from articles.cards import render_card
 from articles.highlights import Span, render_marks
 from articles.models import Annotation, Article, Color, ColorLabel
@@ -57,6 +58,9 @@ def _reader_context(request: HtmxHttpRequest, article: Article) -> dict:
         "color_filter": color,
         "can_delete": article.can_delete(request.user),
         "visibility_choices": Annotation.Visibility.choices,
+        "updated_since_annotated": versions.updated_since_annotated(
+            article, request.user, annotations
+        ),
     }
 
 
