@@ -263,7 +263,71 @@ def _too_large(size: int, limit: int, *, more: bool = False) -> str:
     )
 
 
-def fetch(  # noqa: C901 - one loop over redirects, each failure named
+def _exchange(  # noqa: C901, PLR0913 - one request, each way it can fail named
+    pool: urllib3.HTTPConnectionPool,
+    url: str,
+    *,
+    headers: dict[str, str],
+    host: str,
+    accept: frozenset[str],
+    limit: int,
+    deadline: float,
+) -> Response | str:
+    """One request: the response, or the next URL when it is a redirect."""
+    try:
+        response = pool.urlopen(
+            "GET",
+            _target(url),
+            headers=headers,
+            redirect=False,
+            retries=False,
+            preload_content=False,
+            assert_same_host=False,
+        )
+    except (ConnectTimeoutError, ReadTimeoutError):
+        raise FetchError(
+            "The site took too long to answer.", reason="timeout", transient=True
+        ) from None
+    except SSLError:
+        raise FetchError(
+            "The site's secure connection could not be verified.", reason="tls"
+        ) from None
+    except (NewConnectionError, ProtocolError, HTTPError) as exc:
+        raise FetchError(f"Could not connect to {host}.", reason="network", transient=True) from exc
+    try:
+        if response.status in _REDIRECTS:
+            location = response.headers.get("Location", "")
+            if not location:
+                raise FetchError("The site redirected nowhere.", reason="http_error")
+            return urljoin(url, location)
+        if response.status == 304:
+            return Response(url, 304, b"", "", "", dict(response.headers))
+        if response.status != 200:
+            raise _status_error(response.status, url)
+        media, charset = _media_type(response.headers.get("Content-Type", ""))
+        if media and media not in accept:
+            raise FetchError(
+                f"It is not an article: the address gives {media}, not a web page.",
+                reason="not_article",
+            )
+        try:
+            content = _read_body(response, limit, deadline)
+        except ReadTimeoutError:
+            raise FetchError(
+                "The site took too long to send the page.", reason="timeout", transient=True
+            ) from None
+        except (ProtocolError, HTTPError) as exc:
+            raise FetchError(
+                "The connection broke while reading the page.", reason="network", transient=True
+            ) from exc
+        return Response(url, 200, content, media, charset, dict(response.headers))
+    finally:
+        # Whatever was not read is dropped with the connection, never reused.
+        response.close()
+        response.release_conn()
+
+
+def fetch(
     url: str,
     *,
     accept: frozenset[str] = HTML_TYPES,
@@ -286,58 +350,18 @@ def fetch(  # noqa: C901 - one loop over redirects, each failure named
             **(headers or {}),
         }
         try:
-            response = pool.urlopen(
-                "GET",
-                _target(current),
+            result = _exchange(
+                pool,
+                current,
                 headers=request_headers,
-                redirect=False,
-                retries=False,
-                preload_content=False,
-                assert_same_host=False,
+                host=host,
+                accept=accept,
+                limit=limit,
+                deadline=deadline,
             )
-        except (ConnectTimeoutError, ReadTimeoutError):
-            raise FetchError(
-                "The site took too long to answer.", reason="timeout", transient=True
-            ) from None
-        except SSLError:
-            raise FetchError(
-                "The site's secure connection could not be verified.", reason="tls"
-            ) from None
-        except (NewConnectionError, ProtocolError, HTTPError) as exc:
-            raise FetchError(
-                f"Could not connect to {host}.", reason="network", transient=True
-            ) from exc
-        try:
-            if response.status in _REDIRECTS:
-                location = response.headers.get("Location", "")
-                if not location:
-                    raise FetchError("The site redirected nowhere.", reason="http_error")
-                current = urljoin(current, location)
-                continue
-            if response.status == 304:
-                return Response(current, 304, b"", "", "", dict(response.headers))
-            if response.status != 200:
-                raise _status_error(response.status, current)
-            media, charset = _media_type(response.headers.get("Content-Type", ""))
-            if media and media not in accept:
-                raise FetchError(
-                    f"It is not an article: the address gives {media}, not a web page.",
-                    reason="not_article",
-                )
-            try:
-                content = _read_body(response, limit, deadline)
-            except ReadTimeoutError:
-                raise FetchError(
-                    "The site took too long to send the page.", reason="timeout", transient=True
-                ) from None
-            except (ProtocolError, HTTPError) as exc:
-                raise FetchError(
-                    "The connection broke while reading the page.",
-                    reason="network",
-                    transient=True,
-                ) from exc
-            return Response(current, 200, content, media, charset, dict(response.headers))
         finally:
-            response.release_conn()
             pool.close()
+        if isinstance(result, Response):
+            return result
+        current = result
     raise FetchError(f"The site redirected more than {MAX_REDIRECTS} times.", reason="redirects")
