@@ -53,10 +53,10 @@ def submit_url(request: HtmxHttpRequest, form: AddArticleForm) -> HttpResponse:
     try:
         job = jobs.submit(form.cleaned_data["url"], request.user)
     except fetch.FetchError as exc:
+        from articles.views import _render_library  # noqa: PLC0415 - views imports this module
+
         form.add_error("url", str(exc))
-        if request.htmx:
-            return render(request, "articles/library.html#add-article", {"form": form}, status=400)
-        return redirect("library")
+        return _render_library(request, form, status=400)
     if job.status == FetchJob.Status.DONE and job.article:
         messages.info(request, "That article is already in the library; here it is.")
         url = job.article.get_absolute_url()

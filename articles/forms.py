@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 from django import forms
 from django.contrib.auth import get_user_model, password_validation
 
+from articles import fetch
 from articles.ingest import SUPPORTED_SUFFIXES
 
 if TYPE_CHECKING:
@@ -33,6 +34,15 @@ class AddArticleForm(forms.Form):
         help_text="A .txt or .html file.",
         widget=forms.ClearableFileInput(attrs={"accept": ",".join(sorted(SUPPORTED_SUFFIXES))}),
     )
+
+    def clean_url(self) -> str:
+        url = self.cleaned_data.get("url", "")
+        if url:
+            try:
+                fetch.check_url(url)
+            except fetch.FetchError as exc:
+                raise forms.ValidationError(str(exc)) from None
+        return url
 
     @classmethod
     def refusing(cls, message: str) -> AddArticleForm:
