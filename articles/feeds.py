@@ -173,8 +173,8 @@ def poll(feed: Feed) -> PollResult:
             result = PollResult("not modified")
         else:
             parsed = parse(response.content, response.headers.get("Content-Type", ""))
-            new = _ingest_entries(feed, parsed.entries[:MAX_ENTRIES_PER_POLL])
             feed.title = feed.title or " ".join(parsed.feed.get("title", "").split())[:300]
+            new = _ingest_entries(feed, parsed.entries[:MAX_ENTRIES_PER_POLL])
             feed.site_url = feed.site_url or _link(parsed.feed)
             feed.etag = response.headers.get("ETag", "")[:500]
             feed.last_modified = response.headers.get("Last-Modified", "")[:100]
