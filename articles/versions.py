@@ -32,7 +32,7 @@ if TYPE_CHECKING:
     from articles.annotations import Reanchored
     from articles.ingest import Document
 
-_TOKENS = re.compile(r"\s+|[^\s]+")
+_TOKENS = re.compile(r"\s+|\S+\s*")
 
 
 @dataclass(frozen=True)
@@ -97,7 +97,7 @@ class Diff:
 
 
 def _words(segments: list[str]) -> int:
-    return sum(1 for token in segments if not token.isspace())
+    return sum(1 for token in segments if token.strip())
 
 
 def diff(old: str, new: str) -> Diff:
