@@ -5,8 +5,8 @@ annotated it, and the versions page marks insertions and deletions side by side.
 from __future__ import annotations
 
 import pytest
-from werkzeug import Response
 from django.urls import reverse
+from werkzeug import Response
 
 from articles import annotations as annotating
 from articles import jobs, versions
