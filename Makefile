@@ -60,6 +60,7 @@ bench: $(STAMP)
 	$(PY) manage.py collectstatic --noinput --verbosity 0
 	$(PY) bench/run.py
 	$(PY) bench/reanchor.py
+	$(PY) bench/fetch.py
 
 db-start: $(STAMP)
 	$(PY) -m articles.pgcluster start
