@@ -89,7 +89,7 @@ def feed_xml(items: int) -> str:
 
 
 class Site(BaseHTTPRequestHandler):
-    pages: dict[str, tuple[bytes, str]] = {}  # noqa: RUF012 - filled once before serving
+    pages: dict[str, tuple[bytes, str]] = {}  # filled once, before serving
 
     def do_GET(self) -> None:
         body, kind = self.pages.get(self.path.split("?")[0], (b"not found", "text/plain"))
