@@ -164,7 +164,8 @@ def main() -> None:
     try:
         print("\ncommand: make bench  (bench/fetch.py)")
         print(
-            f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
+            f"machine: {platform.machine()}, {os.cpu_count()} cores, "
+            f"Python {platform.python_version()}"
         )
         page_kb = len(Site.pages["/story"][0]) / 1024
         times = fetch_to_readable(base, max(20, RUNS * 4))
