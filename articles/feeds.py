@@ -34,7 +34,7 @@ import feedparser
 from defusedxml import DefusedXmlException
 from defusedxml import ElementTree as SafeET
 from django.conf import settings
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from articles import fetch, ingest, jobs, sanitize
@@ -204,6 +204,8 @@ def _ingest_entries(feed: Feed, entries: list[Any]) -> int:
             with transaction.atomic():
                 article = _ingest_entry(feed, entry, user)
                 FeedEntry.objects.create(feed=feed, guid=guid, article=article)
+        except IntegrityError:
+            continue  # a poll running at the same time took this entry
         except IngestError as exc:
             FeedEntry.objects.create(feed=feed, guid=guid, error=str(exc)[:1000])
         new += 1

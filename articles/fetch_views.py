@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import RequestDataTooBig
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
@@ -126,7 +127,15 @@ def _user_for_token(raw: str) -> object | None:
 @require_POST
 def save_page(request: HtmxHttpRequest) -> HttpResponse:
     """Save the page the bookmarklet sent: its address and HTML as the browser had it."""
-    user = _user_for_token(request.POST.get("token", ""))
+    try:
+        user = _user_for_token(request.POST.get("token", ""))
+    except RequestDataTooBig:
+        return render(
+            request,
+            "articles/saved.html",
+            {"error": "The page is too large for Newsroom to save."},
+            status=413,
+        )
     if user is None:
         return render(
             request,

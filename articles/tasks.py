@@ -2,9 +2,9 @@
 
 Each task is a thin wrapper: the state lives in our own rows (FetchJob, Feed), so a task
 that is lost or run twice changes nothing that matters. `maintain` is the heartbeat: every
-minute it re-queues jobs whose worker died and polls the feeds that are due, then queues
-its own next run. `ensure_maintenance` (called by `manage.py prepare`, so by `make run`)
-starts the heartbeat when none is waiting.
+minute it re-queues jobs whose worker died, polls the feeds that are due and prunes old
+task results, then queues its own next run. `ensure_maintenance` (called by
+`manage.py prepare`, so by `make run`) starts the heartbeat when none is waiting.
 """
 
 from __future__ import annotations
@@ -19,6 +19,8 @@ from articles import feeds, jobs
 from articles.models import Feed
 
 HEARTBEAT = dt.timedelta(minutes=1)
+# Finished task results are kept this long (errors stay on our own rows), then pruned.
+KEEP_RESULTS = dt.timedelta(days=2)
 
 
 @task
@@ -41,8 +43,13 @@ def maintain() -> dict:
     due = feeds.due()
     for feed_id in due:
         poll_feed.enqueue(feed_id)
+    pruned, _ = (
+        DBTaskResult.objects.finished()
+        .filter(finished_at__lt=timezone.now() - KEEP_RESULTS)
+        .delete()
+    )
     ensure_maintenance(run_after=timezone.now() + HEARTBEAT)
-    return {"recovered": recovered, "feeds": len(due)}
+    return {"recovered": recovered, "feeds": len(due), "pruned": pruned}
 
 
 def ensure_maintenance(run_after: dt.datetime | None = None) -> bool:

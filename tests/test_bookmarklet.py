@@ -108,3 +108,12 @@ def test_the_bookmarklet_posts_to_this_server_in_a_new_tab():
     assert "f.target='_blank'" in script
     assert "document.documentElement.outerHTML" in script
     assert '"tok\'en"' in script
+
+
+def test_a_page_over_the_size_limit_is_refused_with_a_reason(token, settings):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 10_000
+    big = STORY.replace("</article>", "<p>" + "word " * 5000 + "</p></article>")
+    response = Client().post(reverse("save_page"), {"token": token, "url": URL, "html": big})
+    assert response.status_code == 413
+    assert "too large" in response.text
+    assert not Article.objects.exists()
