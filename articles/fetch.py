@@ -155,7 +155,13 @@ def resolve(host: str, port: int) -> list[str]:
     """Every address the name stands for (numeric spellings included)."""
     try:
         infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
-    except (socket.gaierror, UnicodeError):
+    except socket.gaierror as exc:
+        # A name that does not exist is final; a resolver that did not answer is not.
+        passing = exc.errno in {socket.EAI_AGAIN, getattr(socket, "EAI_SYSTEM", None)}
+        raise FetchError(
+            f"The site {host} could not be found.", reason="not_found", transient=passing
+        ) from None
+    except UnicodeError:
         raise FetchError(f"The site {host} could not be found.", reason="not_found") from None
     return list(dict.fromkeys(info[4][0] for info in infos))
 
@@ -232,7 +238,7 @@ def _status_error(status: int, url: str) -> FetchError:
         )
     if status == 429 or status >= 500:
         return FetchError(
-            f"The site answered with an error (HTTP {status}); Newsroom will try again.",
+            f"The site answered with an error (HTTP {status}).",
             reason="server_error",
             transient=True,
         )

@@ -58,7 +58,4 @@ def article_versions(request: HtmxHttpRequest, pk: int) -> HttpResponse:
         .filter(article=article, status=Annotation.Status.ORPHANED)
         .count(),
     }
-    template = "articles/versions.html"
-    if request.htmx and request.htmx.target == "refresh-status":
-        template += "#refresh-status"
-    return render(request, template, context)
+    return render(request, "articles/versions.html", context)

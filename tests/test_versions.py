@@ -165,3 +165,18 @@ def test_the_command_line_update_keeps_a_version(httpserver, story, user):
     call_command("ingest", "--update", httpserver.url_for("/story"))
     assert ArticleVersion.objects.filter(article=article).count() == 1
     assert Article.objects.count() == 1
+
+
+def test_the_versions_page_polls_only_while_a_refresh_is_on_its_way(
+    httpserver, story, user, alice_client
+):
+    article = _save(httpserver, user)
+    story["html"] = V2
+    alice_client.post(reverse("refresh_article", args=[article.pk]))
+    waiting = alice_client.get(reverse("article_versions", args=[article.pk])).text
+    assert "Fetching the current text of the story…" in waiting
+    assert 'hx-trigger="every 2s"' in waiting
+    run_worker()
+    done = alice_client.get(reverse("article_versions", args=[article.pk])).text
+    assert 'hx-trigger="every 2s"' not in done
+    assert "<ins>ten days </ins>" in done
