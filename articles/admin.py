@@ -5,7 +5,7 @@ from typing import Any
 from django.contrib import admin, messages
 
 from articles import annotations
-from articles.models import Annotation, Article, ColorLabel
+from articles.models import Annotation, Article, ArticleVersion, ColorLabel, Feed, FetchJob
 
 
 @admin.register(Article)
@@ -51,3 +51,33 @@ class AnnotationAdmin(admin.ModelAdmin):
     search_fields = ["exact", "note"]
     raw_id_fields = ["article", "author"]
     readonly_fields = ["start", "end", "exact", "prefix", "suffix", "note_html", "status"]
+
+
+# ---------- Saving from the web: what the workers did, for administrators ----------
+
+
+@admin.register(FetchJob)
+class FetchJobAdmin(admin.ModelAdmin):
+    list_display = ["url", "purpose", "status", "attempts", "requested_by", "created_at"]
+    list_filter = ["status", "purpose"]
+    search_fields = ["url", "error"]
+    raw_id_fields = ["article", "requested_by", "feed"]
+    readonly_fields = ["attempts", "lease_until", "next_attempt_at"]
+
+
+@admin.register(Feed)
+class FeedAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "url", "interval_minutes", "last_polled_at", "last_new_items"]
+    search_fields = ["title", "url"]
+    raw_id_fields = ["added_by"]
+    readonly_fields = ["etag", "last_modified", "last_polled_at", "last_status", "last_error"]
+
+
+@admin.register(ArticleVersion)
+class ArticleVersionAdmin(admin.ModelAdmin):
+    list_display = ["title", "article", "replaced_at"]
+    raw_id_fields = ["article"]
+    readonly_fields = ["title", "body_html", "body_text", "replaced_at"]
+
+    def has_add_permission(self, request: Any) -> bool:
+        return False  # versions are kept by a refresh, never made by hand

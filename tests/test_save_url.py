@@ -179,3 +179,14 @@ def test_the_command_line_saves_an_address(httpserver, capsys):
     call_command("ingest", httpserver.url_for("/story") + "?utm_source=x")
     assert "already in the library" in capsys.readouterr().out
     assert Article.objects.count() == 1
+
+
+def test_administrators_see_jobs_feeds_and_versions_in_the_admin(client, admin_user, httpserver):
+    httpserver.expect_request("/gone").respond_with_data("", status=404)
+    jobs.submit(httpserver.url_for("/gone"), admin_user)
+    run_worker()
+    client.force_login(admin_user)
+    page = client.get("/admin/articles/fetchjob/").text
+    assert "The page was not found" in page or httpserver.url_for("/gone") in page
+    for path in ("/admin/articles/feed/", "/admin/articles/articleversion/"):
+        assert client.get(path).status_code == 200
