@@ -20,7 +20,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
-from django_htmx.http import HttpResponseClientRedirect
+from django_htmx.http import HttpResponseClientRedirect, trigger_client_event
 
 from articles import bookmarklet, fetch, jobs
 from articles.errors import IngestError
@@ -39,10 +39,12 @@ def _job_for(request: HtmxHttpRequest, pk: int) -> FetchJob:
     return get_object_or_404(jobs_seen, pk=pk)
 
 
-def _jobs_fragment(request: HtmxHttpRequest, *, oob: bool = False) -> str:
+def _jobs_fragment(
+    request: HtmxHttpRequest, job_list: jobs.JobList | None = None, *, oob: bool = False
+) -> str:
     return render_to_string(
         "articles/fetch_jobs.html#fetch-jobs",
-        {"jobs": jobs.visible_for(request.user), "oob": oob},
+        {"jobs": job_list or jobs.visible_for(request.user), "oob": oob},
         request,
     )
 
@@ -72,7 +74,12 @@ def submit_url(request: HtmxHttpRequest, form: AddArticleForm) -> HttpResponse:
 
 @require_GET
 def fetch_jobs(request: HtmxHttpRequest) -> HttpResponse:
-    return HttpResponse(_jobs_fragment(request))
+    job_list = jobs.visible_for(request.user)
+    response = HttpResponse(_jobs_fragment(request, job_list))
+    if request.htmx and not job_list.polling:
+        # The list was polling and everything has arrived: the library list reloads.
+        trigger_client_event(response, "newsroom:fetched")
+    return response
 
 
 def _back(request: HtmxHttpRequest) -> HttpResponse:

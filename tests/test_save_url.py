@@ -190,3 +190,13 @@ def test_administrators_see_jobs_feeds_and_versions_in_the_admin(client, admin_u
     assert "The page was not found" in page or httpserver.url_for("/gone") in page
     for path in ("/admin/articles/feed/", "/admin/articles/articleversion/"):
         assert client.get(path).status_code == 200
+
+
+def test_the_last_poll_tells_the_library_list_to_reload(alice_client, httpserver):
+    httpserver.expect_request("/story").respond_with_data(STORY, content_type="text/html")
+    _add(alice_client, httpserver.url_for("/story"))
+    waiting = alice_client.get(reverse("fetch_jobs"), HTTP_HX_REQUEST="true")
+    assert "HX-Trigger" not in waiting
+    run_worker()
+    done = alice_client.get(reverse("fetch_jobs"), HTTP_HX_REQUEST="true")
+    assert "newsroom:fetched" in done["HX-Trigger"]

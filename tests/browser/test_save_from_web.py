@@ -63,6 +63,10 @@ def test_a_saved_address_shows_fetching_then_the_article(
     link = jobs.get_by_role("link", name="Harbour reopens after repairs")
     link.wait_for(timeout=10_000)  # the list polls itself every 2 seconds
     assert page.locator("#fetch-jobs[data-polling]").count() == 0  # and then stops
+    # The library list beside it shows the new article without a reload.
+    page.locator("#article-list").get_by_role(
+        "link", name="Harbour reopens after repairs"
+    ).wait_for(timeout=5_000)
     link.click()
     page.get_by_role("heading", name="Harbour reopens after repairs").wait_for()
     assert page.console.errors == []
