@@ -11,11 +11,12 @@ from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from articles import feeds, fetch
-from articles.models import Feed
+from articles.models import Feed, FetchJob
 
 if TYPE_CHECKING:
     from django.http import HttpResponse
@@ -69,7 +70,10 @@ def feed_list(request: HtmxHttpRequest) -> HttpResponse:
                 messages.success(request, f"Subscribed to {feed}; the first items arrive shortly.")
                 return redirect("feeds")
         status = 400
-    context = {"form": form, "feeds": Feed.objects.select_related("added_by").order_by("url")}
+    feeds_shown = Feed.objects.annotate(
+        failed_fetches=Count("fetch_jobs", filter=Q(fetch_jobs__status=FetchJob.Status.FAILED))
+    ).order_by("url")
+    context = {"form": form, "feeds": feeds_shown}
     template = "articles/feeds.html"
     if request.htmx and request.htmx.target == "feed-list":
         template += "#feed-list"

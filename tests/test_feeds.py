@@ -251,6 +251,19 @@ def test_the_feeds_page_subscribes_and_shows_polls_and_errors(alice_client, http
     assert Article.objects.get().title == "Budget agreed"
 
 
+def test_the_feeds_page_counts_items_whose_page_could_not_be_fetched(
+    alice_client, httpserver, feed
+):
+    httpserver.expect_request("/feed.xml").respond_with_data(
+        rss(item("s1", "Teaser", link=httpserver.url_for("/gone"), summary="Short.")),
+        content_type="application/rss+xml",
+    )
+    httpserver.expect_request("/gone").respond_with_data("", status=404)
+    feeds.poll(feed)
+    run_worker()
+    assert "1 item could not be fetched" in alice_client.get(reverse("feeds")).text
+
+
 def test_subscribing_refuses_a_non_web_address(alice_client):
     response = alice_client.post(
         reverse("feeds"), {"url": "ftp://x.example/feed", "interval_minutes": "30"}
