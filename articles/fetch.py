@@ -39,7 +39,7 @@ from articles import ingest
 from articles.errors import IngestError
 
 MAX_REDIRECTS = 5
-USER_AGENT = "Newsroom/0.1 (self-hosted reader; +https://github.com/newsroom)"
+USER_AGENT = "Newsroom/0.1 (self-hosted web reader; saves pages its users asked for)"
 HTML_TYPES = frozenset({"text/html", "application/xhtml+xml"})
 FEED_TYPES = frozenset(
     {
