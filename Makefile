@@ -31,8 +31,10 @@ install: $(STAMP)
 run: $(STAMP)
 	$(PY) manage.py prepare --url http://$(HOST):$(PORT)
 	$(PY) manage.py collectstatic --noinput --verbosity 0
-	@echo "Serving Newsroom at http://$(HOST):$(PORT)/  (Ctrl-C stops it)"
-	$(PY) manage.py runserver $(HOST):$(PORT)
+	@echo "Serving Newsroom at http://$(HOST):$(PORT)/ with one background worker  (Ctrl-C stops both)"
+	@$(PY) manage.py db_worker --verbosity 0 & worker=$$!; \
+	  trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
+	  $(PY) manage.py runserver $(HOST):$(PORT)
 
 # Browser tests drive Debian's Chromium; install it when it is missing.
 chromium:
@@ -59,6 +61,7 @@ bench: $(STAMP)
 	$(PY) bench/run.py
 	$(PY) bench/reanchor.py
 	$(PY) bench/entities.py
+	$(PY) bench/fetch.py
 
 db-start: $(STAMP)
 	$(PY) -m articles.pgcluster start

@@ -8,10 +8,13 @@ from articles import annotations
 from articles.models import (
     Annotation,
     Article,
+    ArticleVersion,
     AudienceChange,
     ColorLabel,
     Entity,
     EntityAlias,
+    Feed,
+    FetchJob,
     Membership,
     ShareLink,
     TeamGroup,
@@ -141,3 +144,33 @@ class EntityAdmin(admin.ModelAdmin):
     search_fields = ("name", "aliases__name")
     inlines = (EntityAliasInline,)
     readonly_fields = ("created_by", "created_at", "updated_at")
+
+
+# ---------- Saving from the web: what the workers did, for administrators ----------
+
+
+@admin.register(FetchJob)
+class FetchJobAdmin(admin.ModelAdmin):
+    list_display = ["url", "purpose", "status", "attempts", "requested_by", "created_at"]
+    list_filter = ["status", "purpose"]
+    search_fields = ["url", "error"]
+    raw_id_fields = ["article", "requested_by", "feed"]
+    readonly_fields = ["attempts", "lease_until", "next_attempt_at"]
+
+
+@admin.register(Feed)
+class FeedAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "url", "interval_minutes", "last_polled_at", "last_new_items"]
+    search_fields = ["title", "url"]
+    raw_id_fields = ["added_by"]
+    readonly_fields = ["etag", "last_modified", "last_polled_at", "last_status", "last_error"]
+
+
+@admin.register(ArticleVersion)
+class ArticleVersionAdmin(admin.ModelAdmin):
+    list_display = ["title", "article", "replaced_at"]
+    raw_id_fields = ["article"]
+    readonly_fields = ["title", "body_html", "body_text", "replaced_at"]
+
+    def has_add_permission(self, request: Any) -> bool:
+        return False  # versions are kept by a refresh, never made by hand

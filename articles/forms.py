@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 from django import forms
 from django.contrib.auth import get_user_model, password_validation
 
+from articles import fetch
 from articles.ingest import SUPPORTED_SUFFIXES
 
 if TYPE_CHECKING:
@@ -14,6 +15,13 @@ if TYPE_CHECKING:
 
 
 class AddArticleForm(forms.Form):
+    url = forms.URLField(
+        label="Save a web address",
+        required=False,
+        max_length=2000,
+        assume_scheme="https",
+        widget=forms.URLInput(attrs={"placeholder": "https://…", "inputmode": "url"}),
+    )
     text = forms.CharField(
         label="Paste text or HTML",
         required=False,
@@ -27,6 +35,15 @@ class AddArticleForm(forms.Form):
         widget=forms.ClearableFileInput(attrs={"accept": ",".join(sorted(SUPPORTED_SUFFIXES))}),
     )
 
+    def clean_url(self) -> str:
+        url = self.cleaned_data.get("url", "")
+        if url:
+            try:
+                fetch.check_url(url)
+            except fetch.FetchError as exc:
+                raise forms.ValidationError(str(exc)) from None
+        return url
+
     @classmethod
     def refusing(cls, message: str) -> AddArticleForm:
         """An empty form showing `message`, for requests refused before the body is read."""
@@ -39,13 +56,21 @@ class AddArticleForm(forms.Form):
         data = super().clean()
         has_text = bool((data.get("text") or "").strip())
         upload: UploadedFile | None = data.get("file")
+        if data.get("url"):
+            if has_text or upload:
+                raise forms.ValidationError("Give a web address, text or a file: one at a time.")
+            return data
+        if "url" in self.errors:
+            return data
         if has_text and upload:
             raise forms.ValidationError("Paste text or upload a file, not both.")
         if not has_text and not upload:
             if data.get("text"):
                 self.add_error("text", "The pasted text is empty.")
             elif "text" not in self.errors and "file" not in self.errors:
-                raise forms.ValidationError("Paste an article or choose a file to upload.")
+                raise forms.ValidationError(
+                    "Paste an article or choose a file to upload, or give a web address."
+                )
         return data
 
 

@@ -90,6 +90,8 @@ class Article(models.Model):
     )
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # When a refresh last replaced the text (an ArticleVersion keeps the old one).
+    text_changed_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     objects = ArticleQuerySet.as_manager()
 
@@ -110,9 +112,10 @@ class Article(models.Model):
         return reverse("reader", kwargs={"pk": self.pk, "slug": self.slug})
 
     # Sub-pages of an article share the /articles/<id>/<segment>/ shape with the slug.
-    RESERVED_SLUGS = frozenset(
-        {"delete", "annotations", "notes", "share", "mentions", "suggestions"}
-    )
+    RESERVED_SLUGS = frozenset({
+        "delete", "annotations", "notes", "share", "mentions", "suggestions", "versions",
+        "refresh",
+    })  # fmt: skip
 
     @property
     def slug(self) -> str:
@@ -619,3 +622,144 @@ class RejectedSuggestion(models.Model):
 
     def __str__(self) -> str:
         return self.text
+
+
+# ---------- Saving from the web (issue 6): jobs, feeds, versions, save tokens ----------
+
+
+class FetchJob(models.Model):
+    """One request to fetch a page: a new article (SAVE) or a new text for one (REFRESH).
+
+    The background task only moves a job forward; the job row is what the library shows
+    ("Fetching…", the article, or the reason it failed with a Retry button). A job left
+    FETCHING past its lease belonged to a worker that died and is handed out again.
+    """
+
+    class Purpose(models.TextChoices):
+        SAVE = "save", "Save"
+        REFRESH = "refresh", "Refresh"
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Waiting"
+        FETCHING = "fetching", "Fetching"
+        DONE = "done", "Done"
+        FAILED = "failed", "Failed"
+
+    url = models.URLField(max_length=2000)
+    purpose = models.CharField(max_length=8, choices=Purpose.choices, default=Purpose.SAVE)
+    status = models.CharField(max_length=8, choices=Status.choices, default=Status.PENDING)
+    error = models.TextField(blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    article = models.ForeignKey(
+        Article, null=True, blank=True, on_delete=models.SET_NULL, related_name="fetch_jobs"
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="fetch_jobs",
+    )
+    # Summary-only feed items are fetched in full through a job too.
+    feed = models.ForeignKey(
+        "Feed", null=True, blank=True, on_delete=models.SET_NULL, related_name="fetch_jobs"
+    )
+    lease_until = models.DateTimeField(null=True, blank=True)
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
+    dismissed = models.BooleanField(default=False)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["status", "lease_until"], name="fetchjob_status_lease")]
+
+    def __str__(self) -> str:
+        return f"{self.get_purpose_display()} {self.url} ({self.get_status_display()})"
+
+    @property
+    def is_active(self) -> bool:
+        return self.status in {self.Status.PENDING, self.Status.FETCHING}
+
+
+class Feed(models.Model):
+    """An RSS or Atom feed polled on a schedule; its state is what the feeds page shows."""
+
+    url = models.URLField(max_length=2000, unique=True)
+    title = models.CharField(max_length=300, blank=True)
+    site_url = models.URLField(max_length=2000, blank=True)
+    interval_minutes = models.PositiveIntegerField(default=30)
+    etag = models.CharField(max_length=500, blank=True)
+    last_modified = models.CharField(max_length=100, blank=True)
+    last_polled_at = models.DateTimeField(null=True, blank=True)
+    next_poll_at = models.DateTimeField(default=timezone.now, db_index=True)
+    last_status = models.CharField(max_length=100, blank=True)
+    last_error = models.TextField(blank=True)
+    last_new_items = models.PositiveIntegerField(default=0)
+    total_items = models.PositiveIntegerField(default=0)
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["title", "url"]
+
+    def __str__(self) -> str:
+        return self.title or self.url
+
+
+class FeedEntry(models.Model):
+    """An item already seen in a feed, so each is ingested once."""
+
+    feed = models.ForeignKey(Feed, on_delete=models.CASCADE, related_name="entries")
+    guid = models.CharField(max_length=2000)
+    article = models.ForeignKey(Article, null=True, blank=True, on_delete=models.SET_NULL)
+    error = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["feed", "guid"], name="feedentry_once_per_feed")
+        ]
+
+    def __str__(self) -> str:
+        return self.guid
+
+
+class ArticleVersion(models.Model):
+    """An earlier text of an article, kept when a refresh found the story changed."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="versions")
+    title = models.CharField(max_length=500)
+    body_html = models.TextField()
+    body_text = models.TextField()
+    # When this text stopped being the current one.
+    replaced_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        ordering = ["-replaced_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.title} (until {self.replaced_at:%Y-%m-%d %H:%M})"
+
+
+class SaveToken(models.Model):
+    """The secret in a person's bookmarklet: it authenticates "Save page" POSTs from other
+    sites, where the session cookie is not sent. Regenerating it retires the old one."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="save_token"
+    )
+    token = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"save token of {self.user}"
+
+    @classmethod
+    def regenerate(cls, user: AbstractBaseUser) -> SaveToken:
+        token, _ = cls.objects.update_or_create(
+            user=user, defaults={"token": secrets.token_urlsafe(32), "created_at": timezone.now()}
+        )
+        return token

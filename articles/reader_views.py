@@ -21,7 +21,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django_htmx.http import reswap, retarget, trigger_client_event
 
 from articles import annotations as annotating
-from articles import entities, sharing
+from articles import entities, sharing, versions
 from articles.cards import render_card
 from articles.highlights import Span, render_marks
 from articles.models import Annotation, Article, Color, ColorLabel, Entity
@@ -168,6 +168,9 @@ def _reader_context(request: HtmxHttpRequest, article: Article) -> dict:
         "author_choices": sorted(authors.items(), key=lambda item: item[1].casefold()),
         "group_choices": [(str(k), v) for k, v in groups.items()],
         "can_delete": article.can_delete(request.user),
+        "updated_since_annotated": versions.updated_since_annotated(
+            article, request.user, annotations
+        ),
         **_audience_choices(request),
     }
 

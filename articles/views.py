@@ -14,7 +14,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
-from articles import ingest, sharing
+from articles import fetch_views, ingest, jobs, sharing
 from articles.errors import IngestError
 from articles.forms import AddArticleForm
 from articles.models import Article
@@ -37,6 +37,7 @@ def _render_library(
         return render(request, "articles/library.html#add-article", {"form": form}, status=status)
     page = Paginator(Article.objects.for_library(), PAGE_SIZE).get_page(request.GET.get("page"))
     context = {"form": form, "page": page, "articles": page.object_list}
+    context["jobs"] = jobs.visible_for(request.user)
     template = "articles/library.html"
     if request.htmx and request.htmx.target == "article-list":
         template += "#article-list"
@@ -57,6 +58,8 @@ def add_article(request: HtmxHttpRequest) -> HttpResponse:
     form = AddArticleForm(request.POST, request.FILES)
     if not form.is_valid():
         return _render_library(request, form, status=400)
+    if form.cleaned_data.get("url"):
+        return fetch_views.submit_url(request, form)
     upload = form.cleaned_data.get("file")
     try:
         if upload:

@@ -80,6 +80,17 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = MAX_ARTICLE_BYTES + 64 * 1024
 # Share-link (/s/<token>/) lookups allowed per client address per minute.
 SHARE_LINK_LOOKUPS_PER_MINUTE = envint("NEWSROOM_SHARE_LINK_RATE", default=60, minimum=1)
 
+# Saving from the web (articles/fetch.py, feeds.py, jobs.py). Private, loopback and other
+# non-public addresses are refused unless this is on (intranets, tests).
+FETCH_ALLOW_PRIVATE = envbool("NEWSROOM_FETCH_ALLOW_PRIVATE", default=False)
+FETCH_CONNECT_TIMEOUT = envint("NEWSROOM_FETCH_CONNECT_TIMEOUT", default=10, minimum=1)
+FETCH_READ_TIMEOUT = envint("NEWSROOM_FETCH_READ_TIMEOUT", default=20, minimum=1)
+FETCH_MAX_ATTEMPTS = envint("NEWSROOM_FETCH_MAX_ATTEMPTS", default=4, minimum=1)
+MAX_FEED_BYTES = envint("NEWSROOM_MAX_FEED_BYTES", default=10 * 1024 * 1024, minimum=1024)
+FEED_INTERVAL_MINUTES = envint("NEWSROOM_FEED_INTERVAL_MINUTES", default=30, minimum=1)
+# Background work runs through django.tasks on PostgreSQL; `manage.py db_worker` runs it.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
 INSTALLED_APPS = [
     "django.contrib.admin",
     "django.contrib.auth",
@@ -89,6 +100,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django_htmx",
+    "django_tasks_db",
     "articles",
 ]
 

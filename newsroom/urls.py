@@ -4,7 +4,17 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from articles import accounts, entity_views, export_views, reader_views, share_views, views
+from articles import (
+    accounts,
+    entity_views,
+    export_views,
+    feed_views,
+    fetch_views,
+    reader_views,
+    share_views,
+    version_views,
+    views,
+)
 
 urlpatterns = [
     path("", views.library, name="library"),
@@ -35,6 +45,18 @@ urlpatterns = [
         export_views.article_annotations_jsonld,
         name="article_annotations_jsonld",
     ),
+    # Saving from the web (issue 6)
+    path("articles/<int:pk>/refresh/", version_views.refresh, name="refresh_article"),
+    path("articles/<int:pk>/versions/", version_views.article_versions, name="article_versions"),
+    path("fetches/", fetch_views.fetch_jobs, name="fetch_jobs"),
+    path("fetches/<int:pk>/retry/", fetch_views.retry_job, name="retry_fetch"),
+    path("fetches/<int:pk>/dismiss/", fetch_views.dismiss_job, name="dismiss_fetch"),
+    path("feeds/", feed_views.feed_list, name="feeds"),
+    path("feeds/<int:pk>/poll/", feed_views.poll_now, name="poll_feed"),
+    path("feeds/<int:pk>/interval/", feed_views.change_interval, name="feed_interval"),
+    path("feeds/<int:pk>/delete/", feed_views.delete_feed, name="delete_feed"),
+    path("settings/save/", fetch_views.save_settings, name="save_settings"),
+    path("save/", fetch_views.save_page, name="save_page"),
     path("articles/<int:pk>/<str:slug>/", reader_views.reader, name="reader"),
     path("annotations/", reader_views.annotation_cards, name="annotation_cards"),
     path("annotations/<int:pk>.jsonld", export_views.annotation_jsonld, name="annotation_jsonld"),

@@ -75,3 +75,9 @@ def admin_user(django_user_model):
 def alice_client(client, user):
     client.force_login(user)
     return client
+
+
+@pytest.fixture(scope="session")
+def httpserver_listen_address():
+    """pytest-httpserver on 127.0.0.1, so numeric spellings of loopback reach it."""
+    return ("127.0.0.1", 0)

@@ -11,6 +11,7 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from tqdm import tqdm
 
+from articles import jobs
 from articles.errors import IngestError
 from articles.ingest import SUPPORTED_SUFFIXES, check_size, ingest
 
@@ -55,7 +56,7 @@ def as_json(result: IngestResult, base_url: str = "") -> dict[str, Any]:
 
 
 class Command(BaseCommand):
-    help = "Add articles from .txt/.html files, directories (recursively) or - for stdin."
+    help = "Add articles from .txt/.html files, directories (recursively), web addresses or -."
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("paths", nargs="+", metavar="PATH")
@@ -108,6 +109,8 @@ class Command(BaseCommand):
             raise CommandError(f"{failed} of {len(files)} could not be added.", returncode=1)
 
     def _one(self, name: str, user: Any, *, update: bool) -> IngestResult:
+        if name.lower().startswith(("http://", "https://")):
+            return jobs.ingest_url(name, user, update=update)
         if name == "-":
             return ingest(sys.stdin.buffer.read(), user=user, update=update)
         path = Path(name)

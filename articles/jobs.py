@@ -1,0 +1,267 @@
+"""Fetch jobs: a URL someone asked to save (or an article to refresh), moved forward by a
+background task until it is an article or a reason it could not be.
+
+Invariants:
+- `submit` never fetches: it records the job and enqueues the task after the transaction
+  commits. The same canonical URL already in the library answers at once (DONE, with the
+  existing article); the same URL already waiting answers with that job.
+- `run` claims a job under a row lock and a lease. The fetch happens outside any
+  transaction; the article and the job's DONE state are written in one transaction, so a
+  worker killed at any point leaves either no article or a finished job, never half of
+  one. A job still FETCHING after its lease belonged to a dead worker: `recover` hands it
+  out again, and ingest is idempotent, so running it twice still makes one article.
+- Transient failures (timeouts, dropped connections, 5xx/429) are retried with
+  exponential back-off up to `FETCH_MAX_ATTEMPTS`; every other failure is final, and the
+  person sees its reason with a Retry button.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import logging
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from articles import fetch, ingest, versions
+from articles.errors import IngestError
+from articles.models import Article, FetchJob
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AbstractBaseUser
+
+    from articles.models import Feed
+
+logger = logging.getLogger(__name__)
+RETRY_BASE_SECONDS = 30
+RECENT_JOBS = 8
+
+
+def lease() -> dt.timedelta:
+    """Longer than any one attempt can take (connect, reads, the whole-fetch deadline)."""
+    return dt.timedelta(
+        seconds=settings.FETCH_CONNECT_TIMEOUT + 4 * settings.FETCH_READ_TIMEOUT + 60
+    )
+
+
+def backoff(attempts: int) -> dt.timedelta:
+    return dt.timedelta(seconds=RETRY_BASE_SECONDS * 4 ** max(0, attempts - 1))
+
+
+def _enqueue(job: FetchJob, run_after: dt.datetime | None = None) -> None:
+    from articles import tasks  # noqa: PLC0415 - tasks imports this module
+
+    task = tasks.run_fetch_job
+    if run_after is not None:
+        task = task.using(run_after=run_after)
+    transaction.on_commit(lambda: task.enqueue(job.pk))
+
+
+def submit(
+    url: str,
+    user: AbstractBaseUser | None = None,
+    *,
+    purpose: str = FetchJob.Purpose.SAVE,
+    article: Article | None = None,
+    feed: Feed | None = None,
+) -> FetchJob:
+    """Record a request to fetch `url` and queue it; raises FetchError for an address
+    that can never be fetched (not http(s), no host)."""
+    fetch.check_url(url)
+    canonical = fetch.canonical_url(url)
+    requester = user if user is not None and user.is_authenticated else None
+    with transaction.atomic():
+        found = (
+            Article.objects.filter(source_url=canonical).first()
+            if purpose == FetchJob.Purpose.SAVE
+            else None
+        )
+        if found:
+            return FetchJob.objects.create(
+                url=canonical,
+                status=FetchJob.Status.DONE,
+                article=found,
+                requested_by=requester,
+                feed=feed,
+                dismissed=feed is not None,
+            )
+        active = FetchJob.objects.filter(
+            url=canonical,
+            purpose=purpose,
+            status__in=[FetchJob.Status.PENDING, FetchJob.Status.FETCHING],
+        ).first()
+        if active:
+            return active
+        job = FetchJob.objects.create(
+            url=canonical, purpose=purpose, article=article, requested_by=requester, feed=feed
+        )
+        _enqueue(job)
+    return job
+
+
+def retry(job: FetchJob) -> FetchJob:
+    with transaction.atomic():
+        job = FetchJob.objects.select_for_update().get(pk=job.pk)
+        if job.status == FetchJob.Status.FAILED:
+            job.status = FetchJob.Status.PENDING
+            job.error = ""
+            job.attempts = 0
+            job.next_attempt_at = None
+            job.dismissed = False
+            job.save()
+            _enqueue(job)
+    return job
+
+
+def _claim(job_id: int) -> FetchJob | None:
+    now = timezone.now()
+    with transaction.atomic():
+        job = (
+            FetchJob.objects.select_for_update(skip_locked=True)
+            .filter(pk=job_id)
+            .filter(
+                Q(status=FetchJob.Status.PENDING)
+                | Q(status=FetchJob.Status.FETCHING, lease_until__lt=now)
+            )
+            .first()
+        )
+        if job is None:
+            return None
+        job.status = FetchJob.Status.FETCHING
+        job.attempts += 1
+        job.lease_until = now + lease()
+        job.save(update_fields=["status", "attempts", "lease_until", "updated_at"])
+    return job
+
+
+def fetch_document(url: str) -> tuple[ingest.Document, str]:
+    """Fetch a page and parse it; the document's source URL is canonical."""
+    response = fetch.fetch(url)
+    doc = ingest.prepare(response.text(), url=response.url)
+    source = fetch.canonical_url(doc.source_url or response.url)
+    return dataclasses.replace(doc, source_url=source), response.url
+
+
+def ingest_url(
+    url: str, user: AbstractBaseUser | None = None, *, update: bool = False
+) -> ingest.IngestResult:
+    """Fetch and save one page now (the command line's way); same rules as a job."""
+    fetch.check_url(url)
+    if not update and (found := Article.objects.filter(source_url=fetch.canonical_url(url))):
+        return ingest.IngestResult(found.get(), duplicate=True)
+    doc, _final = fetch_document(url)
+    if update and (found := Article.objects.filter(source_url=doc.source_url).first()):
+        applied = versions.apply(found, doc)
+        return ingest.IngestResult(found, duplicate=True, updated=applied.reanchored)
+    return ingest.save(doc, user)
+
+
+def _finish(job: FetchJob, doc: ingest.Document) -> None:
+    with transaction.atomic():
+        if job.purpose == FetchJob.Purpose.REFRESH and job.article_id:
+            versions.apply(Article.objects.get(pk=job.article_id), doc)
+            article_id = job.article_id
+        else:
+            article_id = ingest.save(doc, job.requested_by).article.pk
+        FetchJob.objects.filter(pk=job.pk).update(
+            status=FetchJob.Status.DONE,
+            article_id=article_id,
+            error="",
+            lease_until=None,
+            updated_at=timezone.now(),
+        )
+
+
+def _fail(job: FetchJob, exc: IngestError) -> None:
+    transient = isinstance(exc, fetch.FetchError) and exc.transient
+    with transaction.atomic():
+        if transient and job.attempts < settings.FETCH_MAX_ATTEMPTS:
+            when = timezone.now() + backoff(job.attempts)
+            FetchJob.objects.filter(pk=job.pk).update(
+                status=FetchJob.Status.PENDING,
+                error=str(exc),
+                next_attempt_at=when,
+                lease_until=None,
+                updated_at=timezone.now(),
+            )
+            _enqueue(job, run_after=when)
+        else:
+            FetchJob.objects.filter(pk=job.pk).update(
+                status=FetchJob.Status.FAILED,
+                error=str(exc),
+                next_attempt_at=None,
+                lease_until=None,
+                updated_at=timezone.now(),
+            )
+
+
+def run(job_id: int) -> str:
+    """Move one job forward; returns its new status (for the task result)."""
+    job = _claim(job_id)
+    if job is None:
+        return "skipped"
+    if job.purpose == FetchJob.Purpose.REFRESH and job.article_id is None:
+        _fail(job, IngestError("The article to refresh was deleted."))
+        return FetchJob.Status.FAILED
+    try:
+        doc, _final = fetch_document(job.url)
+        _finish(job, doc)
+    except IngestError as exc:
+        _fail(job, exc)
+    except Exception:
+        logger.exception("Fetching %s failed unexpectedly", job.url)
+        _fail(job, IngestError("Something went wrong while saving this page; try again."))
+        raise
+    return FetchJob.objects.values_list("status", flat=True).get(pk=job.pk)
+
+
+def recover(now: dt.datetime | None = None) -> int:
+    """Hand out again the jobs whose worker died (lease over) or whose task was lost
+    (still waiting well after it was due). Returns how many were re-queued."""
+    now = now or timezone.now()
+    stale = FetchJob.objects.filter(
+        Q(status=FetchJob.Status.FETCHING, lease_until__lt=now)
+        | Q(status=FetchJob.Status.PENDING, next_attempt_at__lt=now - lease())
+    )
+    count = 0
+    with transaction.atomic():
+        for job in stale.select_for_update(skip_locked=True):
+            job.status = FetchJob.Status.PENDING
+            job.lease_until = None
+            job.next_attempt_at = now
+            job.save(update_fields=["status", "lease_until", "next_attempt_at", "updated_at"])
+            _enqueue(job)
+            count += 1
+    return count
+
+
+@dataclass(frozen=True)
+class JobList:
+    items: list[FetchJob]
+
+    @property
+    def polling(self) -> bool:
+        """The list refreshes itself only while some job is still on its way."""
+        return any(job.is_active for job in self.items)
+
+
+def visible_for(user: AbstractBaseUser) -> JobList:
+    """The person's recent jobs for the library: waiting and failed ones until they are
+    dismissed, finished ones for a day."""
+    if not user.is_authenticated:
+        return JobList([])
+    since = timezone.now() - dt.timedelta(days=1)
+    return JobList(
+        list(
+            FetchJob.objects.filter(requested_by=user, dismissed=False, feed__isnull=True)
+            .filter(~Q(status=FetchJob.Status.DONE) | Q(updated_at__gte=since))
+            .select_related("article")
+            .defer("article__body_html", "article__body_text")
+            .order_by("-created_at", "-id")[:RECENT_JOBS]
+        )
+    )

@@ -1,0 +1,182 @@
+"""Refresh and versions: a changed story keeps its earlier text, annotations are
+re-anchored (orphans listed, never misplaced), the reader says it was updated since you
+annotated it, and the versions page marks insertions and deletions side by side."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+from werkzeug import Response
+
+from articles import annotations as annotating
+from articles import jobs, versions
+from articles.models import Annotation, Article, ArticleVersion, FetchJob
+from tests.fetching import page, run_worker
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+V1 = page(
+    "Harbour reopens after repairs",
+    "The harbour reopened on Monday after a week of repairs to the northern quay.",
+    "Fishing boats returned at dawn, and the market opened an hour later than usual.",
+    "The mayor said the closure had cost the town about two million euros.",
+    "Traders welcomed the news but asked for compensation for the lost week.",
+)
+V2 = page(
+    "Harbour reopens after repairs",
+    "The harbour reopened on Monday after ten days of repairs to the northern quay.",
+    "Fishing boats returned at dawn, and the market opened an hour later than usual.",
+    "Traders welcomed the news but asked for compensation for the lost week.",
+    "The port authority will inspect the southern quay next spring.",
+)
+
+
+@pytest.fixture(autouse=True)
+def allow_private(settings):
+    settings.FETCH_ALLOW_PRIVATE = True
+
+
+@pytest.fixture
+def story(httpserver):
+    """The page's current text can be swapped, as a newsroom edits a story."""
+    current = {"html": V1}
+    httpserver.expect_request("/story").respond_with_handler(
+        lambda _r: Response(current["html"], content_type="text/html")
+    )
+    return current
+
+
+def _save(httpserver, user):
+    job = jobs.submit(httpserver.url_for("/story"), user)
+    run_worker()
+    job.refresh_from_db()
+    return job.article
+
+
+def _annotate(article, user, phrase, note=""):
+    start = article.body_text.index(phrase)
+    return annotating.create(
+        article, user, start=start, end=start + len(phrase), quote=phrase, note=note
+    )
+
+
+def test_refresh_keeps_the_old_text_and_reanchors_annotations(
+    httpserver, story, user, alice_client
+):
+    article = _save(httpserver, user)
+    boats = _annotate(article, user, "Fishing boats returned at dawn", note="Check with the port")
+    mayor = _annotate(article, user, "two million euros", note="Source?")
+
+    story["html"] = V2
+    response = alice_client.post(reverse("refresh_article", args=[article.pk]))
+    assert response.status_code == 302
+    assert response["Location"] == reverse("article_versions", args=[article.pk])
+    run_worker()
+
+    article.refresh_from_db()
+    assert "ten days of repairs" in article.body_text
+    old = ArticleVersion.objects.get(article=article)
+    assert "two million euros" in old.body_text
+    assert "ten days" not in old.body_text
+
+    boats.refresh_from_db()
+    mayor.refresh_from_db()
+    assert boats.status == Annotation.Status.ANCHORED
+    assert article.body_text[boats.start : boats.end] == "Fishing boats returned at dawn"
+    assert mayor.status == Annotation.Status.ORPHANED  # the sentence is gone: not misplaced
+    assert mayor.exact == "two million euros"
+
+    reader = alice_client.get(article.get_absolute_url()).text
+    assert "Updated since you annotated it." in reader
+    assert "two million euros" in reader  # listed under orphaned annotations
+
+    page_html = alice_client.get(reverse("article_versions", args=[article.pk])).text
+    assert "<del>a week </del>" in page_html
+    assert "<ins>ten days </ins>" in page_html
+    assert "two million euros" in page_html  # the deleted paragraph, marked
+    assert "1 annotation could not be placed" in page_html
+
+
+def test_an_unchanged_story_keeps_no_version(httpserver, story, user, alice_client):
+    article = _save(httpserver, user)
+    _annotate(article, user, "Fishing boats")
+    alice_client.post(reverse("refresh_article", args=[article.pk]))
+    run_worker()
+    assert FetchJob.objects.filter(purpose=FetchJob.Purpose.REFRESH).get().status == "done"
+    assert not ArticleVersion.objects.exists()
+    assert (
+        "Updated since you annotated it." not in alice_client.get(article.get_absolute_url()).text
+    )
+    assert (
+        "Only one version so far."
+        in alice_client.get(reverse("article_versions", args=[article.pk])).text
+    )
+
+
+def test_annotations_made_after_the_update_do_not_show_the_notice(
+    httpserver, story, user, alice_client
+):
+    article = _save(httpserver, user)
+    story["html"] = V2
+    alice_client.post(reverse("refresh_article", args=[article.pk]))
+    run_worker()
+    article.refresh_from_db()
+    _annotate(article, user, "ten days of repairs")
+    assert (
+        "Updated since you annotated it." not in alice_client.get(article.get_absolute_url()).text
+    )
+
+
+def test_a_failed_refresh_changes_nothing_and_says_why(httpserver, story, user, alice_client):
+    article = _save(httpserver, user)
+    httpserver.clear()
+    httpserver.expect_request("/story").respond_with_data("", status=410)
+    alice_client.post(reverse("refresh_article", args=[article.pk]))
+    run_worker()
+    article.refresh_from_db()
+    assert "a week of repairs" in article.body_text
+    page_html = alice_client.get(reverse("article_versions", args=[article.pk])).text
+    assert "The last refresh failed: The page was not found (HTTP 410)." in page_html
+
+
+def test_an_article_without_an_address_cannot_be_refreshed(alice_client):
+    from articles.ingest import ingest
+
+    article = ingest("A pasted story about the harbour and its long week of repairs.").article
+    response = alice_client.post(reverse("refresh_article", args=[article.pk]), follow=True)
+    assert "no web address" in response.text
+    assert not FetchJob.objects.exists()
+
+
+def test_the_word_diff_marks_insertions_and_deletions():
+    diff = versions.diff("The cat sat on the mat.", "The dog sat on the red mat.")
+    before = "".join(f"[-{s.text}-]" if s.kind == "del" else s.text for s in diff.before)
+    after = "".join(f"{{+{s.text}+}}" if s.kind == "ins" else s.text for s in diff.after)
+    assert before == "The [-cat -]sat on the mat."
+    assert after == "The {+dog +}sat on the {+red +}mat."
+    assert (diff.inserted_words, diff.deleted_words) == (2, 1)
+
+
+def test_the_command_line_update_keeps_a_version(httpserver, story, user):
+    from django.core.management import call_command
+
+    article = _save(httpserver, user)
+    story["html"] = V2
+    call_command("ingest", "--update", httpserver.url_for("/story"))
+    assert ArticleVersion.objects.filter(article=article).count() == 1
+    assert Article.objects.count() == 1
+
+
+def test_the_versions_page_polls_only_while_a_refresh_is_on_its_way(
+    httpserver, story, user, alice_client
+):
+    article = _save(httpserver, user)
+    story["html"] = V2
+    alice_client.post(reverse("refresh_article", args=[article.pk]))
+    waiting = alice_client.get(reverse("article_versions", args=[article.pk])).text
+    assert "Fetching the current text of the story…" in waiting
+    assert 'hx-trigger="every 2s"' in waiting
+    run_worker()
+    done = alice_client.get(reverse("article_versions", args=[article.pk])).text
+    assert 'hx-trigger="every 2s"' not in done
+    assert "<ins>ten days </ins>" in done
