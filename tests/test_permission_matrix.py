@@ -137,6 +137,10 @@ def _request(world, actor, endpoint):
         "revoke": lambda: client.post(reverse("revoke_link", args=[world["link"].pk])),
         "share-page": lambda: client.get(reverse("share_link", args=[token])),
         "share-cards": lambda: client.get(reverse("share_cards", args=[token]), ids),
+        "versions": lambda: client.get(reverse("article_versions", args=[article.pk])),
+        "fetches": lambda: client.get(reverse("fetch_jobs")),
+        "feeds": lambda: client.get(reverse("feeds")),
+        "save-settings": lambda: client.get(reverse("save_settings")),
         "entities": lambda: client.get(reverse("entities")),
         "entity-page": lambda: client.get(world["port"].get_absolute_url()),
         "entity-lookup": lambda: client.get(reverse("entity_lookup"), {"q": "rot"}),
@@ -201,6 +205,10 @@ MATRIX: dict[str, dict[str, tuple[int | str, bool]]] = {
     "share-cards": _LINKS,
     # Entities are the team's: every member reads and curates them; merging or deleting
     # (which moves everyone's mentions) is for the creator and administrators.
+    "versions": dict.fromkeys(_SIGNED_IN, (200, False)),
+    "fetches": dict.fromkeys(_SIGNED_IN, (200, False)),
+    "feeds": dict.fromkeys(_SIGNED_IN, (200, False)),
+    "save-settings": dict.fromkeys(_SIGNED_IN, (200, False)),
     "entities": dict.fromkeys(_SIGNED_IN, (200, False)),
     "entity-page": dict.fromkeys(_SIGNED_IN, (200, False)),
     "entity-lookup": dict.fromkeys(_SIGNED_IN, (200, False)),
