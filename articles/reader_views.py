@@ -72,15 +72,23 @@ def _with_cards(
         .values_list("pk", "mention_count")
     ) if entity_ids else {}  # fmt: skip
     annotations_url = reverse("annotation_cards")
+    # Computed once per article and per link: 500 cards must not build 500 URLs each.
+    article_urls: dict[int, str] = {}
+    link_urls = {link.pk: link.get_absolute_url() for link in links or []}
     for annotation in annotations:
         link = sharing.link_showing(links, annotation) if links else None
+        article_url = article_urls.get(annotation.article_id)
+        if article_url is None:
+            article_url = article_urls[annotation.article_id] = (
+                annotation.article.get_absolute_url()
+            )
         annotation.card = render_card(
             annotation,
             viewer_id=request.user.pk,
-            article_url=annotation.article.get_absolute_url(),
+            article_url=article_url,
             annotations_url=annotations_url,
             id_prefix=id_prefix,
-            share_url=link.get_absolute_url() if link else None,
+            share_url=link_urls[link.pk] if link else None,
             mention_count=counts.get(annotation.entity_id) or 0,
         )
 

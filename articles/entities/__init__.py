@@ -16,6 +16,7 @@ Invariants:
 
 from __future__ import annotations
 
+import functools
 import re
 import threading
 from dataclasses import dataclass
@@ -26,7 +27,7 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 
 from articles import annotations as annotating
-from articles.entities.candidates import find_in_headline, scan
+from articles.entities.candidates import find_in_headline, scan_body
 from articles.entities.matching import Gazetteer, Match, fold
 from articles.models import Annotation, Article, Entity, EntityAlias, RejectedSuggestion
 
@@ -106,9 +107,16 @@ def _gazetteer_version() -> tuple:
         return tuple(cursor.fetchone())
 
 
-def gazetteer() -> Gazetteer:
+@functools.lru_cache(maxsize=128)
+def _known_in(version: tuple, text: str) -> tuple[Match, ...]:
+    """The gazetteer's matches in `text`, remembered per gazetteer version and text."""
+    return tuple(gazetteer(version).find(text))
+
+
+def gazetteer(version: tuple | None = None) -> Gazetteer:
     """Every name and alias in the library, as one automaton; cached per process."""
-    version = _gazetteer_version()
+    if version is None:
+        version = _gazetteer_version()
     cached = _cache.get("all")
     if cached and cached[0] == version:
         return cached[1]
@@ -174,7 +182,8 @@ def suggest(
     rejected = set(article.rejected_suggestions.values_list("text", flat=True))
     text = article.body_text
 
-    known_matches = gazetteer().find(text)
+    version = _gazetteer_version()
+    known_matches = _known_in(version, text)
     tagged = _Covered(len(text), taken)
     found: list[Suggestion] = [
         Suggestion(m.text, m.start, m.end, "known", m.entity_ids[0])
@@ -182,7 +191,7 @@ def suggest(
         if not tagged.overlaps(m.start, m.end) and fold(m.text) not in rejected
     ]
     claimed = _Covered(len(text), [*taken, *((m.start, m.end) for m in known_matches)])
-    candidates, confirmed = scan(text)
+    candidates, confirmed = scan_body(text)
     found += [
         Suggestion(c.text, c.start, c.end, "candidate")
         for c in candidates
@@ -196,6 +205,7 @@ def suggest(
         page_level=page_level,
         rejected=rejected,
         confirmed=confirmed,
+        version=version,
     )
     return found
 
@@ -204,10 +214,11 @@ def _headline_suggestions(  # noqa: PLR0913 - what suggest() already knows, pass
     article: Article,
     *,
     in_body: list[Suggestion],
-    known_matches: list[Match],
+    known_matches: tuple[Match, ...],
     page_level: set,
     rejected: set[str],
-    confirmed: set[str],
+    confirmed: frozenset[str],
+    version: tuple,
 ) -> list[Suggestion]:
     """Names found only in the title or related links (such as "Seoul" after a dash)."""
     seen = {fold(s.text) for s in in_body} | {fold(m.text) for m in known_matches}
@@ -217,7 +228,7 @@ def _headline_suggestions(  # noqa: PLR0913 - what suggest() already knows, pass
     }
     found = []
     for where, line in _headlines(article):
-        for match in gazetteer().find(line):
+        for match in _known_in(version, line):
             if fold(match.text) not in seen and match.entity_ids[0] not in known_ids:
                 found.append(
                     Suggestion(match.text, None, None, "known", match.entity_ids[0], where)

@@ -24,6 +24,7 @@ Offsets are Python str indices into the text given.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 
@@ -175,6 +176,19 @@ def _confirmed_keys(tokens: list[_Token]) -> set[str]:
 def find_candidates(text: str, confirmed: set[str] | None = None) -> list[Candidate]:
     """Candidate names in running text, in text order."""
     return scan(text, confirmed)[0]
+
+
+def scan_body(text: str) -> tuple[tuple[Candidate, ...], frozenset[str]]:
+    """`scan` for an article body, remembered: the reader shows suggestions on every view,
+    and an article's text rarely changes. Keyed by the text itself (hashed once per str)."""
+    candidates, confirmed = _scan_cached(text)
+    return candidates, confirmed
+
+
+@functools.lru_cache(maxsize=128)
+def _scan_cached(text: str) -> tuple[tuple[Candidate, ...], frozenset[str]]:
+    candidates, confirmed = scan(text)
+    return tuple(candidates), frozenset(confirmed)
 
 
 def scan(text: str, confirmed: set[str] | None = None) -> tuple[list[Candidate], set[str]]:
