@@ -5,6 +5,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.templatetags.static import static
 from django.views.decorators.http import require_http_methods
 
 from articles.forms import SetupForm
@@ -40,3 +41,10 @@ def setup(request: HttpRequest) -> HttpResponse:
         )
     status = 400 if request.method == "POST" else 200
     return render(request, "registration/setup.html", {"form": form}, status=status)
+
+
+@login_not_required
+@require_http_methods(["GET", "HEAD"])
+def favicon(request: HttpRequest) -> HttpResponse:  # noqa: ARG001 - a view's signature
+    """Browsers ask for /favicon.ico before reading the page's icon link; send them on."""
+    return redirect(static("favicon.svg"), permanent=True)

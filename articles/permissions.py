@@ -111,9 +111,12 @@ def link_for(request: HttpRequest, token: str) -> ShareLink:
     """The share link `token` names, if it may be opened by this requester now.
 
     Raises TooManyLookups, LinkUnavailable or SignInRequired. Every token costs the same
-    one query, whatever it turns out to be.
+    one query, whatever it turns out to be. Only failed lookups count towards the limit:
+    a guesser fails on nearly every try, while a colleague on a shared page (whose
+    popovers look the token up again for every card) never does.
     """
-    if not ratelimit.allow(request, "share-link", settings.SHARE_LINK_LOOKUPS_PER_MINUTE):
+    limit = settings.SHARE_LINK_LOOKUPS_PER_MINUTE
+    if ratelimit.exhausted(request, "share-link", limit):
         raise TooManyLookups
     owner_in_group = Membership.objects.filter(group=OuterRef("group"), user=OuterRef("owner"))
     link = (
@@ -129,6 +132,7 @@ def link_for(request: HttpRequest, token: str) -> ShareLink:
         or (link.expires_at is not None and link.expires_at <= timezone.now())
         or (link.scope == ShareLink.Scope.GROUP and not link.owner_in_group)
     ):
+        ratelimit.allow(request, "share-link", limit)  # counts the failure
         raise LinkUnavailable
     if link.audience == ShareLink.Audience.COLLEAGUES and not request.user.is_authenticated:
         raise SignInRequired

@@ -30,10 +30,19 @@ def client_address(request: HttpRequest) -> str:
     return request.META.get("REMOTE_ADDR", "") or "unknown"
 
 
+def _key(request: HttpRequest, scope: str) -> str:
+    window = int(time.time() // WINDOW_SECONDS)
+    return f"newsroom-rl:{scope}:{client_address(request)}:{window}"
+
+
+def exhausted(request: HttpRequest, scope: str, per_minute: int) -> bool:
+    """Whether the address already used up `per_minute` this minute (counts nothing)."""
+    return (cache.get(_key(request, scope)) or 0) >= per_minute
+
+
 def allow(request: HttpRequest, scope: str, per_minute: int) -> bool:
     """Count this request; False once the address made more than `per_minute` this minute."""
-    window = int(time.time() // WINDOW_SECONDS)
-    key = f"newsroom-rl:{scope}:{client_address(request)}:{window}"
+    key = _key(request, scope)
     cache.add(key, 0, timeout=WINDOW_SECONDS * 2)
     try:
         count = cache.incr(key)

@@ -107,8 +107,12 @@ def marked_body(article: Article, anchored: list[Annotation]) -> str:
 def _entity_groups(mentions: list[Annotation]) -> list[dict]:
     groups: dict[int, dict] = {}
     for mention in mentions:
-        group = groups.setdefault(mention.entity_id, {"entity": mention.entity, "mentions": []})
+        group = groups.setdefault(
+            mention.entity_id, {"entity": mention.entity, "mentions": [], "anchored": []}
+        )
         group["mentions"].append(mention)
+        if mention.start is not None and not mention.is_orphaned:
+            group["anchored"].append(mention)
     return sorted(groups.values(), key=lambda g: (-len(g["mentions"]), g["entity"].name.lower()))
 
 
@@ -347,5 +351,6 @@ def annotation_cards(request: HtmxHttpRequest) -> HttpResponse:
         .select_related("author", "article", "group", "entity")
         .in_text_order()
     )
-    _with_cards(request, annotations, id_prefix="popover-card-")  # also in the panel
+    links = sharing.active_links(request.user, annotations[0].article) if annotations else []
+    _with_cards(request, annotations, id_prefix="popover-card-", links=links)  # also in the panel
     return render(request, "articles/annotation_cards.html", {"annotations": annotations})

@@ -274,12 +274,15 @@ def link_showing(links: list[ShareLink], annotation: Annotation) -> ShareLink | 
 
 
 def recent_activity(user: AbstractBaseUser, limit: int = ACTIVITY_SIZE) -> list[Annotation]:
-    """Colleagues' annotations shared with the user's groups, newest first."""
+    """Colleagues' highlights and notes shared with the user's groups, newest first.
+
+    Entity mentions are left out: one "tag all" would fill the feed with bare names.
+    """
     if not user.is_authenticated:
         return []
     annotations = list(
         Annotation.objects.visible_to(user)
-        .filter(group__isnull=False)
+        .filter(group__isnull=False, entity__isnull=True)
         .exclude(author=user)
         .select_related("author", "article", "group")
         .defer("article__body_html", "article__body_text", "article__summary")

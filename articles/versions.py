@@ -32,7 +32,9 @@ if TYPE_CHECKING:
     from articles.annotations import Reanchored
     from articles.ingest import Document
 
-_TOKENS = re.compile(r"\s+|\S+\s*")
+# Words and the space between them are separate tokens, so a word followed by a new
+# paragraph is still the same word.
+_TOKENS = re.compile(r"\s+|\S+")
 
 
 @dataclass(frozen=True)

@@ -80,6 +80,7 @@ urlpatterns = [
     path("s/<str:token>/", share_views.share_page, name="share_link"),
     path("s/<str:token>/annotations/", share_views.share_cards, name="share_cards"),
     path("setup/", accounts.setup, name="setup"),
+    path("favicon.ico", accounts.favicon),
     path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),

@@ -412,6 +412,15 @@ def test_token_lookups_are_rate_limited_per_address(client, article, user, setti
     assert other.get(link.get_absolute_url()).status_code == 200
 
 
+def test_opening_a_valid_link_often_is_never_limited(client, article, user, settings):
+    settings.SHARE_LINK_LOOKUPS_PER_MINUTE = 5
+    link = sharing.create_link(user, article, audience="anyone")
+    cards = reverse("share_cards", args=[link.token])
+    statuses = {client.get(link.get_absolute_url()).status_code for _ in range(8)}
+    statuses |= {client.get(cards, {"ids": "1"}).status_code for _ in range(8)}
+    assert statuses == {200}
+
+
 def test_the_reader_offers_a_share_link_for_annotations_a_link_shows(article, user):
     mine = annotating.create(article, user, **_span(article, "eighth day"))
     private = annotating.create(article, user, **_span(article, "Rotterdam"), visibility="private")

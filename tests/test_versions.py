@@ -152,9 +152,16 @@ def test_the_word_diff_marks_insertions_and_deletions():
     diff = versions.diff("The cat sat on the mat.", "The dog sat on the red mat.")
     before = "".join(f"[-{s.text}-]" if s.kind == "del" else s.text for s in diff.before)
     after = "".join(f"{{+{s.text}+}}" if s.kind == "ins" else s.text for s in diff.after)
-    assert before == "The [-cat -]sat on the mat."
-    assert after == "The {+dog +}sat on the {+red +}mat."
+    assert before == "The [-cat-] sat on the mat."
+    assert after == "The {+dog+} sat on the {+red +}mat."
     assert (diff.inserted_words, diff.deleted_words) == (2, 1)
+
+
+def test_a_paragraph_added_at_the_end_changes_no_old_word():
+    old = "Dock workers struck.\n\nTalks resume next week."
+    diff = versions.diff(old, old + "\n\nA deal was signed.")
+    assert [s.kind for s in diff.before] == ["same"]
+    assert (diff.inserted_words, diff.deleted_words) == (4, 0)
 
 
 def test_the_command_line_update_keeps_a_version(httpserver, story, user):

@@ -17,6 +17,7 @@ from django.db import models
 from django.db.models.functions import Coalesce, Greatest, Lower, Substr
 
 from articles.models import Annotation, Article, Entity
+from articles.sharing import public_name
 
 if TYPE_CHECKING:
     import datetime as dt
@@ -106,7 +107,8 @@ def mentions_by_article(
         .in_text_order()
     )
     for mention in mentions:
-        if mention.start is None:
+        if mention.start is None or mention.is_orphaned:
+            # Outside the body, or its passage is gone: the words it was made on.
             sentence = Sentence("", mention.exact, "")
         else:
             offset = mention.start - mention.window_from
@@ -114,6 +116,7 @@ def mentions_by_article(
             sentence = sentence_around(mention.window, offset, offset + length)
         group = groups[mention.article_id]
         mention.article = group.article  # for its URL, without a query per mention
+        mention.author_name = public_name(mention.author)
         group.mentions.append((mention, sentence))
     return list(groups.values())
 

@@ -317,6 +317,13 @@ function init() {
       }
       return;
     }
+    const focusedMark = document.activeElement?.closest?.("#article-body mark.hl[data-kind=mention]");
+    if (focusedMark && (event.key === "Enter" || event.key === " ")) {
+      // A focused mention's card opens on focus; Enter moves into it, to its links.
+      event.preventDefault();
+      openPopover(focusedMark.dataset.ids, focusedMark, { focus: true });
+      return;
+    }
     if (!toolbar || toolbar.hidden || !pending || event.ctrlKey || event.metaKey || event.altKey) return;
     if (event.target.closest?.("input, textarea, select, [contenteditable]")) return;
     if (event.key === "h") {
