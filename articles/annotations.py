@@ -193,6 +193,14 @@ def update(  # noqa: PLR0913 - one argument per thing a person changes
         annotation.save(update_fields=fields)
         if target is not KEEP:
             sharing.move(annotation, target, by=by or annotation.author)  # type: ignore[arg-type]
+            if target is not None and annotation.entity_id is not None:
+                # A private entity's mention is shared now: the entity goes to the team too,
+                # or colleagues would see a mention of an entity they cannot open.
+                from articles.entities import publish  # noqa: PLC0415 - entities imports this module
+
+                annotation.entity = publish(annotation.entity)
+                if annotation.entity_id != annotation.entity.pk:  # merged into the team's
+                    annotation.refresh_from_db()
     return annotation
 
 

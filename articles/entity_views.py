@@ -45,7 +45,7 @@ def _chosen_entity(request: HtmxHttpRequest) -> Entity | None:
     pk = parse_int(request.POST.get("entity"))
     if pk is None:
         return None
-    entity = Entity.objects.filter(pk=pk).first()
+    entity = Entity.objects.visible_to(request.user).filter(pk=pk).first()
     if entity is None:
         raise entities.EntityError(
             "That entity no longer exists (merged or deleted meanwhile); choose another."
@@ -145,7 +145,8 @@ def entity_lookup(request: HtmxHttpRequest) -> HttpResponse:
     query = query[: Entity.NAME_MAX_CHARS]
     found = (
         list(
-            Entity.objects.matching(query)
+            Entity.objects.visible_to(request.user)
+            .matching(query)
             .with_mention_counts(request.user)
             .order_by("-mention_count", "name")[:LOOKUP_LIMIT]
         )
@@ -162,7 +163,8 @@ def entity_index(request: HtmxHttpRequest) -> HttpResponse:
     kind = request.GET.get("kind", "")
     if kind not in Entity.Kind.values:
         kind = ""
-    found = Entity.objects.matching(query).with_mention_counts(request.user)
+    found = Entity.objects.visible_to(request.user).matching(query)
+    found = found.with_mention_counts(request.user)
     if kind:
         found = found.filter(kind=kind)
     found = found.order_by(F("mention_count").desc(nulls_last=True), Lower("name"), "pk")
@@ -172,7 +174,7 @@ def entity_index(request: HtmxHttpRequest) -> HttpResponse:
         "query": query,
         "kind": kind,
         "kinds": Entity.Kind.choices,
-        "total": Entity.objects.count(),
+        "total": Entity.objects.visible_to(request.user).count(),
     }
     if request.htmx and request.htmx.target == "entity-list":
         return render(request, "entities/index.html#entity-list", context)
@@ -256,16 +258,28 @@ def merge_entity(request: HtmxHttpRequest, pk: int) -> HttpResponse:
             return redirect("merge_entity", pk=entity.pk)
         messages.success(request, f"Merged {entity.name!r} into {survivor.name}.")
         return redirect(survivor)
-    context = {"entity": entity, "mentions": entity.mentions.count()}
+    context = {"entity": entity, "mentions": _visible_mentions(request, entity)}
     return render(request, "entities/merge.html", context)
+
+
+def _visible_mentions(request: HtmxHttpRequest, entity: Entity) -> int:
+    return Annotation.objects.visible_to(request.user).filter(entity=entity).count()
 
 
 @require_http_methods(["GET", "POST"])
 def delete_entity(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     entity = entity_for(request, pk, merge=True)
-    if request.method == "POST":
+    visible = _visible_mentions(request, entity)
+    # Deleting would take colleagues' private mentions (and their notes) with it, unseen.
+    hidden = entity.mentions.count() - visible
+    if request.method == "POST" and not hidden:
         entity.delete()
         messages.success(request, f"Deleted {entity.name!r} and its mentions.")
         return redirect("entities")
-    context = {"entity": entity, "mentions": entity.mentions.count()}
-    return render(request, "entities/confirm_delete.html", context)
+    context = {"entity": entity, "mentions": visible, "hidden": hidden}
+    return render(
+        request,
+        "entities/confirm_delete.html",
+        context,
+        status=409 if hidden and request.method == "POST" else 200,
+    )

@@ -491,6 +491,12 @@ class ShareLink(models.Model):
 
 
 class EntityQuerySet(models.QuerySet["Entity"]):
+    def visible_to(self, user: AbstractBaseUser) -> EntityQuerySet:
+        """The team's entities and the user's own private ones."""
+        if not user.is_authenticated:
+            return self.none()
+        return self.filter(models.Q(private_to__isnull=True) | models.Q(private_to=user))
+
     def matching(self, query: str) -> EntityQuerySet:
         """Entities whose name or an alias contains `query`, ignoring case."""
         query = query.strip()
@@ -518,8 +524,9 @@ class EntityQuerySet(models.QuerySet["Entity"]):
 class Entity(models.Model):
     """A person, organisation, place, event or other thing the team tags in articles.
 
-    Entities are shared by the whole team (the gazetteer); mentions of them are
-    annotations with motivation "identifying", visible by the annotation's own rule.
+    Entities are shared by the whole team (the gazetteer), except one made from a private
+    mention, which stays its creator's (`private_to`) until a mention of it is shared.
+    Mentions are annotations with motivation "identifying", visible by their own rule.
     `name` and `description` are plain text, escaped wherever they are shown.
     """
 
@@ -554,6 +561,15 @@ class Entity(models.Model):
         blank=True,
         related_name="+",
     )
+    # Set while the entity exists only through its creator's private mentions: nobody else
+    # sees it, its name or its aliases. Its first shared mention gives it to the team.
+    private_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
     created_at = models.DateTimeField(default=timezone.now)
     # Bumped whenever the entity or its aliases change: the gazetteer's cache key.
     updated_at = models.DateTimeField(auto_now=True, db_index=True)
@@ -564,7 +580,13 @@ class Entity(models.Model):
         verbose_name_plural = "entities"
         ordering = [Lower("name"), "id"]
         constraints = [
-            models.UniqueConstraint(Lower("name"), "kind", name="entity_name_kind_unique"),
+            models.UniqueConstraint(
+                Lower("name"),
+                "kind",
+                "private_to",
+                nulls_distinct=False,
+                name="entity_name_kind_unique",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -579,6 +601,8 @@ class Entity(models.Model):
 
     def can_merge(self, user: AbstractBaseUser) -> bool:
         """Merging or deleting moves everyone's mentions: for its creator and staff."""
+        if self.private_to_id is not None:
+            return self.private_to_id == user.pk
         return user.is_authenticated and (user.is_staff or self.created_by_id == user.pk)
 
 

@@ -5,7 +5,8 @@ The rule, for a signed-in user and for a share-link visitor alike:
   who added it and for staff. A share link opens only its own article.
 - Entities are the team's shared gazetteer: every member sees, renames and aliases them;
   merging or deleting one (which moves or removes everyone's mentions) is for its
-  creator and staff. Mentions are annotations and follow the annotation rule.
+  creator and staff. An entity made for a private mention is its creator's alone (404 to
+  anyone else) until a mention of it is shared. Mentions follow the annotation rule.
 - Annotations: `Annotation.objects.visible_to(user, link=...)` is the one queryset rule
   (own + shared to one of the user's groups; for a link, the shared annotations it was
   made for). Only the author changes an annotation, and never through a share link.
@@ -98,7 +99,7 @@ def annotation_for(
 def entity_for(request: HttpRequest, pk: int, *, merge: bool = False) -> Entity:
     """The entity `pk` (every member may see and edit entities), or 404; 403 when asking to
     merge or delete it without being its creator or staff."""
-    entity = get_object_or_404(Entity, pk=pk)
+    entity = get_object_or_404(Entity.objects.visible_to(request.user), pk=pk)
     if merge and not entity.can_merge(request.user):
         raise PermissionDenied(
             "Only the person who created this entity, or an administrator, may merge or "

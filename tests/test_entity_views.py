@@ -8,7 +8,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from articles import entities
+from articles import entities, sharing
 from articles.ingest import ingest
 from articles.models import Annotation, Entity, EntityAlias, RejectedSuggestion
 
@@ -318,3 +318,84 @@ def test_the_index_and_entity_page_query_counts_do_not_grow(alice_client, user):
     assert _queries(alice_client, reverse("entities")) == index_one
     assert _queries(alice_client, entity.get_absolute_url()) == page_one
     assert page_one <= 10
+
+
+# --- private mentions stay private, entities and aliases included ---------------------
+
+
+def _tag_privately(client, article, phrase, **data):
+    return _tag(client, article, phrase, audience="private", **data)
+
+
+def test_an_entity_made_for_a_private_mention_is_invisible_to_colleagues(
+    client, article, user, bob
+):
+    client.force_login(bob)
+    _tag_privately(
+        client, article, "Aboutaleb", name="Informant KESTREL", kind="person", alias="on"
+    )
+    secret = Entity.objects.get()
+    assert list(secret.aliases.values_list("name", flat=True)) == ["Aboutaleb"]
+    assert secret.private_to == bob
+    alice = Client()
+    alice.force_login(user)
+    assert "KESTREL" not in alice.get(reverse("entities")).text
+    assert "KESTREL" not in alice.get(reverse("entity_lookup"), {"q": "kestrel"}).text
+    assert alice.get(secret.get_absolute_url()).status_code == 404
+    assert "KESTREL" not in alice.get(article.get_absolute_url()).text
+    assert all(s.entity_id != secret.pk for s in entities.suggest(article, user))
+    # Bob still has it everywhere.
+    assert "KESTREL" in client.get(reverse("entities")).text
+    assert any(s.entity_id == secret.pk for s in entities.suggest(article, bob))
+
+
+def test_a_private_mention_adds_no_alias_to_a_team_entity(client, article, user, bob):
+    team = entities.create_entity("Ahmed Aboutaleb", "person", user)
+    client.force_login(bob)
+    _tag_privately(client, article, "Aboutaleb", entity=str(team.pk), alias="on")
+    assert not team.aliases.exists()
+    everyone = str(sharing.default_group().pk)
+    _tag(client, article, "Aboutaleb", n=1, entity=str(team.pk), alias="on", audience=everyone)
+    assert list(team.aliases.values_list("name", flat=True)) == ["Aboutaleb"]
+
+
+def test_sharing_a_mention_gives_its_entity_to_the_team(client, article, user, bob):
+    client.force_login(bob)
+    _tag_privately(client, article, "FNV", name="FNV", kind="organisation")
+    mention = Annotation.objects.get()
+    assert mention.entity.private_to == bob
+    response = client.post(
+        reverse("edit_annotation", args=[mention.pk]), {"audience": str(sharing.default_group().pk)}
+    )
+    assert response.status_code == 302
+    mention.refresh_from_db()
+    assert mention.entity.private_to is None
+    alice = Client()
+    alice.force_login(user)
+    assert alice.get(mention.entity.get_absolute_url()).status_code == 200
+
+
+def test_a_shared_tag_of_a_name_someone_keeps_privately_makes_a_team_entity(
+    client, article, user, bob
+):
+    client.force_login(bob)
+    _tag_privately(client, article, "FNV", name="FNV", kind="organisation")
+    alice = Client()
+    alice.force_login(user)
+    _tag(alice, article, "FNV", n=1, name="FNV", kind="organisation")
+    assert Entity.objects.filter(name="FNV").count() == 2
+    assert Entity.objects.get(name="FNV", private_to__isnull=True).mentions.get().author == user
+
+
+def test_an_entity_with_colleagues_private_mentions_cannot_be_deleted(client, article, user, bob):
+    entity = entities.create_entity("FNV", "organisation", user)
+    entities.tag(article, bob, **_span(article, "FNV"), entity=entity, visibility="private",
+                 note="my source")  # fmt: skip
+    client.force_login(user)
+    url = reverse("delete_entity", args=[entity.pk])
+    page = client.get(url).text
+    assert "cannot be deleted" in page
+    assert "0 mentions" not in page
+    assert client.post(url).status_code == 409
+    assert Annotation.objects.filter(note="my source").exists()
+    assert "1 mention you can see" not in client.get(reverse("merge_entity", args=[entity.pk])).text

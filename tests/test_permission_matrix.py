@@ -220,7 +220,8 @@ MATRIX: dict[str, dict[str, tuple[int | str, bool]]] = {
     "entity-edit": dict.fromkeys(_SIGNED_IN, (302, False)),
     "alias-add": dict.fromkeys(_SIGNED_IN, (302, False)),
     "merge": {"author": (302, False), "member": (403, False), "non-member": (403, False), "admin": (302, False)},
-    "entity-delete": {"author": (302, False), "member": (403, False), "non-member": (403, False), "admin": (302, False)},
+    # The admin cannot see alice's desk mention of it, so deleting is refused (merging is not).
+    "entity-delete": {"author": (302, False), "member": (403, False), "non-member": (403, False), "admin": (409, False)},
 }  # fmt: skip
 # Where the author legitimately sees their own private note.
 AUTHOR_SEES_PRIVATE = {"reader", "panel", "cards", "jsonld-private", "jsonld-article"}

@@ -28,7 +28,7 @@ from django.utils import timezone
 
 from articles import annotations as annotating
 from articles.entities.candidates import find_in_headline, scan_body
-from articles.entities.matching import Gazetteer, Match, fold
+from articles.entities.matching import Gazetteer, Match, fold, leftmost_longest
 from articles.models import Annotation, Article, Entity, EntityAlias, RejectedSuggestion
 
 if TYPE_CHECKING:
@@ -47,6 +47,7 @@ __all__ = [
     "gazetteer",
     "merge",
     "occurrences",
+    "publish",
     "reject",
     "remove_alias",
     "suggest",
@@ -107,22 +108,41 @@ def _gazetteer_version() -> tuple:
         return tuple(cursor.fetchone())
 
 
-@functools.lru_cache(maxsize=128)
-def _known_in(version: tuple, text: str) -> tuple[Match, ...]:
-    """The gazetteer's matches in `text`, remembered per gazetteer version and text."""
-    return tuple(gazetteer(version).find(text))
+@functools.lru_cache(maxsize=256)
+def _known_in(version: tuple, user_id: int | None, text: str) -> tuple[Match, ...]:
+    """Known names in `text` for this user: the team's entities and their own private
+    ones; remembered per gazetteer version, user and text."""
+    found = gazetteer(version).find(text)
+    private = _private_gazetteer(version, user_id)
+    if private is not None:
+        found = leftmost_longest([*found, *private.find(text)])
+    return tuple(found)
+
+
+@functools.lru_cache(maxsize=256)
+def _private_gazetteer(version: tuple, user_id: int | None) -> Gazetteer | None:  # noqa: ARG001 - the cache key
+    if user_id is None:
+        return None
+    names = list(Entity.objects.filter(private_to_id=user_id).values_list("pk", "name"))
+    if not names:
+        return None
+    aliases = EntityAlias.objects.filter(entity__private_to_id=user_id)
+    return Gazetteer(names + list(aliases.values_list("entity_id", "name")))
 
 
 def gazetteer(version: tuple | None = None) -> Gazetteer:
-    """Every name and alias in the library, as one automaton; cached per process."""
+    """Every name and alias of the team's entities, as one automaton; cached per process.
+    (Private entities are matched for their owner only, by `_private_gazetteer`.)"""
     if version is None:
         version = _gazetteer_version()
     cached = _cache.get("all")
     if cached and cached[0] == version:
         return cached[1]
     with _cache_lock:
-        names = list(Entity.objects.values_list("pk", "name"))
-        names += list(EntityAlias.objects.values_list("entity_id", "name"))
+        team = Entity.objects.filter(private_to__isnull=True)
+        names = list(team.values_list("pk", "name"))
+        aliases = EntityAlias.objects.filter(entity__private_to__isnull=True)
+        names += list(aliases.values_list("entity_id", "name"))
         built = Gazetteer(names)
         _cache["all"] = (version, built)
     return built
@@ -183,7 +203,8 @@ def suggest(
     text = article.body_text
 
     version = _gazetteer_version()
-    known_matches = _known_in(version, text)
+    user_id = user.pk if user is not None and user.is_authenticated else None
+    known_matches = _known_in(version, user_id, text)
     tagged = _Covered(len(text), taken)
     found: list[Suggestion] = [
         Suggestion(m.text, m.start, m.end, "known", m.entity_ids[0])
@@ -206,6 +227,7 @@ def suggest(
         rejected=rejected,
         confirmed=confirmed,
         version=version,
+        user_id=user_id,
     )
     return found
 
@@ -219,6 +241,7 @@ def _headline_suggestions(  # noqa: PLR0913 - what suggest() already knows, pass
     rejected: set[str],
     confirmed: frozenset[str],
     version: tuple,
+    user_id: int | None,
 ) -> list[Suggestion]:
     """Names found only in the title or related links (such as "Seoul" after a dash)."""
     seen = {fold(s.text) for s in in_body} | {fold(m.text) for m in known_matches}
@@ -228,7 +251,7 @@ def _headline_suggestions(  # noqa: PLR0913 - what suggest() already knows, pass
     }
     found = []
     for where, line in _headlines(article):
-        for match in _known_in(version, line):
+        for match in _known_in(version, user_id, line):
             if fold(match.text) not in seen and match.entity_ids[0] not in known_ids:
                 found.append(
                     Suggestion(match.text, None, None, "known", match.entity_ids[0], where)
@@ -297,33 +320,70 @@ def _clean_description(text: str) -> str:
 
 
 def create_entity(
-    name: str, kind: str, user: AbstractBaseUser | None = None, *, description: str = ""
+    name: str,
+    kind: str,
+    user: AbstractBaseUser | None = None,
+    *,
+    description: str = "",
+    private: bool = False,
 ) -> Entity:
-    """A new entity, or the existing one with this name (any case) and kind."""
+    """The team's entity with this name (any case) and kind, else the user's private one,
+    else a new one: the user's own while `private` (made for a private mention), the
+    team's otherwise."""
     name, kind = _clean_name(name), _clean_kind(kind)
-    existing = Entity.objects.filter(kind=kind).annotate(key=Lower("name"))
-    if found := existing.filter(key=name.lower()).first():
+    owner = user if user is not None and user.is_authenticated else None
+    same = Entity.objects.filter(kind=kind).annotate(key=Lower("name")).filter(key=name.lower())
+    if found := same.filter(private_to__isnull=True).first():
         return found
+    if owner is not None and (mine := same.filter(private_to=owner).first()):
+        return mine if private else publish(mine)
     try:
         with transaction.atomic():
             return Entity.objects.create(
                 name=name,
                 kind=kind,
                 description=_clean_description(description),
-                created_by=user if user and user.is_authenticated else None,
+                created_by=owner,
+                private_to=owner if private else None,
             )
     except IntegrityError:  # created meanwhile by someone else
-        return existing.get(key=name.lower())
+        return same.get(private_to=owner if private else None)
 
 
-def _entity_for(entity: Entity | None, name: str, kind: str, user: AbstractBaseUser) -> Entity:
-    if entity is not None:
+def publish(entity: Entity) -> Entity:
+    """Give a private entity to the team: one of its mentions is now shared. If the team
+    already has an entity of that name and kind, this one is merged into it."""
+    if entity.private_to_id is None:
         return entity
-    return create_entity(name, kind, user)
+    try:
+        with transaction.atomic():
+            entity.private_to = None
+            entity.save()
+    except IntegrityError:
+        entity.refresh_from_db()
+        team = (
+            Entity.objects.filter(kind=entity.kind, private_to__isnull=True)
+            .annotate(key=Lower("name"))
+            .get(key=entity.name.lower())
+        )
+        return merge(entity, team)
+    return entity
 
 
-def _maybe_alias(entity: Entity, surface: str, *, wanted: bool) -> None:
+def _entity_for(
+    entity: Entity | None, name: str, kind: str, user: AbstractBaseUser, *, private: bool
+) -> Entity:
+    if entity is None:
+        return create_entity(name, kind, user, private=private)
+    return entity if private else publish(entity)
+
+
+def _maybe_alias(entity: Entity, surface: str, *, wanted: bool, private: bool) -> None:
+    """Remember the tagged words as an alias, unless that would tell the team something
+    about a private mention (an alias of a team entity is seen by everyone)."""
     surface = " ".join(surface.split())
+    if private and entity.private_to_id is None:
+        return
     if wanted and surface and fold(surface) != fold(entity.name):
         add_alias(entity, surface, quiet=True)
 
@@ -350,8 +410,9 @@ def tag(  # noqa: PLR0913 - one argument per field of the tag form
     add_as_alias: bool = False,
 ) -> Tagged:
     """Mark the selected passage as a mention of `entity`, or of a new one."""
+    private = visibility == Annotation.Visibility.PRIVATE
     with transaction.atomic():
-        chosen = _entity_for(entity, name or quote, kind, user)
+        chosen = _entity_for(entity, name or quote, kind, user, private=private)
         try:
             mention = annotating.create(
                 article,
@@ -366,7 +427,7 @@ def tag(  # noqa: PLR0913 - one argument per field of the tag form
             )
         except annotating.AnnotationError as exc:
             raise EntityError(str(exc)) from exc
-        _maybe_alias(chosen, mention.exact, wanted=add_as_alias)
+        _maybe_alias(chosen, mention.exact, wanted=add_as_alias, private=private)
     others = occurrences(article, user, chosen, [mention.exact])
     return Tagged(mention, len(others))
 
@@ -384,6 +445,8 @@ def tag_all(  # noqa: PLR0913 - what to tag, and where the mentions go
     try:
         with transaction.atomic():
             Article.objects.select_for_update().filter(pk=article.pk).first()
+            if visibility != Annotation.Visibility.PRIVATE:
+                entity = publish(entity)
             return [
                 annotating.create(
                     article,
@@ -438,8 +501,11 @@ def _accept(  # noqa: PLR0913, PLR0917 - accept()'s checked arguments, passed on
     with transaction.atomic():
         if entity is None and current[0].entity_id is not None and not name:
             entity = Entity.objects.get(pk=current[0].entity_id)
-        chosen = _entity_for(entity, name or current[0].text, kind or Entity.Kind.OTHER, user)
-        _maybe_alias(chosen, current[0].text, wanted=True)
+        private = visibility == Annotation.Visibility.PRIVATE
+        chosen = _entity_for(
+            entity, name or current[0].text, kind or Entity.Kind.OTHER, user, private=private
+        )
+        _maybe_alias(chosen, current[0].text, wanted=True, private=private)
         made = []
         for s in current:
             if s.start is None:
@@ -527,6 +593,8 @@ def merge(loser: Entity, survivor: Entity) -> Entity:
         if len(locked) != 2:
             raise EntityError("One of the two entities no longer exists.")
         loser, survivor = locked[loser.pk], locked[survivor.pk]
+        if survivor.private_to_id is not None and loser.private_to_id is None:
+            survivor.private_to = None  # it takes in the team's mentions: it is the team's
         Annotation.objects.filter(entity=loser).update(entity=survivor)
         known = {fold(survivor.name)} | {fold(a.name) for a in survivor.aliases.all()}
         for name in [loser.name, *(a.name for a in loser.aliases.all())]:
@@ -537,6 +605,13 @@ def merge(loser: Entity, survivor: Entity) -> Entity:
             survivor.description = loser.description
         if not survivor.wikidata_id and loser.wikidata_id:
             survivor.wikidata_id = loser.wikidata_id
-        survivor.save()
         loser.delete()
+        try:
+            with transaction.atomic():
+                survivor.save()
+        except IntegrityError:
+            raise EntityError(
+                f"The team already has a {survivor.get_kind_display().lower()} called "
+                f"{survivor.name!r}; merge into that one instead."
+            ) from None
     return survivor

@@ -136,7 +136,8 @@ def co_occurring(entity: Entity, user: AbstractBaseUser, limit: int = 10) -> lis
     articles = visible_mentions(entity, user).values("article")
     nearby = Annotation.objects.visible_to(user).filter(article__in=articles)
     return list(
-        Entity.objects.exclude(pk=entity.pk)
+        Entity.objects.visible_to(user)
+        .exclude(pk=entity.pk)
         .filter(mentions__in=nearby)
         .annotate(shared=models.Count("mentions__article", distinct=True))
         .order_by("-shared", Lower("name"))[:limit]
