@@ -32,9 +32,9 @@ if TYPE_CHECKING:
     from articles.annotations import Reanchored
     from articles.ingest import Document
 
-# Words and the space between them are separate tokens, so a word followed by a new
-# paragraph is still the same word.
-_TOKENS = re.compile(r"\s+|\S+")
+# A token is a word with the space after it, but words are compared without that space:
+# a word followed by a new paragraph is still the same word.
+_TOKENS = re.compile(r"\s+|\S+\s*")
 
 
 @dataclass(frozen=True)
@@ -105,7 +105,8 @@ def _words(segments: list[str]) -> int:
 def diff(old: str, new: str) -> Diff:
     """Word diff of two texts: the old side marks deletions, the new side insertions."""
     a, b = _TOKENS.findall(old), _TOKENS.findall(new)
-    matcher = difflib.SequenceMatcher(None, a, b, autojunk=False)
+    words_a, words_b = [t.strip() for t in a], [t.strip() for t in b]
+    matcher = difflib.SequenceMatcher(None, words_a, words_b, autojunk=False)
     before: list[Segment] = []
     after: list[Segment] = []
     inserted = deleted = 0

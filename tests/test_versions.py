@@ -152,8 +152,8 @@ def test_the_word_diff_marks_insertions_and_deletions():
     diff = versions.diff("The cat sat on the mat.", "The dog sat on the red mat.")
     before = "".join(f"[-{s.text}-]" if s.kind == "del" else s.text for s in diff.before)
     after = "".join(f"{{+{s.text}+}}" if s.kind == "ins" else s.text for s in diff.after)
-    assert before == "The [-cat-] sat on the mat."
-    assert after == "The {+dog+} sat on the {+red +}mat."
+    assert before == "The [-cat -]sat on the mat."
+    assert after == "The {+dog +}sat on the {+red +}mat."
     assert (diff.inserted_words, diff.deleted_words) == (2, 1)
 
 
