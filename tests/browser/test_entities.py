@@ -28,7 +28,9 @@ def test_tagging_a_selection_through_the_form_then_tagging_the_others(
     # The suggestions are drawn over the text without touching it.
     assert page.evaluate("CSS.highlights.get('entity-suggestion').size") > 20
     _drag_select(page, sample, "Zelensky", occurrence=1)
-    _toolbar(page).get_by_role("button", name="Tag entity").click()
+    toolbar = _toolbar(page)
+    assert page.locator("[data-entity-form]").is_hidden()  # until asked for
+    toolbar.get_by_role("button", name="Tag entity").click()
     name = page.locator("#tag-entity-name")
     assert name.input_value() == "Zelensky"
     name.fill("Volodymyr Zelensky")
@@ -58,6 +60,7 @@ def test_choosing_a_known_entity_from_the_lookup(signed_in, live_server, sample,
     page = signed_in
     _open(page, live_server, sample)
     _drag_select(page, sample, "Putin made", occurrence=0)
+    _toolbar(page)
     page.keyboard.press("t")
     name = page.locator("#tag-entity-name")
     name.fill("Putin")
