@@ -19,9 +19,12 @@ from typing import TYPE_CHECKING
 
 from django.utils.safestring import SafeString, mark_safe
 
+from articles.models import Color
 from articles.sharing import initials, public_name
 
 if TYPE_CHECKING:
+    from django.contrib.auth.models import AbstractBaseUser
+
     from articles.models import Annotation
 
 QUOTE_CHARS = 280
@@ -58,6 +61,25 @@ def _entity_block(annotation: Annotation, mention_count: int, *, public: bool) -
     )
 
 
+# Per card these were most of the cost of a 500-annotation panel: get_color_display()
+# rebuilds its choices dict on every call, and names are the same few authors again.
+_COLOR_NAMES = {value: escape(label) for value, label in Color.choices}
+_AUTHORS: dict[tuple, tuple[str, str]] = {}
+
+
+def _author(user: AbstractBaseUser) -> tuple[str, str]:
+    """The author's public name and initials, escaped; remembered per name."""
+    full = user.get_full_name() if hasattr(user, "get_full_name") else ""
+    key = (user.pk, user.get_username(), full)
+    found = _AUTHORS.get(key)
+    if found is None:
+        if len(_AUTHORS) > 4096:
+            _AUTHORS.clear()
+        name = public_name(user)
+        found = _AUTHORS[key] = (escape(name), escape(initials(name)))
+    return found
+
+
 def render_card(  # noqa: PLR0913 - keyword options of one renderer
     annotation: Annotation,
     *,
@@ -76,8 +98,7 @@ def render_card(  # noqa: PLR0913 - keyword options of one renderer
     """
     pk = int(annotation.pk)
     orphaned = annotation.is_orphaned
-    author = public_name(annotation.author)
-    username = escape(author)
+    username, author_initials = _author(annotation.author)
     color = escape(annotation.color)
     created = annotation.created_at
     swatch = ""
@@ -85,7 +106,7 @@ def render_card(  # noqa: PLR0913 - keyword options of one renderer
         kind = escape(annotation.entity.kind)
         swatch = f'<span class="kind-dot kind-{kind}" title="{kind}"></span>'
     elif not annotation.is_page_note:
-        name = escape(annotation.get_color_display())
+        name = _COLOR_NAMES.get(annotation.color, color)
         swatch = f'<span class="swatch swatch-{color}" title="{name}"></span>'
 
     badge = ""
@@ -95,7 +116,7 @@ def render_card(  # noqa: PLR0913 - keyword options of one renderer
         badge = f'<span class="badge badge-group">{escape(annotation.group.name)}</span>'
     head = (
         f'{swatch}<span class="author" title="{username}"><span class="initials">'
-        f'{escape(initials(author))}</span> <span class="author-name">{username}</span></span>'
+        f'{author_initials}</span> <span class="author-name">{username}</span></span>'
         f'<time datetime="{created.isoformat()}">{created.day} {created:%b}</time>{badge}'
     )
     quote = ""
