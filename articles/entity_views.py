@@ -109,9 +109,21 @@ def tag_all(request: HtmxHttpRequest, pk: int, entity_pk: int) -> HttpResponse:
     return changed(request, article, {"id": made[0].pk if made else 0, "action": "tagged-all"})
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 def accept_suggestion(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    """GET: the form for one suggestion (fetched into its row, or a page without JS);
+    POST: tag every place it is suggested."""
     article = article_for(request, pk)
+    if request.method == "GET":
+        text = " ".join(request.GET.get("text", "").split())[: Entity.NAME_MAX_CHARS]
+        context = {
+            "article": article,
+            "text": text,
+            "key": abs(hash(text)) % 10**8,  # a unique id for the form's fields
+            "kinds": Entity.Kind.choices,
+        }
+        template = "entities/accept.html"
+        return render(request, template + "#accept-form" if request.htmx else template, context)
     try:
         made = entities.accept(
             article,

@@ -175,7 +175,6 @@ def _reader_context(request: HtmxHttpRequest, article: Article) -> dict:
         "tag_all_base": reverse("tag_entity", args=[article.pk]),
         "accept_url": reverse("accept_suggestion", args=[article.pk]),
         "reject_url": reverse("reject_suggestion", args=[article.pk]),
-        "lookup_url": reverse("entity_lookup"),
         "legend": ColorLabel.legend(),
         "color_filter": color,
         "author_filter": author,

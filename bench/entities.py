@@ -12,27 +12,14 @@ from __future__ import annotations
 import os
 import random
 import statistics
-import sys
 import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "newsroom.settings")
+from common import p95, scratch_database, setup_django
 
-if not os.environ.get("DATABASE_URL"):
-    from articles import pgcluster
-
-    pgcluster.ensure_running()
-
-import django
-
-django.setup()
+setup_django()
 
 from django.contrib.auth import get_user_model
-from django.db import connection
 from django.test import Client
-from django.test.utils import setup_test_environment
 
 from articles import entities
 from articles.entities import _cache
@@ -120,16 +107,8 @@ def _article(names: list[str]) -> str:
     return "Gazetteer Benchmark\n\n" + body
 
 
-def p95(values: list[float]) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
-
-
 def main() -> None:
-    connection.settings_dict["TEST"]["NAME"] = "newsroom_bench_entities"
-    setup_test_environment()
-    old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True)
-    try:
+    with scratch_database("newsroom_bench_entities"):
         print("\ncommand: make bench  (bench/entities.py)")
         user = get_user_model().objects.create_user("bench", password="bench-password-1")
         names = _build(user)
@@ -175,8 +154,6 @@ def main() -> None:
                 f"{label} ({Entity.objects.count():,} entities), over {RUNS} requests: "
                 f"median {statistics.median(times):.1f} ms, p95 {p95(times):.1f} ms"
             )
-    finally:
-        connection.creation.destroy_test_db(old_name, verbosity=0)
 
 
 if __name__ == "__main__":

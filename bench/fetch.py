@@ -18,31 +18,18 @@ import os
 import platform
 import random
 import statistics
-import sys
 import threading
 import time
 from html import escape
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "newsroom.settings")
+from common import p95, scratch_database, setup_django
 
-if not os.environ.get("DATABASE_URL"):
-    from articles import pgcluster
-
-    pgcluster.ensure_running()
-
-import django
-
-django.setup()
+setup_django()
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.db import connection
 from django.test import Client
-from django.test.utils import setup_test_environment
 from django_tasks_db.models import DBTaskResult
 
 from articles import feeds, jobs
@@ -103,11 +90,6 @@ class Site(BaseHTTPRequestHandler):
         return
 
 
-def p95(values: list[float]) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
-
-
 def _reset() -> None:
     Article.objects.all().delete()
     FetchJob.objects.all().delete()
@@ -158,33 +140,30 @@ def main() -> None:
     server = ThreadingHTTPServer(("127.0.0.1", 0), Site)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     base = f"http://127.0.0.1:{server.server_address[1]}"
-    connection.settings_dict["TEST"]["NAME"] = "newsroom_bench_fetch"
-    setup_test_environment()
-    old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True)
     try:
-        print("\ncommand: make bench  (bench/fetch.py)")
-        print(
-            f"machine: {platform.machine()}, {os.cpu_count()} cores, "
-            f"Python {platform.python_version()}"
-        )
-        page_kb = len(Site.pages["/story"][0]) / 1024
-        times = fetch_to_readable(base, max(20, RUNS * 4))
-        print(
-            f"fetch-to-readable, local {page_kb:.0f} KB page (submit, fetch, extract, save, "
-            f"reader page) over {len(times)} runs: median {statistics.median(times):.1f} ms, "
-            f"p95 {p95(times):.1f} ms"
-        )
-        feed_kb = len(Site.pages["/feed.xml"][0]) / 1024
-        rates = feed_throughput(base, RUNS)
-        print(
-            f"feed throughput, local {FEED_ITEMS}-item RSS feed ({feed_kb:.0f} KB, full text "
-            f"in every item) over {len(rates)} runs: median {statistics.median(rates):.1f} "
-            f"items/s (min {min(rates):.1f}, max {max(rates):.1f})"
-        )
+        with scratch_database("newsroom_bench_fetch"):
+            print("\ncommand: make bench  (bench/fetch.py)")
+            print(
+                f"machine: {platform.machine()}, {os.cpu_count()} cores, "
+                f"Python {platform.python_version()}"
+            )
+            page_kb = len(Site.pages["/story"][0]) / 1024
+            times = fetch_to_readable(base, max(20, RUNS * 4))
+            print(
+                f"fetch-to-readable, local {page_kb:.0f} KB page (submit, fetch, extract, save, "
+                f"reader page) over {len(times)} runs: median {statistics.median(times):.1f} ms, "
+                f"p95 {p95(times):.1f} ms"
+            )
+            feed_kb = len(Site.pages["/feed.xml"][0]) / 1024
+            rates = feed_throughput(base, RUNS)
+            print(
+                f"feed throughput, local {FEED_ITEMS}-item RSS feed ({feed_kb:.0f} KB, full text "
+                f"in every item) over {len(rates)} runs: median {statistics.median(rates):.1f} "
+                f"items/s (min {min(rates):.1f}, max {max(rates):.1f})"
+            )
     finally:
         server.shutdown()
         server.server_close()
-        connection.creation.destroy_test_db(old_name, verbosity=0)
 
 
 if __name__ == "__main__":

@@ -24,29 +24,16 @@ import platform
 import random
 import re
 import statistics
-import sys
 import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-SHARED = ROOT.parent / "shared"
-sys.path.insert(0, str(ROOT))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "newsroom.settings")
+from common import SHARED, p95, scratch_database, setup_django
 
-if not os.environ.get("DATABASE_URL"):
-    from articles import pgcluster
-
-    pgcluster.ensure_running()
-
-import django
-
-django.setup()
+setup_django()
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import connection
 from django.test import Client
-from django.test.utils import setup_test_environment
 
 from articles import annotations as annotating
 from articles import sharing
@@ -118,11 +105,6 @@ def html_pages() -> list[bytes]:
 def _pg_version() -> str:
     number = connection.cursor().connection.info.server_version  # e.g. 150018
     return f"{number // 10000}.{number % 100}"
-
-
-def p95(values: list[float]) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
 
 
 def throughput(docs: list[tuple[bytes, str]], runs: int) -> list[float]:
@@ -204,10 +186,7 @@ def annotated_reader_times(runs: int) -> tuple[list[float], int, int, list[float
 
 
 def main() -> None:
-    connection.settings_dict["TEST"]["NAME"] = "newsroom_bench"
-    setup_test_environment()
-    old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True)
-    try:
+    with scratch_database("newsroom_bench"):
         print("command: make bench  (bench/run.py)")
         print(
             f"machine: {platform.machine()}, {os.cpu_count()} cores, "
@@ -255,8 +234,6 @@ def main() -> None:
             f"server time over {len(shared)} requests: "
             f"median {statistics.median(shared):.1f} ms, p95 {p95(shared):.1f} ms"
         )
-    finally:
-        connection.creation.destroy_test_db(old_name, verbosity=0)
 
 
 if __name__ == "__main__":

@@ -399,3 +399,14 @@ def test_an_entity_with_colleagues_private_mentions_cannot_be_deleted(client, ar
     assert client.post(url).status_code == 409
     assert Annotation.objects.filter(note="my source").exists()
     assert "1 mention you can see" not in client.get(reverse("merge_entity", args=[entity.pk])).text
+
+
+def test_a_suggestions_tag_form_is_a_page_without_javascript_and_a_fragment_with(
+    alice_client, article
+):
+    url = reverse("accept_suggestion", args=[article.pk])
+    page = alice_client.get(url, {"text": "Ahmed Aboutaleb"}).text
+    assert "<h1>Tag “Ahmed Aboutaleb”</h1>" in page
+    assert 'name="text" value="Ahmed Aboutaleb"' in page
+    fragment = alice_client.get(url, {"text": "Ahmed Aboutaleb"}, headers=HX).text
+    assert fragment.lstrip().startswith('<form class="accept-form"')

@@ -77,9 +77,9 @@ def test_accepting_a_suggestion_from_the_panel(signed_in, live_server, sample):
     page = signed_in
     _open(page, live_server, sample)
     row = page.locator(".suggestion", has=page.locator("strong", has_text="NATO"))
-    row.locator("summary", has_text="Tag…").click()
+    row.get_by_role("link", name="Tag…").click()
     row.get_by_label("Kind").select_option("organisation")
-    row.get_by_role("button", name="Tag 1").click()
+    row.get_by_role("button", name="Tag", exact=True).click()
     page.locator("#article-body mark.hl[data-kind=mention][data-color=organisation]").wait_for()
     mention = Annotation.objects.get()
     assert (mention.exact, mention.entity.kind) == ("NATO", "organisation")
