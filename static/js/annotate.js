@@ -15,6 +15,7 @@ const status = document.getElementById("annotate-status");
 const FLASH_MS = 1800;
 let pending = null; // {start, end, quote, rect} of the selection the toolbar acts on
 let lastMark = null; // the mark whose popover is open, to give focus back
+let popoverByHover = false; // opened by hovering a mention: the next hover may replace it
 
 function body() {
   return document.getElementById("article-body");
@@ -207,6 +208,7 @@ function flash(id) {
 
 async function openPopover(ids, anchorElement, { focus = true } = {}) {
   lastMark = anchorElement;
+  popoverByHover = false;
   const cardsUrl = reader.dataset.cardsUrl || "/annotations/";
   await window.htmx.ajax("GET", `${cardsUrl}?ids=${encodeURIComponent(ids)}`, {
     source: reader,
@@ -219,6 +221,7 @@ async function openPopover(ids, anchorElement, { focus = true } = {}) {
 }
 
 function closePopover() {
+  popoverByHover = false;
   if (popover.hidden) return;
   popover.hidden = true;
   popover.innerHTML = "";
@@ -398,8 +401,14 @@ function init() {
   document.addEventListener("mouseover", (event) => {
     const mark = mentionAt(event.target);
     window.clearTimeout(hoverTimer);
-    if (mark && popover.hidden && window.getSelection()?.isCollapsed !== false) {
-      hoverTimer = window.setTimeout(() => openPopover(mark.dataset.ids, mark, { focus: false }), 350);
+    // A card opened by hovering follows the pointer to the next mention; one opened by a
+    // click or the keyboard stays until closed.
+    const replaceable = popover.hidden || (popoverByHover && lastMark !== mark);
+    if (mark && replaceable && window.getSelection()?.isCollapsed !== false) {
+      hoverTimer = window.setTimeout(async () => {
+        await openPopover(mark.dataset.ids, mark, { focus: false });
+        popoverByHover = true;
+      }, 350);
     }
   });
   document.addEventListener("focusin", (event) => {

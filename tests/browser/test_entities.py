@@ -146,3 +146,21 @@ def test_a_suggestion_selects_its_words_so_one_occurrence_can_be_tagged(
     mention = Annotation.objects.get()
     assert (mention.exact, mention.entity.name) == ("Kim Jong Un", "Kim Jong Un")
     assert mention.start == sample.body_text.index("Kim Jong Un")
+
+
+def test_hovering_from_one_mention_to_another_shows_the_second_card(
+    signed_in, live_server, sample, user
+):
+    for name in ("Tehran", "Iran"):
+        entity = entities.create_entity(name, "place", user)
+        start = sample.body_text.index(f" {name} ") + 1
+        entities.tag(sample, user, start=start, end=start + len(name), quote=name, entity=entity)
+    page = signed_in
+    _open(page, live_server, sample)
+    card = page.locator("#annotation-popover .card-entity .entity-name")
+    marks = page.locator("#article-body mark.hl[data-kind=mention]")
+    marks.nth(1).scroll_into_view_if_needed()
+    marks.nth(1).hover()
+    expect(card).to_have_text("Tehran")
+    marks.nth(0).hover()
+    expect(card).to_have_text("Iran")
