@@ -158,10 +158,6 @@ def _names_of(entity: Entity, extra: Iterable[str] = ()) -> Gazetteer:
 # --- suggestions --------------------------------------------------------------------
 
 
-def _overlaps(start: int, end: int, taken: list[tuple[int, int]]) -> bool:
-    return any(s < end and start < e for s, e in taken)
-
-
 class _Covered:
     """Which characters of a text are already claimed; an overlap test costs one scan of
     the range, not one comparison per claimed span."""
@@ -269,15 +265,16 @@ def occurrences(
 ) -> list[Match]:
     """Untagged places in the body where the entity's name, an alias or one of `extra`
     surface forms appears."""
-    taken = list(
+    taken = _Covered(
+        len(article.body_text),
         Annotation.objects.visible_to(user)
         .filter(article=article, entity__isnull=False, start__isnull=False)
-        .values_list("start", "end")
+        .values_list("start", "end"),
     )
     return [
         m
         for m in _names_of(entity, extra).find(article.body_text)
-        if not _overlaps(m.start, m.end, taken)
+        if not taken.overlaps(m.start, m.end)
     ]
 
 

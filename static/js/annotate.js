@@ -6,6 +6,8 @@
 // offset. JavaScript strings count UTF-16 units while Python counts code points: offsets
 // are converted before they are sent, with the quote itself, which the server checks.
 
+import { copyText } from "./clipboard.js";
+
 // A shared page (/s/<token>/) is read-only: no toolbar, and its own URL for the cards.
 const reader = document.querySelector("[data-annotate-url], [data-cards-url]");
 const toolbar = document.getElementById("selection-toolbar");
@@ -243,18 +245,7 @@ function fromHash() {
 }
 
 async function copyLink(href, kind) {
-  const url = new URL(href, window.location.href).href;
-  try {
-    await navigator.clipboard.writeText(url);
-  } catch {
-    // Clipboard API needs a secure context; an intranet server on plain http has none.
-    const area = document.createElement("textarea");
-    area.value = url;
-    document.body.appendChild(area);
-    area.select();
-    document.execCommand("copy");
-    area.remove();
-  }
+  await copyText(new URL(href, window.location.href).href);
   showStatus(
     kind === "share"
       ? "Share link copied: it opens the shared page at this passage."
