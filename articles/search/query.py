@@ -1,0 +1,235 @@
+"""What a person typed in the search box: words for full-text search, and qualifiers.
+
+`north korean troops site:themoscowtimes.com by:alice` is the words `north korean troops`
+(handed to PostgreSQL's `websearch_to_tsquery`, which reads quotes, `or` and `-` and never
+fails on bad syntax) and two qualifiers. Nothing here raises on input: a value it cannot
+use becomes a hint shown above the results and is left out of the search.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+from dataclasses import dataclass, field
+
+from articles.models import Color
+
+MAX_CHARS = 500
+
+# Result kinds, as `type:` values and facet keys.
+KINDS = {"article": "Articles", "highlight": "Highlights", "note": "Page notes", "entity": "Entities"}
+_KIND_ALIASES = {
+    "article": "article", "articles": "article", "highlight": "highlight",
+    "highlights": "highlight", "note": "note", "notes": "note", "entity": "entity",
+    "entities": "entity",
+}  # fmt: skip
+
+QUALIFIERS = ("site", "entity", "by", "color", "has", "before", "after", "type")
+_ALIASES = {"colour": "color", "kind": "type"}
+# Qualifiers that only annotations have: with one of them, articles and entities drop out.
+ANNOTATION_ONLY = ("by", "color", "has")
+
+_TOKEN = re.compile(
+    r'(?P<key>[A-Za-z]+):(?:"(?P<quoted>[^"]*)"?|(?P<bare>[^\s"]*))'  # key:value, key:"a b"
+    r'|"[^"]*"?'  # a quoted phrase, closed or not
+    r"|\S+"
+)
+WORD = re.compile(r"\w+")
+_DOMAIN = re.compile(r"^(?:[a-z0-9-]+\.)+[a-z0-9-]+$")
+
+
+def fold(text: str) -> str:
+    """Lower case without accents: what `newsroom_fold()` does in the database."""
+    decomposed = unicodedata.normalize("NFKD", text.lower())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+@dataclass(frozen=True)
+class Qualifier:
+    key: str
+    value: str
+    start: int
+    end: int
+
+    @property
+    def token(self) -> str:
+        return format_qualifier(self.key, self.value)
+
+
+@dataclass
+class Query:
+    raw: str
+    text: str = ""
+    qualifiers: list[Qualifier] = field(default_factory=list)
+    hints: list[str] = field(default_factory=list)
+    sites: list[str] = field(default_factory=list)
+    entity_names: list[str] = field(default_factory=list)
+    authors: list[str] = field(default_factory=list)
+    colors: list[str] = field(default_factory=list)
+    has_notes: bool = False
+    before: dt.date | None = None
+    after: dt.date | None = None
+    kinds: set[str] = field(default_factory=set)
+
+    @property
+    def is_empty(self) -> bool:
+        return not self.text and not self.qualifiers
+
+    @property
+    def annotations_only(self) -> bool:
+        return any(q.key in ANNOTATION_ONLY for q in self.qualifiers)
+
+    @property
+    def filtered(self) -> bool:
+        """Any qualifier besides `type:` (entities are found by their name only)."""
+        return any(q.key != "type" for q in self.qualifiers)
+
+    def prefix_terms(self) -> list[str]:
+        """The words an entity's name or alias must start with: the query's words,
+        folded, leaving out excluded ones (`-pyongyang`, `-"a b"`) and `or`."""
+        kept = re.sub(r'-"[^"]*"?|(?<!\S)-\S+', " ", self.text)
+        return [w for w in WORD.findall(fold(kept)) if w != "or"]
+
+    def without(self, qualifier: Qualifier) -> str:
+        """The raw query with one qualifier taken out."""
+        return _squash(self.raw[: qualifier.start] + self.raw[qualifier.end :])
+
+    def adding(self, key: str, value: str) -> str:
+        """The raw query with `key:value` added (replacing `type:`, which is one choice)."""
+        raw = self.raw
+        if key == "type":
+            for q in reversed(self.qualifiers):
+                if q.key == "type":
+                    raw = raw[: q.start] + raw[q.end :]
+        token = format_qualifier(key, value)
+        if any(q.key == key and q.value.casefold() == value.casefold() for q in self.qualifiers):
+            return self.raw
+        return _squash(f"{raw} {token}")
+
+
+    def between(self, after: dt.date, before: dt.date) -> str:
+        """The raw query limited to [after, before), replacing any dates it had."""
+        raw = self.raw
+        for q in reversed(self.qualifiers):
+            if q.key in {"before", "after"}:
+                raw = raw[: q.start] + raw[q.end :]
+        return _squash(f"{raw} after:{after.isoformat()} before:{before.isoformat()}")
+
+
+def format_qualifier(key: str, value: str) -> str:
+    if not value or re.search(r'[\s"]', value):
+        return f'{key}:"{value.replace('"', "")}"'
+    return f"{key}:{value}"
+
+
+def _squash(text: str) -> str:
+    return " ".join(text.split())
+
+
+def _date(value: str) -> dt.date | None:
+    """2025-01-31, 2025-01 (its first day) or 2025 (1 January)."""
+    for pattern, fmt in ((r"\d{4}-\d{1,2}-\d{1,2}", "%Y-%m-%d"), (r"\d{4}-\d{1,2}", "%Y-%m"), (r"\d{4}", "%Y")):  # fmt: skip
+        if re.fullmatch(pattern, value):
+            try:
+                return dt.datetime.strptime(value, fmt).date()  # noqa: DTZ007 - a date
+            except ValueError:
+                return None
+    return None
+
+
+def parse(raw: str) -> Query:
+    raw = raw.replace("\x00", "")
+    query = Query(raw=_squash(raw))
+    if len(query.raw) > MAX_CHARS:
+        query.raw = query.raw[:MAX_CHARS]
+        query.hints.append(f"Only the first {MAX_CHARS} characters of your search were used.")
+    words = []
+    for match in _TOKEN.finditer(query.raw):
+        key = (match["key"] or "").lower()
+        key = _ALIASES.get(key, key)
+        if key not in QUALIFIERS:
+            words.append(match[0])
+            continue
+        value = (match["quoted"] if match["quoted"] is not None else match["bare"] or "").strip()
+        qualifier = Qualifier(key, value, match.start(), match.end())
+        if not value:
+            query.hints.append(f"{key}: needs a value, for example {_EXAMPLES[key]}.")
+            continue
+        if not _apply(query, qualifier):
+            continue
+        query.qualifiers.append(qualifier)
+    query.text = _squash(" ".join(words))
+    return query
+
+
+_EXAMPLES = {
+    "site": "site:themoscowtimes.com",
+    "entity": 'entity:"Vladimir Putin"',
+    "by": "by:alice",
+    "color": "color:green",
+    "has": "has:notes",
+    "before": "before:2025-01-01",
+    "after": "after:2024-06-01",
+    "type": "type:highlight",
+}
+
+
+def _apply(query: Query, q: Qualifier) -> bool:
+    """Record a qualifier's meaning on `query`; False (with a hint) when it has none."""
+    value = q.value
+    match q.key:
+        case "site":
+            site = value.lower().removeprefix("https://").removeprefix("http://")
+            query.sites.append(site.removeprefix("www.").split("/")[0] or site)
+        case "entity":
+            query.entity_names.append(value)
+        case "by":
+            query.authors.append(value.removeprefix("@"))
+        case "color":
+            color = _color(value)
+            if color is None:
+                names = ", ".join(Color.values)
+                query.hints.append(f"color: is one of {names}; “{value}” was left out.")
+                return False
+            query.colors.append(color)
+        case "has":
+            if value.lower() not in {"note", "notes"}:
+                query.hints.append(f"has: takes has:notes; “{value}” was left out.")
+                return False
+            query.has_notes = True
+        case "before" | "after":
+            day = _date(value)
+            if day is None:
+                query.hints.append(
+                    f"{q.key}: needs a date such as 2025-01-31, 2025-01 or 2025; "
+                    f"“{value}” was left out."
+                )
+                return False
+            setattr(query, q.key, day)
+        case "type":
+            kind = _KIND_ALIASES.get(value.lower())
+            if kind is None:
+                query.hints.append(
+                    f"type: is one of article, highlight, note or entity; “{value}” was left out."
+                )
+                return False
+            query.kinds.add(kind)
+    return True
+
+
+def _color(value: str) -> str | None:
+    """A colour by its name (green) or by what the team calls it (Verified claim)."""
+    from articles.models import ColorLabel  # noqa: PLC0415 - labels are read only when asked
+
+    wanted = value.casefold()
+    if wanted in Color.values:
+        return wanted
+    for color, label in ColorLabel.objects.values_list("color", "label"):
+        if label.casefold() == wanted:
+            return color
+    return None
+
+
+def is_domain(site: str) -> bool:
+    return bool(_DOMAIN.match(site))

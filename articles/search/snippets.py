@@ -1,0 +1,190 @@
+"""Excerpts with the matched words marked, made by PostgreSQL's `ts_headline`, and the
+place each result links to.
+
+`ts_headline` parses the whole document it is given, which for a 5,000-word article costs
+milliseconds each; so an article's excerpt is made from a window of its body around the
+first word that looks like a query word (its first letters: stems are prefixes, near
+enough), and only when that window holds no match is a longer part of the body used. The
+marked words in the excerpt give the offsets of the first match, which the reader scrolls
+to and highlights (`#match-<start>-<end>`).
+
+Output is escaped text with `<mark>` around matched words: the markers PostgreSQL puts in
+are control characters, replaced only in pairs after escaping.
+"""
+
+from __future__ import annotations
+
+import re
+from html import escape
+from typing import TYPE_CHECKING
+
+from django.db import connection
+from django.utils.safestring import SafeString, mark_safe
+
+if TYPE_CHECKING:
+    from articles.search import Result
+    from articles.search.query import Query
+
+START, STOP = "\x02", "\x03"
+_WORDS = re.compile(r"\w+")
+_MARKED = re.compile(f"{START}([^{START}{STOP}]*){STOP}")
+_WINDOW_BEFORE, _WINDOW_AFTER = 240, 480
+_FALLBACK_CHARS = 60_000
+_ARTICLE = f"StartSel={START}, StopSel={STOP}, MaxFragments=1, MaxWords=32, MinWords=16"
+_FULL = f"StartSel={START}, StopSel={STOP}, HighlightAll=true"
+_NOTE = f"StartSel={START}, StopSel={STOP}, MaxFragments=2, MaxWords=28, MinWords=12"
+QUOTE_CHARS = 400
+PLAIN_CHARS = 240
+
+
+def to_html(headline: str) -> SafeString:
+    escaped = escape(headline, quote=False)
+    marked = _MARKED.sub(r"<mark>\1</mark>", escaped)
+    return mark_safe(marked.replace(START, "").replace(STOP, ""))  # noqa: S308 - escaped above
+
+
+def plain(text: str, limit: int = PLAIN_CHARS) -> SafeString:
+    text = " ".join(text.split())
+    if len(text) > limit:
+        text = text[: limit - 1].rsplit(" ", 1)[0] + "…"
+    return mark_safe(escape(text, quote=False))  # noqa: S308 - escaped
+
+
+def _stems(query: Query) -> list[str]:
+    """The first letters of each wanted word, which its inflections share."""
+    stems = []
+    for word in query.prefix_terms():
+        stems.append(word[: max(4, len(word) - 2)] if len(word) > 4 else word)
+    return stems
+
+
+def _candidates(text: str, stems: list[str]) -> list[int]:
+    if not stems:
+        return []
+    pattern = re.compile(r"\b(?:" + "|".join(re.escape(s) for s in stems) + r")", re.IGNORECASE)
+    return [m.start() for m in pattern.finditer(text)][:1]
+
+
+def _window(text: str, at: int) -> tuple[int, str]:
+    start = max(0, at - _WINDOW_BEFORE)
+    if start:
+        space = text.find(" ", start)
+        start = space + 1 if 0 <= space < at else start
+    end = min(len(text), at + _WINDOW_AFTER)
+    return start, text[start:end]
+
+
+def _first_mark(headline: str, doc: str) -> tuple[int, int] | None:
+    """Offsets in `doc` of the first marked word of `headline`, an excerpt of `doc` (which
+    `ts_headline` may shorten: it drops tags and trailing punctuation): the marked word
+    found after the two words before it."""
+    first = headline.find(START)
+    stop = headline.find(STOP, first + 1)
+    if first < 0 or stop < 0:
+        return None
+    word = headline[first + 1 : stop]
+    before = _WORDS.findall(headline[:first].replace(STOP, ""))[-2:]
+    for context in (before, before[-1:], []):
+        pattern = "".join(rf"\b{re.escape(w)}\W+?" for w in context)
+        found = re.search(rf"{pattern}(?:\W*?)\b({re.escape(word)})", doc)
+        if found:
+            return found.start(1), found.end(1)
+    return None
+
+
+def _headlines(jobs: list[tuple[str, str, str]], text: str) -> list[str]:
+    """`ts_headline` for each (configuration, document, options), in one query."""
+    if not jobs:
+        return []
+    configs, docs, options = (list(column) for column in zip(*jobs, strict=True))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            SELECT ts_headline(j.cfg::regconfig, j.doc, websearch_to_tsquery(j.cfg::regconfig, %s), j.opt)
+            FROM unnest(%s::text[], %s::text[], %s::text[]) WITH ORDINALITY AS j(cfg, doc, opt, i)
+            ORDER BY j.i
+            """,
+            [text, configs, docs, options],
+        )
+        return [row[0] for row in cursor.fetchall()]
+
+
+def fill(results: list[Result], query: Query) -> None:
+    """Set `snippet`, `note_snippet` and `url` on each result of a page."""
+    if not query.text:
+        for result in results:
+            _plain(result)
+        return
+    stems = _stems(query)
+    jobs: list[tuple[str, str, str]] = []
+    slots: list[tuple[Result, str, int, str]] = []  # result, field, window start, window
+    for result in results:
+        obj = result.obj
+        if result.kind == "article":
+            body = obj.body_text
+            found = _candidates(body, stems)
+            if not found:
+                result.snippet = plain(obj.summary or body)
+                result.url = obj.get_absolute_url()
+                continue
+            start, window = _window(body, found[0])
+            jobs.append((obj.search_config, window, _ARTICLE))
+            slots.append((result, "article", start, window))
+        elif result.kind in {"highlight", "note"}:
+            result.url = _annotation_url(obj)
+            if obj.exact:
+                jobs.append((obj.search_config, obj.exact[:QUOTE_CHARS], _FULL))
+                slots.append((result, "snippet", 0, obj.exact))
+            if obj.note:
+                jobs.append((obj.search_config, obj.note, _NOTE))
+                slots.append((result, "note_snippet", 0, obj.note))
+        else:
+            result.url = obj.get_absolute_url()
+    retry = []
+    for (result, where, start, window), headline in zip(slots, _headlines(jobs, query.text), strict=True):
+        if where != "article":
+            text = to_html(headline)
+            if where == "snippet" and len(result.obj.exact) > QUOTE_CHARS:
+                text = mark_safe(text + "…")  # noqa: S308 - built from escaped parts
+            setattr(result, where, text)
+            continue
+        if not _article_snippet(result, headline, start, window):
+            retry.append(result)
+    _retry(retry, query)
+
+
+def _article_snippet(result: Result, headline: str, start: int, doc: str) -> bool:
+    mark = _first_mark(headline, doc)
+    if mark is None:
+        return False
+    result.snippet = to_html(headline.strip())
+    result.url = f"{result.obj.get_absolute_url()}#match-{start + mark[0]}-{start + mark[1]}"
+    return True
+
+
+def _retry(results: list[Result], query: Query) -> None:
+    """Articles whose first look-alike word was not a match (a phrase, a stem that is not
+    a prefix): search a long part of the body."""
+    jobs = [(r.obj.search_config, r.obj.body_text[:_FALLBACK_CHARS], _ARTICLE) for r in results]
+    for result, headline in zip(results, _headlines(jobs, query.text), strict=True):
+        if not _article_snippet(result, headline, 0, result.obj.body_text[:_FALLBACK_CHARS]):
+            # The words are in the title, byline or site, or beyond the searched part.
+            result.snippet = plain(result.obj.summary or result.obj.body_text)
+            result.url = result.obj.get_absolute_url()
+
+
+def _annotation_url(annotation: object) -> str:
+    return f"{annotation.article.get_absolute_url()}#annotation-{annotation.pk}"
+
+
+def _plain(result: Result) -> None:
+    obj = result.obj
+    if result.kind == "article":
+        result.snippet = plain(obj.summary or obj.body_text)
+        result.url = obj.get_absolute_url()
+    elif result.kind in {"highlight", "note"}:
+        result.snippet = plain(obj.exact, QUOTE_CHARS) if obj.exact else ""
+        result.note_snippet = plain(obj.note) if obj.note else ""
+        result.url = _annotation_url(obj)
+    else:
+        result.url = obj.get_absolute_url()

@@ -1,0 +1,64 @@
+"""The search page: one box on every page, one list of results, facets beside it."""
+
+from __future__ import annotations
+
+from django.http import HttpResponse  # noqa: TC002 - views return it at runtime
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from articles import search
+from articles.models import ColorLabel
+from articles.permissions import HtmxHttpRequest
+from articles.reader_views import parse_int
+from articles.search.query import KINDS
+
+FACET_TITLES = {
+    "site": "Site",
+    "entity": "Entity mentioned",
+    "by": "Annotated by",
+    "color": "Colour",
+    "year": "Date",
+}
+
+
+@require_GET
+def search_page(request: HtmxHttpRequest) -> HttpResponse:
+    raw = request.GET.get("q", "")
+    page = parse_int(request.GET.get("page")) or 1
+    found = search.run(request.user, raw, page)
+    query = found.query
+    legend = {color: label or name for color, name, label in ColorLabel.legend()}
+    facets = []
+    for key, title in FACET_TITLES.items():
+        entries = found.facets.get(key) or []
+        if key == "color":
+            for entry in entries:
+                entry["label"] = legend.get(entry["value"], entry["value"])
+        if entries:
+            facets.append({"key": key, "title": title, "entries": entries})
+    kinds = [
+        {
+            "key": key,
+            "label": label,
+            "count": found.counts.get(key, 0),
+            "active": key in query.kinds,
+            "q": query.adding("type", key),
+        }
+        for key, label in KINDS.items()
+    ]
+    for result in found.results:
+        if result.kind in {"highlight", "note"}:
+            result.color_label = legend.get(result.obj.color, result.obj.color)
+    context = {
+        "q": query.raw,
+        "first_number": (found.page - 1) * search.PAGE_SIZE + 1,
+        "found": found,
+        "query": query,
+        "kinds": kinds,
+        "facets": facets,
+        "active": [{"token": q.token, "q": query.without(q)} for q in query.qualifiers],
+    }
+    template = "search/search.html"
+    if request.htmx and request.htmx.target == "search-results":
+        template += "#search-results"
+    return render(request, template, context)

@@ -1,0 +1,473 @@
+"""Search (issue 7): full-text search over articles and annotations, entity prefixes,
+qualifiers, facets, permissions, malformed queries and query counts."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import random
+import re
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from articles import annotations as annotating
+from articles import entities, search
+from articles.models import Annotation, Article, ColorLabel, Membership, TeamGroup
+
+pytestmark = pytest.mark.django_db
+
+
+def make_article(title: str, body: str, **fields) -> Article:
+    fields.setdefault("language", "en")
+    return Article.objects.create(
+        title=title,
+        body_text=body,
+        body_html="".join(f"<p>{p}</p>" for p in body.split("\n\n")),
+        content_hash=hashlib.sha256(f"{title}\n{body}".encode()).hexdigest(),
+        word_count=len(body.split()),
+        **fields,
+    )
+
+
+def highlight(article, author, phrase, **kw):
+    start = article.body_text.index(phrase)
+    return annotating.create(
+        article, author, start=start, end=start + len(phrase), quote=phrase, **kw
+    )
+
+
+def titles(found) -> list[str]:
+    out = []
+    for r in found.results:
+        if r.kind == "article":
+            out.append(r.obj.title)
+        elif r.kind == "entity":
+            out.append(r.obj.name)
+        else:
+            out.append(f"{r.kind}:{r.obj.exact or r.obj.note}")
+    return out
+
+
+@pytest.fixture
+def bob(django_user_model):
+    return django_user_model.objects.create_user("bob", "bob@example.org")
+
+
+@pytest.fixture
+def carol(django_user_model):
+    return django_user_model.objects.create_user("Carol", "carol@example.org")
+
+
+@pytest.fixture
+def war():
+    return make_article(
+        "Troops gather at the border",
+        "North Korean troops were seen near Kursk on Monday, officials said.\n\n"
+        "Zelensky presented his victory plan to parliament; Putin dismissed it.",
+        site_name="The Moscow Times",
+        source_url="https://www.themoscowtimes.com/2024/10/17/troops",
+        published_at=dt.datetime(2024, 10, 17, tzinfo=dt.UTC),
+    )
+
+
+@pytest.fixture
+def trade():
+    return make_article(
+        "Harbour strike enters second week",
+        "Dock workers in Rotterdam stayed off the job. Putin was not mentioned, nor was "
+        "Pyongyang. A plan for victory in the talks was drafted.",
+        site_name="Port News",
+        source_url="https://news.example.org/strike",
+        published_at=dt.datetime(2023, 3, 1, tzinfo=dt.UTC),
+    )
+
+
+# --- Matching and ranking ---------------------------------------------------------------
+
+
+def test_words_match_any_inflection_and_title_outranks_body(user):
+    body_only = make_article("Weather report", "A single troop of scouts crossed the river.")
+    in_title = make_article("Troops return home", "The soldiers came back on Friday.")
+    found = search.run(user, "troops")
+    assert titles(found) == [in_title.title, body_only.title]
+    assert found.counts["article"] == 2
+    assert search.run(user, "troop").total == 2
+
+
+def test_phrase_and_exclusion(user, war, trade):
+    assert titles(search.run(user, '"victory plan"')) == [war.title]
+    assert set(titles(search.run(user, "victory plan"))) == {war.title, trade.title}
+    assert titles(search.run(user, "putin -pyongyang")) == [war.title]
+    assert titles(search.run(user, "rotterdam or kursk")) != []
+    assert search.run(user, "rotterdam or kursk").counts["article"] == 2
+
+
+def test_byline_and_site_are_searched(user):
+    article = make_article("Untitled", "Nothing here.", byline="By Anna Petrova", site_name="Meduza")
+    assert titles(search.run(user, "petrova")) == [article.title]
+    assert titles(search.run(user, "meduza")) == [article.title]
+
+
+def test_russian_and_greek_articles_are_found_in_their_language(user):
+    ru = make_article(
+        "Новости", "Войска собрались у границы. В Москве прошло совещание.", language="ru"
+    )
+    el = make_article("Ειδήσεις", "Η κυβέρνηση ανακοίνωσε νέα μέτρα για την οικονομία.", language="el")
+    # The Russian stemmer: "Москва" finds "Москве", "войско" finds "Войска".
+    assert titles(search.run(user, "Москва")) == [ru.title]
+    assert titles(search.run(user, "войска")) == [ru.title]
+    assert titles(search.run(user, "ΟΙΚΟΝΟΜΙΑ")) == [el.title]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT id, search_config::text FROM articles_article WHERE id IN (%s, %s)",
+            [ru.pk, el.pk],
+        )
+        assert dict(cursor.fetchall()) == {ru.pk: "russian", el.pk: "greek"}
+
+
+def test_language_postgres_does_not_know_uses_simple(user):
+    article = make_article("Habari", "Wanajeshi walikusanyika mpakani.", language="sw")
+    assert titles(search.run(user, "wanajeshi")) == [article.title]
+    assert search.run(user, "wanajesh").total == 0  # no stemming: whole words
+
+
+def test_only_common_words_get_a_hint(user, war):
+    found = search.run(user, "the and of")
+    assert found.total == 0
+    assert any("common words" in h for h in found.query.hints)
+
+
+def test_an_overlong_body_is_indexed_from_its_start(user):
+    rng = random.Random(7)
+    words = [
+        "".join(rng.choice("abcdefghijklmnopqrstuvwxyz") for _ in range(12)) for _ in range(90_000)
+    ]
+    article = make_article("Long", "needle " + " ".join(words))
+    assert titles(search.run(user, "needle")) == [article.title]
+
+
+# --- Annotations and entities -------------------------------------------------------------
+
+
+def test_highlights_and_page_notes_are_found_by_quote_and_note(user, war):
+    hl = highlight(war, user, "North Korean troops", note="Check the **Kursk** sighting")
+    page_note = annotating.create_page_note(war, user, note="Ask the desk about sightings")
+    found = search.run(user, "sighting")
+    kinds = {(r.kind, r.obj.pk) for r in found.results}
+    assert kinds == {("highlight", hl.pk), ("note", page_note.pk)}
+    result = next(r for r in found.results if r.kind == "highlight")
+    assert "<mark>sighting</mark>" in result.note_snippet
+    assert result.url.endswith(f"#annotation-{hl.pk}")
+    assert found.counts == {"article": 0, "highlight": 1, "note": 1, "entity": 0}
+
+
+def test_entity_mentions_are_not_listed_as_highlights(user, war):
+    putin = entities.create_entity("Vladimir Putin", "person", user)
+    highlight(war, user, "Putin", entity=putin)
+    found = search.run(user, "putin")
+    assert {r.kind for r in found.results} == {"article", "entity"}
+
+
+def test_entities_match_by_prefix_ignoring_case_and_accents(user, war):
+    zelensky = entities.create_entity("Volodymyr Zelénskyy", "person", user)
+    entities.add_alias(zelensky, "Зеленский")
+    highlight(war, user, "Zelensky", entity=zelensky)
+    for typed in ("zelen", "ZELENSKYY", "volo zel", "Зелен"):
+        found = search.run(user, typed)
+        hit = [r for r in found.results if r.kind == "entity"]
+        assert [r.obj.pk for r in hit] == [zelensky.pk], typed
+    entity = next(r for r in search.run(user, "zelenskyy").results if r.kind == "entity")
+    assert entity.obj.mention_count == 1
+    assert entity.url == zelensky.get_absolute_url()
+
+
+def test_someone_elses_private_entity_is_not_found(user, bob):
+    entities.create_entity("Secret Source", "person", bob, private=True)
+    assert search.run(user, "secret").total == 0
+    assert search.run(bob, "secret").counts["entity"] == 1
+
+
+# --- Qualifiers ---------------------------------------------------------------------------
+
+
+def test_site_qualifier_matches_host_subdomains_and_site_name(user, war, trade):
+    assert titles(search.run(user, "site:themoscowtimes.com")) == [war.title]
+    assert titles(search.run(user, "site:https://www.themoscowtimes.com/")) == [war.title]
+    assert titles(search.run(user, "site:example.org")) == [trade.title]
+    assert titles(search.run(user, 'site:"port news"')) == [trade.title]
+    assert titles(search.run(user, "putin site:example.org")) == [trade.title]
+
+
+def test_entity_qualifier(user, war, trade):
+    putin = entities.create_entity("Vladimir Putin", "person", user)
+    highlight(war, user, "Putin", entity=putin)
+    assert titles(search.run(user, 'entity:"Vladimir Putin"')) == [war.title]
+    assert titles(search.run(user, 'putin entity:"vladimir putin"')) == [war.title]
+    found = search.run(user, "entity:Nobody")
+    assert found.total == 0
+    assert "No entity is called “Nobody”." in found.query.hints
+
+
+def test_entity_qualifier_ignores_mentions_the_user_cannot_see(user, bob, war):
+    putin = entities.create_entity("Vladimir Putin", "person", user)
+    highlight(war, bob, "Putin", entity=putin, visibility="private")
+    assert search.run(user, 'entity:"Vladimir Putin"').total == 0
+    assert search.run(bob, 'entity:"Vladimir Putin"').total == 1
+
+
+def test_by_color_and_has_notes_narrow_to_annotations(user, carol, war):
+    green = highlight(war, user, "North Korean troops", color="green")
+    noted = highlight(war, carol, "victory plan", color="pink", note="Source?")
+    assert titles(search.run(user, "by:alice")) == [f"highlight:{green.exact}"]
+    assert titles(search.run(user, "by:carol")) == [f"highlight:{noted.exact}"]  # any case
+    assert titles(search.run(user, "color:green")) == [f"highlight:{green.exact}"]
+    assert titles(search.run(user, "troops color:pink")) == []
+    assert titles(search.run(user, "has:notes")) == [f"highlight:{noted.exact}"]
+    assert search.run(user, "by:nobody").query.hints == ["No one here is called “nobody”."]
+
+
+def test_color_by_its_team_label(user, war):
+    ColorLabel.objects.update_or_create(color="green", defaults={"label": "Verified claim"})
+    green = highlight(war, user, "North Korean troops", color="green")
+    assert titles(search.run(user, 'colour:"verified claim"')) == [f"highlight:{green.exact}"]
+
+
+def test_dates(user, war, trade):
+    assert titles(search.run(user, "putin before:2024-01-01")) == [trade.title]
+    assert titles(search.run(user, "putin after:2024-06")) == [war.title]
+    assert titles(search.run(user, "putin after:2023 before:2024")) == [trade.title]
+    found = search.run(user, "putin before:yesterday after:")
+    assert found.total == 2
+    assert len(found.query.hints) == 2
+
+
+def test_type_qualifier(user, war):
+    highlight(war, user, "North Korean troops")
+    assert {r.kind for r in search.run(user, "troops").results} == {"article", "highlight"}
+    assert {r.kind for r in search.run(user, "troops type:highlight").results} == {"highlight"}
+    assert {r.kind for r in search.run(user, "troops type:articles").results} == {"article"}
+    assert search.run(user, "troops type:poem").query.hints
+
+
+# --- Facets -------------------------------------------------------------------------------
+
+
+def test_facets_count_the_matches_and_add_their_qualifier(user, carol, war, trade):
+    putin = entities.create_entity("Vladimir Putin", "person", user)
+    highlight(war, user, "Putin", entity=putin)
+    highlight(war, carol, "North Korean troops", color="green")
+    found = search.run(user, "putin")
+    sites = {f["value"]: f["count"] for f in found.facets["site"]}
+    assert sites == {"themoscowtimes.com": 1, "news.example.org": 1}
+    assert [(f["value"], f["count"]) for f in found.facets["entity"]] == [("Vladimir Putin", 1)]
+    site = next(f for f in found.facets["site"] if f["value"] == "news.example.org")
+    assert site["q"] == "putin site:news.example.org"
+    assert titles(search.run(user, site["q"])) == [trade.title]
+    years = {f["value"]: f["q"] for f in found.facets["year"]}
+    assert titles(search.run(user, years["2023"])) == [trade.title]
+    troops = search.run(user, "troops")
+    assert [(f["value"], f["count"]) for f in troops.facets["by"]] == [("Carol", 1)]
+    assert [(f["value"], f["count"]) for f in troops.facets["color"]] == [("green", 1)]
+
+
+# --- Permissions --------------------------------------------------------------------------
+
+
+def test_private_and_other_group_annotations_never_show_not_even_as_counts(user, bob, war):
+    desk = TeamGroup.objects.create(name="Investigations")
+    Membership.objects.create(group=desk, user=bob)
+    highlight(war, bob, "North Korean troops", note="zebra private", visibility="private")
+    highlight(war, bob, "victory plan", note="zebra desk", group=desk)
+    annotating.create_page_note(war, bob, note="zebra page", visibility="private")
+    for q in ("zebra", "by:bob", "has:notes", "color:yellow", "troops", "zebra type:highlight"):
+        found = search.run(user, q)
+        assert found.counts.get("highlight", 0) == 0, q
+        assert found.counts.get("note", 0) == 0, q
+        assert not found.facets.get("by") and not found.facets.get("color"), q
+    assert search.run(bob, "zebra").counts["highlight"] == 2
+    html = _client(user).get(reverse("search"), {"q": "zebra"}).content.decode()
+    assert "Nothing matches" in html
+    assert "Highlights <span" not in html and "Page notes <span" not in html
+    for hidden in ("zebra private", "zebra desk", "zebra page", "bob"):
+        assert hidden not in html
+
+
+def test_search_needs_sign_in(client, war):
+    response = client.get(reverse("search"), {"q": "troops"})
+    assert response.status_code == 302
+    assert "/login/" in response["Location"]
+
+
+# --- Malformed queries --------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "q",
+    [
+        '"victory plan',
+        "-",
+        "- - -",
+        "putin -",
+        '"',
+        "()&|!:*",
+        "troops' OR 1=1; --",
+        "a" * 5000,
+        "troops " * 1000,
+        "site: entity: by: color: has: before: after: type:",
+        'entity:"unclosed',
+        "before:2024-13-45",
+        "\x00troops",
+        "<script>alert(1)</script>",
+        "🙂 ñ 中文",
+    ],
+)
+def test_malformed_queries_never_fail(user, war, q):
+    response = _client(user).get(reverse("search"), {"q": q})
+    assert response.status_code == 200
+    assert b"<script>alert(1)" not in response.content
+
+
+@pytest.mark.parametrize("page", ["abc", "-3", "0", "99999999999999999999999", "2.5"])
+def test_bad_page_numbers(user, war, page):
+    response = _client(user).get(reverse("search"), {"q": "troops", "page": page})
+    assert response.status_code == 200
+
+
+# --- The page -----------------------------------------------------------------------------
+
+
+def _client(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def test_page_shows_snippet_with_marks_and_links_to_the_first_match(user, war):
+    response = _client(user).get(reverse("search"), {"q": "kursk"})
+    html = response.content.decode()
+    assert "<mark>Kursk</mark>" in html
+    match = re.search(r'href="(/articles/\d+/[^"#]+/)#match-(\d+)-(\d+)"', html)
+    assert match
+    start, end = int(match[2]), int(match[3])
+    assert war.body_text[start:end] == "Kursk"
+
+
+def test_snippets_escape_the_text(user):
+    make_article("Markup", 'Troops wrote <img src=x onerror="alert(1)"> & <b>left</b>.')
+    html = _client(user).get(reverse("search"), {"q": "troops"}).content.decode()
+    # ts_headline leaves tags out of the excerpt; what remains is escaped.
+    assert "<mark>Troops</mark> wrote" in html
+    assert "&amp;" in html
+    assert "<img" not in html and "<b>" not in html
+
+
+def test_empty_search_explains_the_syntax(user):
+    html = _client(user).get(reverse("search")).content.decode()
+    assert "site:themoscowtimes.com" in html
+    assert 'id="site-search"' not in html or "hidden" in html
+
+
+def test_no_results_state_and_filter_chips(user, war):
+    html = _client(user).get(reverse("search"), {"q": "zanzibar site:example.org"}).content.decode()
+    assert "Nothing matches" in html
+    assert 'aria-label="Remove site:example.org"' in html
+    assert "?q=zanzibar" in html
+
+
+def test_every_page_has_a_search_box(user):
+    html = _client(user).get(reverse("library")).content.decode()
+    assert 'role="search"' in html
+    assert f'action="{reverse("search")}"' in html
+
+
+def test_htmx_request_gets_only_the_results(user, war):
+    response = _client(user).get(
+        reverse("search"), {"q": "troops"}, HTTP_HX_REQUEST="true", HTTP_HX_TARGET="search-results"
+    )
+    html = response.content.decode()
+    assert html.lstrip().startswith('<div id="search-results"')
+    assert "<html" not in html
+
+
+def test_pagination(user):
+    for i in range(45):
+        make_article(f"Dispatch {i:02d}", f"Report number {i} about the harbour strike.")
+    first = search.run(user, "harbour")
+    assert (first.total, len(first.results), first.has_next, first.pages) == (45, 20, True, 3)
+    third = search.run(user, "harbour", page=3)
+    assert (len(third.results), third.has_next) == (5, False)
+    seen = {r.obj.pk for p in (1, 2, 3) for r in search.run(user, "harbour", page=p).results}
+    assert len(seen) == 45
+    html = _client(user).get(reverse("search"), {"q": "harbour", "page": 2}).content.decode()
+    assert "?q=harbour&amp;page=3" in html and "?q=harbour&amp;page=1" in html
+
+
+def _corpus(user, bob, n: int) -> None:
+    putin = entities.create_entity("Vladimir Putin", "person", user)
+    for i in range(n):
+        article = make_article(
+            f"Putin story {i}",
+            f"Putin spoke about troops in dispatch {i}.",
+            source_url=f"https://site{i % 5}.example.com/{i}",
+            published_at=timezone.now() - dt.timedelta(days=i),
+        )
+        highlight(article, user, "Putin", entity=putin)
+        highlight(article, bob, "troops", note=f"note {i} on troops", color="green")
+        annotating.create_page_note(article, user, note=f"page note on troops {i}")
+
+
+@pytest.mark.parametrize("q", ["troops", "putin has:notes", 'entity:"Vladimir Putin" troops'])
+def test_search_page_query_count_does_not_grow(user, bob, q):
+    """Session, user, configurations, the search, one load per kind on the page, the
+    excerpts, the colour legend: at most 9, however many articles and annotations."""
+    client = _client(user)
+    _corpus(user, bob, 3)
+    client.get(reverse("search"), {"q": q})  # the set-up check runs once per process
+    small = _count(client, q)
+    _corpus_more(user, bob)
+    large = _count(client, q)
+    assert small <= 9
+    assert large <= 9
+
+
+def _corpus_more(user, bob):
+    putin = Annotation.objects.filter(entity__isnull=False).first().entity
+    for i in range(30):
+        article = make_article(f"More Putin {i}", f"Putin and troops again, number {i}.")
+        highlight(article, user, "Putin", entity=putin)
+        highlight(article, bob, "troops", note=f"another note {i} on troops")
+
+
+class _Counter:
+    def __init__(self) -> None:
+        self.count = 0
+
+    def __call__(self, execute, sql, params, many, context):
+        self.count += 1
+        return execute(sql, params, many, context)
+
+
+def _count(client, q) -> int:
+    counter = _Counter()
+    with connection.execute_wrapper(counter):
+        response = client.get(reverse("search"), {"q": q})
+    assert response.status_code == 200
+    return counter.count
+
+
+def test_annotations_follow_their_articles_language(user):
+    article = make_article("Новости", "Войска собрались у границы.", language="ru")
+    highlight(article, user, "Войска собрались")
+    assert search.run(user, "войско").counts["highlight"] == 1
+    article.language = "en"
+    article.save()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT search_config::text FROM articles_annotation WHERE article_id = %s",
+            [article.pk],
+        )
+        assert cursor.fetchone()[0] == "english"
