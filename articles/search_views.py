@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.http import HttpResponse  # noqa: TC002 - views return it at runtime
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from articles import search
 from articles.models import ColorLabel
-from articles.permissions import HtmxHttpRequest
 from articles.reader_views import parse_int
 from articles.search.query import KINDS
+
+if TYPE_CHECKING:
+    from articles.permissions import HtmxHttpRequest
 
 FACET_TITLES = {
     "site": "Site",

@@ -516,7 +516,7 @@ def test_a_placed_annotation_always_quotes_the_new_text_at_its_offsets(case, at,
 
 
 def test_hundreds_of_annotations_on_a_long_article_reanchor_well_under_a_second():
-    rng = random.Random(4)  # noqa: S311 - a reproducible corpus, not a secret
+    rng = random.Random(4)
     words = [f"{rng.choice(VOCABULARY)}{rng.randrange(1000)}" for _ in range(16_000)]
     article = " ".join(words)
     for near in range(800, len(article), 800):  # paragraphs

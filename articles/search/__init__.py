@@ -183,9 +183,10 @@ class _Plan:
                 f" OR lower({table}.site_name) = ANY(%(site_names)s))"
             )
         if query.entity_names:
+            visible = _VISIBLE.format(t="m")
             where.append(
-                f"""EXISTS (SELECT 1 FROM articles_annotation m WHERE m.article_id = {table}.id
-                AND m.entity_id = ANY(%(entities)s) AND {_VISIBLE.format(t="m")})"""
+                "EXISTS (SELECT 1 FROM articles_annotation m WHERE m.article_id = "
+                f"{table}.id AND m.entity_id = ANY(%(entities)s) AND {visible})"
             )
         return where
 
@@ -204,8 +205,7 @@ class _Plan:
         where = [*self._article_filters(), *self._dates(date)]
         if self.query.text:
             source = (
-                "q JOIN articles_article a ON a.search_config = q.cfg "
-                "AND a.search_vector @@ q.tsq"
+                "q JOIN articles_article a ON a.search_config = q.cfg AND a.search_vector @@ q.tsq"
             )
             rank = "ts_rank_cd(a.search_vector, q.tsq, 32)"
         else:
@@ -280,12 +280,14 @@ class _Plan:
         self.params["offset"] = offset
         self.params["limit"] = PAGE_SIZE + 1
         self.params["facet_size"] = FACET_SIZE
+        union = " UNION ALL ".join(parts)
         sql = f"""
         WITH q AS (
           SELECT cfg, websearch_to_tsquery(cfg, %(text)s) AS tsq
           FROM unnest(%(configs)s::regconfig[]) AS cfg
         ),
-        hits(kind, id, article_id, rank, date, color, author_id) AS MATERIALIZED ({" UNION ALL ".join(parts)})
+        hits(kind, id, article_id, rank, date, color, author_id)
+          AS MATERIALIZED ({union})
         SELECT
           (SELECT json_agg(p) FROM (
              SELECT kind, id, rank FROM hits
@@ -376,8 +378,7 @@ def _facets(query: Query, row: dict[str, Any]) -> dict[str, list[dict[str, Any]]
         for item in row.get(key) or []:
             value = str(item["value"])
             active = any(
-                q.key == facet and q.value.casefold() == value.casefold()
-                for q in query.qualifiers
+                q.key == facet and q.value.casefold() == value.casefold() for q in query.qualifiers
             )
             out.append({
                 "value": value,
@@ -411,9 +412,7 @@ def _load(hits: list[dict[str, Any]], user: AbstractBaseUser, query: Query) -> l
     """The page's rows in rank order, each with its snippet and the link to its place."""
     ids: dict[str, list[int]] = {"article": [], "annotation": [], "entity": []}
     for hit in hits:
-        ids["annotation" if hit["kind"] in {"highlight", "note"} else hit["kind"]].append(
-            hit["id"]
-        )
+        ids["annotation" if hit["kind"] in {"highlight", "note"} else hit["kind"]].append(hit["id"])
     articles = (
         Article.objects.defer("body_html")
         .annotate(search_config=RawSQL("articles_article.search_config::text", ()))

@@ -18,7 +18,12 @@ from articles.models import Color
 MAX_CHARS = 500
 
 # Result kinds, as `type:` values and facet keys.
-KINDS = {"article": "Articles", "highlight": "Highlights", "note": "Page notes", "entity": "Entities"}
+KINDS = {
+    "article": "Articles",
+    "highlight": "Highlights",
+    "note": "Page notes",
+    "entity": "Entities",
+}
 _KIND_ALIASES = {
     "article": "article", "articles": "article", "highlight": "highlight",
     "highlights": "highlight", "note": "note", "notes": "note", "entity": "entity",
@@ -107,7 +112,6 @@ class Query:
             return self.raw
         return _squash(f"{raw} {token}")
 
-
     def between(self, after: dt.date, before: dt.date) -> str:
         """The raw query limited to [after, before), replacing any dates it had."""
         raw = self.raw
@@ -127,9 +131,16 @@ def _squash(text: str) -> str:
     return " ".join(text.split())
 
 
+_DATE_FORMATS = (
+    (r"\d{4}-\d{1,2}-\d{1,2}", "%Y-%m-%d"),
+    (r"\d{4}-\d{1,2}", "%Y-%m"),
+    (r"\d{4}", "%Y"),
+)
+
+
 def _date(value: str) -> dt.date | None:
     """2025-01-31, 2025-01 (its first day) or 2025 (1 January)."""
-    for pattern, fmt in ((r"\d{4}-\d{1,2}-\d{1,2}", "%Y-%m-%d"), (r"\d{4}-\d{1,2}", "%Y-%m"), (r"\d{4}", "%Y")):  # fmt: skip
+    for pattern, fmt in _DATE_FORMATS:
         if re.fullmatch(pattern, value):
             try:
                 return dt.datetime.strptime(value, fmt).date()  # noqa: DTZ007 - a date
@@ -175,7 +186,7 @@ _EXAMPLES = {
 }
 
 
-def _apply(query: Query, q: Qualifier) -> bool:
+def _apply(query: Query, q: Qualifier) -> bool:  # noqa: C901 - one case per qualifier
     """Record a qualifier's meaning on `query`; False (with a hint) when it has none."""
     value = q.value
     match q.key:

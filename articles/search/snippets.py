@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 from html import escape
 from typing import TYPE_CHECKING
+from urllib.parse import quote
 
 from django.db import connection
 from django.utils.safestring import SafeString, mark_safe
@@ -29,6 +30,7 @@ START, STOP = "\x02", "\x03"
 _WORDS = re.compile(r"\w+")
 _MARKED = re.compile(f"{START}([^{START}{STOP}]*){STOP}")
 _WINDOW_BEFORE, _WINDOW_AFTER = 240, 480
+_STEM = 4  # letters a stem keeps at least
 _FALLBACK_CHARS = 60_000
 _ARTICLE = f"StartSel={START}, StopSel={STOP}, MaxFragments=1, MaxWords=32, MinWords=16"
 _FULL = f"StartSel={START}, StopSel={STOP}, HighlightAll=true"
@@ -52,10 +54,7 @@ def plain(text: str, limit: int = PLAIN_CHARS) -> SafeString:
 
 def _stems(query: Query) -> list[str]:
     """The first letters of each wanted word, which its inflections share."""
-    stems = []
-    for word in query.prefix_terms():
-        stems.append(word[: max(4, len(word) - 2)] if len(word) > 4 else word)
-    return stems
+    return [w[: max(_STEM, len(w) - 2)] if len(w) > _STEM else w for w in query.prefix_terms()]
 
 
 def _candidates(text: str, stems: list[str]) -> list[int]:
@@ -100,7 +99,8 @@ def _headlines(jobs: list[tuple[str, str, str]], text: str) -> list[str]:
     with connection.cursor() as cursor:
         cursor.execute(
             """
-            SELECT ts_headline(j.cfg::regconfig, j.doc, websearch_to_tsquery(j.cfg::regconfig, %s), j.opt)
+            SELECT ts_headline(
+              j.cfg::regconfig, j.doc, websearch_to_tsquery(j.cfg::regconfig, %s), j.opt)
             FROM unnest(%s::text[], %s::text[], %s::text[]) WITH ORDINALITY AS j(cfg, doc, opt, i)
             ORDER BY j.i
             """,
@@ -116,32 +116,16 @@ def fill(results: list[Result], query: Query) -> None:
             _plain(result)
         return
     stems = _stems(query)
-    jobs: list[tuple[str, str, str]] = []
+    jobs: list[tuple[str, str, str]] = []  # configuration, document, options
     slots: list[tuple[Result, str, int, str]] = []  # result, field, window start, window
     for result in results:
-        obj = result.obj
-        if result.kind == "article":
-            body = obj.body_text
-            found = _candidates(body, stems)
-            if not found:
-                result.snippet = plain(obj.summary or body)
-                result.url = obj.get_absolute_url()
-                continue
-            start, window = _window(body, found[0])
-            jobs.append((obj.search_config, window, _ARTICLE))
-            slots.append((result, "article", start, window))
-        elif result.kind in {"highlight", "note"}:
-            result.url = _annotation_url(obj)
-            if obj.exact:
-                jobs.append((obj.search_config, obj.exact[:QUOTE_CHARS], _FULL))
-                slots.append((result, "snippet", 0, obj.exact))
-            if obj.note:
-                jobs.append((obj.search_config, obj.note, _NOTE))
-                slots.append((result, "note_snippet", 0, obj.note))
-        else:
-            result.url = obj.get_absolute_url()
+        for job, slot in _jobs(result, stems):
+            jobs.append(job)
+            slots.append(slot)
     retry = []
-    for (result, where, start, window), headline in zip(slots, _headlines(jobs, query.text), strict=True):
+    for (result, where, start, window), headline in zip(
+        slots, _headlines(jobs, query.text), strict=True
+    ):
         if where != "article":
             text = to_html(headline)
             if where == "snippet" and len(result.obj.exact) > QUOTE_CHARS:
@@ -153,12 +137,39 @@ def fill(results: list[Result], query: Query) -> None:
     _retry(retry, query)
 
 
+def _jobs(result: Result, stems: list[str]) -> list[tuple[tuple, tuple]]:
+    """What to ask `ts_headline` for one result, and where its answer goes."""
+    obj = result.obj
+    if result.kind == "entity":
+        result.url = obj.get_absolute_url()
+        return []
+    if result.kind == "article":
+        found = _candidates(obj.body_text, stems)
+        if not found:  # the words are in the title, byline or site only
+            _plain(result)
+            return []
+        start, window = _window(obj.body_text, found[0])
+        return [((obj.search_config, window, _ARTICLE), (result, "article", start, window))]
+    result.url = _annotation_url(obj)
+    jobs = []
+    if obj.exact:
+        job = (obj.search_config, obj.exact[:QUOTE_CHARS], _FULL)
+        jobs.append((job, (result, "snippet", 0, obj.exact)))
+    if obj.note:
+        jobs.append(((obj.search_config, obj.note, _NOTE), (result, "note_snippet", 0, obj.note)))
+    return jobs
+
+
 def _article_snippet(result: Result, headline: str, start: int, doc: str) -> bool:
     mark = _first_mark(headline, doc)
     if mark is None:
         return False
     result.snippet = to_html(headline.strip())
-    result.url = f"{result.obj.get_absolute_url()}#match-{start + mark[0]}-{start + mark[1]}"
+    begin, end = start + mark[0], start + mark[1]
+    # The words again as a text fragment, so the browser scrolls there even without
+    # JavaScript; the reader's script reads the offsets and highlights the match.
+    words = quote(result.obj.body_text[begin:end], safe="").replace("-", "%2D")
+    result.url = f"{result.obj.get_absolute_url()}#match-{begin}-{end}:~:text={words}"
     return True
 
 

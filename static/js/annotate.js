@@ -240,8 +240,22 @@ function goTo(id, { open = true } = {}) {
 }
 
 function fromHash() {
-  const match = /^#annotation-(\d+)$/.exec(window.location.hash);
+  const hash = window.location.hash;
+  const match = /^#annotation-(\d+)$/.exec(hash);
   if (match) goTo(match[1]);
+  // A search result's link: #match-<start>-<end>, body offsets of its first match (a
+  // browser without text fragments keeps the ":~:text=" that follows in the hash).
+  const found = /^#match-(\d+)-(\d+)(?::|$)/.exec(hash);
+  if (found) showMatch(Number(found[1]), Number(found[2]));
+}
+
+// Scroll the first match into view and highlight it without touching the DOM.
+function showMatch(start, end) {
+  const range = rangeAt(textNodes(), start, end);
+  if (!range) return;
+  const top = range.getBoundingClientRect().top + window.scrollY - window.innerHeight / 3;
+  window.scrollTo({ top: Math.max(0, top), behavior: "instant" });
+  if ("highlights" in CSS) CSS.highlights.set("search-match", new Highlight(range));
 }
 
 async function copyLink(href, kind) {

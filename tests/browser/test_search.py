@@ -1,0 +1,106 @@
+"""Search in a real browser: the box on every page, a result that opens the reader scrolled
+to its first match and highlighted there, a highlight result that opens its passage."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from articles import annotations as annotating
+from articles.ingest import ingest
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+FILLER = (
+    "The committee met again on Tuesday to review the budget, and members asked for more "
+    "time to read the figures before any vote was taken."
+)
+
+
+@pytest.fixture
+def long_article():
+    paragraphs = [f"{FILLER} Paragraph {i}." for i in range(60)]
+    paragraphs.insert(45, "The convoy reached Kherson at dawn, a week after it set out.")
+    text = "Budget talks drag on\n\n" + "\n\n".join(paragraphs)
+    return ingest(text).article
+
+
+def _match_in_view(page) -> dict:
+    return page.evaluate(
+        """() => {
+            const found = CSS.highlights.get("search-match");
+            if (!found) return {text: null};
+            const range = [...found][0];
+            const rect = range.getBoundingClientRect();
+            return {text: range.toString(), top: rect.top, bottom: rect.bottom,
+                    height: window.innerHeight, scrolled: window.scrollY};
+        }"""
+    )
+
+
+def test_search_from_any_page_and_open_the_first_match(signed_in, live_server, long_article):
+    page = signed_in
+    page.goto(live_server.url + "/")
+    page.keyboard.press("/")
+    box = page.locator("#site-search")
+    assert page.evaluate("document.activeElement.id") == "site-search"
+    box.fill("kherson")
+    box.press("Enter")
+    page.wait_for_url(re.compile(r"/search/\?q=kherson"))
+    result = page.locator(".result-article").first
+    assert result.locator(".snippet mark").first.inner_text() == "Kherson"
+    assert page.locator(".kind-tabs").inner_text().startswith("Articles 1")
+
+    result.locator("a.result-title").click()
+    page.wait_for_url(re.compile(r"#match-\d+-\d+"))
+    page.wait_for_function("CSS.highlights.has('search-match')")
+    seen = _match_in_view(page)
+    assert seen["text"] == "Kherson"
+    assert seen["scrolled"] > 0
+    assert seen["top"] >= 0
+    assert seen["bottom"] <= seen["height"]
+    # The highlight is drawn over the text: the article's text is untouched.
+    body = page.locator("#article-body").text_content()
+    assert re.sub(r"\s+", "", body) == re.sub(r"\s+", "", long_article.body_text)
+    assert page.console.errors == []
+
+
+def test_a_highlight_result_opens_its_passage_and_kinds_narrow(
+    signed_in, live_server, long_article, user
+):
+    quote = "The convoy reached Kherson at dawn"
+    start = long_article.body_text.index(quote)
+    hl = annotating.create(
+        long_article, user, start=start, end=start + len(quote), quote=quote,
+        note="Confirm the **date** with the agency", color="green",
+    )  # fmt: skip
+    page = signed_in
+    page.goto(live_server.url + "/search/?q=agency")
+    page.get_by_role("link", name=re.compile(r"^Highlights")).click()
+    page.wait_for_url(re.compile(r"type%3Ahighlight|type:highlight"))
+    assert page.locator("#search-q").input_value() == "agency type:highlight"
+    assert page.locator(".result").count() == 1
+    assert "<mark>agency</mark>" in page.locator(".result .snippet.note").inner_html()
+
+    page.get_by_role("link", name="Open passage").click()
+    page.wait_for_url(re.compile(rf"#annotation-{hl.pk}$"))
+    mark = page.locator(f'#article-body mark[data-ids~="{hl.pk}"]').first
+    mark.wait_for()
+    box = mark.bounding_box()
+    assert box is not None
+    assert 0 <= box["y"] <= page.viewport_size["height"]
+    assert page.console.errors == []
+
+
+def test_facets_and_filters_on_a_phone(signed_in, live_server, long_article, context):
+    page = signed_in
+    page.set_viewport_size({"width": 390, "height": 800})
+    page.goto(live_server.url + "/search/?q=budget+before:1999")
+    assert page.get_by_text("Nothing matches").is_visible()
+    chip = page.get_by_role("link", name="Remove before:1999")
+    chip.click()
+    page.wait_for_url(re.compile(r"q=budget$"))
+    assert page.locator(".result").count() == 1
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 390
