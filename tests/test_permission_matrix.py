@@ -142,6 +142,9 @@ def _request(world, actor, endpoint):
         "feeds": lambda: client.get(reverse("feeds")),
         "save-settings": lambda: client.get(reverse("save_settings")),
         "entities": lambda: client.get(reverse("entities")),
+        "search-notes": lambda: client.get(reverse("search"), {"q": "has:notes"}),
+        "search-words": lambda: client.get(reverse("search"), {"q": "eighth or container"}),
+        "search-facets": lambda: client.get(reverse("search"), {"q": "by:alice"}),
         "entity-page": lambda: client.get(world["port"].get_absolute_url()),
         "entity-lookup": lambda: client.get(reverse("entity_lookup"), {"q": "rot"}),
         "tag": lambda: client.post(
@@ -210,6 +213,10 @@ MATRIX: dict[str, dict[str, tuple[int | str, bool]]] = {
     "feeds": dict.fromkeys(_SIGNED_IN, (200, False)),
     "save-settings": dict.fromkeys(_SIGNED_IN, (200, False)),
     "entities": dict.fromkeys(_SIGNED_IN, (200, False)),
+    # Search finds only what the searcher may see: the desk note for the desk.
+    "search-notes": {"author": (200, True), "member": (200, True), "non-member": (200, False), "admin": (200, False)},
+    "search-words": {"author": (200, True), "member": (200, True), "non-member": (200, False), "admin": (200, False)},
+    "search-facets": {"author": (200, True), "member": (200, True), "non-member": (200, False), "admin": (200, False)},
     "entity-page": dict.fromkeys(_SIGNED_IN, (200, False)),
     "entity-lookup": dict.fromkeys(_SIGNED_IN, (200, False)),
     "tag": dict.fromkeys(_SIGNED_IN, (302, False)),
@@ -224,7 +231,10 @@ MATRIX: dict[str, dict[str, tuple[int | str, bool]]] = {
     "entity-delete": {"author": (302, False), "member": (403, False), "non-member": (403, False), "admin": (409, False)},
 }  # fmt: skip
 # Where the author legitimately sees their own private note.
-AUTHOR_SEES_PRIVATE = {"reader", "panel", "cards", "jsonld-private", "jsonld-article"}
+AUTHOR_SEES_PRIVATE = {
+    "reader", "panel", "cards", "jsonld-private", "jsonld-article",
+    "search-notes", "search-words", "search-facets",
+}  # fmt: skip
 
 CASES = [(endpoint, actor) for endpoint in MATRIX for actor in ACTORS]
 
