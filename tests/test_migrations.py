@@ -47,3 +47,48 @@ def test_shared_annotations_move_to_everyone_and_private_ones_stay_private():
 
     executor = MigrationExecutor(connection)
     executor.migrate(executor.loader.graph.leaf_nodes())
+
+
+@pytest.mark.django_db(transaction=True)
+def test_search_migration_indexes_existing_rows_and_reverses():
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    before, after = [("articles", "0007_private_entities")], [("articles", "0008_search")]
+    executor = MigrationExecutor(connection)
+    executor.migrate(before)
+    old = executor.loader.project_state(before).apps
+    user = old.get_model("auth", "User").objects.create(username="early")
+    article = old.get_model("articles", "Article").objects.create(
+        title="Harbours", body_html="<p>Ships waited</p>", body_text="Ships waited",
+        content_hash="h", language="en",
+    )  # fmt: skip
+    old.get_model("articles", "Annotation").objects.create(
+        article=article, author=user, start=0, end=5, exact="Ships", note="Count the vessels"
+    )
+
+    executor = MigrationExecutor(connection)
+    executor.migrate(after)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT search_vector @@ to_tsquery('english', 'ship') FROM articles_article"
+        )
+        assert cursor.fetchone() == (True,)
+        cursor.execute(
+            "SELECT search_config::text, search_vector @@ to_tsquery('english', 'vessel') "
+            "FROM articles_annotation"
+        )
+        assert cursor.fetchone() == ("english", True)
+
+    executor = MigrationExecutor(connection)
+    executor.migrate(before)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM information_schema.columns WHERE column_name = 'search_vector'"
+        )
+        assert cursor.fetchone() == (0,)
+        cursor.execute("SELECT count(*) FROM pg_proc WHERE proname LIKE 'newsroom_%%'")
+        assert cursor.fetchone() == (0,)
+
+    executor = MigrationExecutor(connection)
+    executor.migrate(executor.loader.graph.leaf_nodes())
