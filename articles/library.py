@@ -26,7 +26,7 @@ from django.utils import timezone
 from articles.models import Article, ArticleLabel, ArticleState, Label, LibraryView
 
 if TYPE_CHECKING:
-    from collections.abc import Mapping
+    from collections.abc import Iterable, Mapping
 
     from django.contrib.auth.models import AbstractBaseUser
 
@@ -117,7 +117,8 @@ def rename_label(label: Label, raw_name: str) -> Label:
 
 def labels_with_counts() -> list[Label]:
     """Every label with `article_count`, in name order: one query."""
-    return list(Label.objects.annotate(article_count=Count("article_links")))
+    labels = Label.objects.annotate(article_count=Count("article_links"))
+    return list(labels.order_by(Lower("name"), "id"))
 
 
 def set_state(user: AbstractBaseUser, article: Article, state: str, on: bool) -> ArticleState:
@@ -159,14 +160,20 @@ class Filters:
     page: int | None = None
 
     @classmethod
-    def parse(cls, params: Mapping[str, str]) -> Filters:
+    def parse(cls, params: Mapping[str, str], labels: Iterable[Label] | None = None) -> Filters:
+        """The filters in `params`; the label is looked up among `labels` when given (the
+        list the page shows anyway), else in the database."""
         view = params.get("view") or LibraryView.ALL
         if view not in LibraryView.values:
             view = LibraryView.ALL
         raw = (params.get("label") or "").strip()
         label = None
-        if raw:
-            label = Label.objects.filter(pk=int(raw)).first() if raw.isdigit() else None
+        if raw.isdigit() and len(raw) < 19:
+            pk = int(raw)
+            if labels is None:
+                label = Label.objects.filter(pk=pk).first()
+            else:
+                label = next((known for known in labels if known.pk == pk), None)
         page = params.get("page") or ""
         return cls(
             view=view,

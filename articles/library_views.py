@@ -32,10 +32,13 @@ if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser
 
 
-def browse_context(request: HtmxHttpRequest, filters: Filters) -> dict:
+def browse_context(
+    request: HtmxHttpRequest, filters: Filters, labels: list[Label] | None = None
+) -> dict:
     """What the library's filter bar shows: the views with the unread count, the labels
-    with their article counts, each as a link keeping the other filter. Three queries."""
-    labels = library.labels_with_counts()
+    (`labels_with_counts`, fetched here unless given) each as a link keeping the view."""
+    if labels is None:
+        labels = library.labels_with_counts()
     current = filters.label.pk if filters.label else None
     return {
         "filters": filters,

@@ -888,6 +888,10 @@ class Label(models.Model):
         """The library filtered by this label."""
         return f"{reverse('library')}?label={self.pk}"
 
+    def clean(self) -> None:
+        # The admin's forms get the same spelling rule as library.clean_label_name.
+        self.name = " ".join(self.name.split())
+
 
 class ArticleLabel(models.Model):
     """One label on one article, and who put it there."""

@@ -19,7 +19,7 @@ from django_htmx.http import HttpResponseClientRedirect
 from articles import fetch_views, ingest, jobs, sharing
 from articles.errors import IngestError
 from articles.forms import AddArticleForm
-from articles.library import Filters
+from articles.library import Filters, labels_with_counts
 from articles.library_views import browse_context, render_filters
 from articles.models import Article, LibraryView
 from articles.permissions import HtmxHttpRequest, article_for
@@ -36,12 +36,13 @@ def _render_library(
 ) -> HttpResponse:
     if request.htmx and request.method == "POST":
         return render(request, "articles/library.html#add-article", {"form": form}, status=status)
-    filters = Filters.parse(request.GET)
+    labels = labels_with_counts()
+    filters = Filters.parse(request.GET, labels)
     page = Paginator(filters.articles(request.user), PAGE_SIZE).get_page(request.GET.get("page"))
     # The rows' forms come back to the page actually shown.
     filters = dataclasses.replace(filters, page=page.number)
     context = {"form": form, "page": page, "articles": page.object_list}
-    context.update(browse_context(request, filters))
+    context.update(browse_context(request, filters, labels))
     if page.has_previous():
         context["previous_url"] = filters.url(page=page.previous_page_number())
     if page.has_next():
