@@ -8,6 +8,8 @@ Invariants:
   annotation selector. Nothing may change one without recomputing the other.
 - `source_url` is canonical and unique when present; `content_hash` is unique. Together
   they make ingest idempotent.
+- Labels are the team's; ArticleState (read, archived, favourite) is one person's and is
+  only ever read through `with_state(user)` / `in_view(user, ...)` for that person.
 """
 
 from __future__ import annotations
