@@ -98,6 +98,14 @@ def test_htmx_shows_a_bad_name_beside_the_field(alice_client, article):
     assert Label.objects.count() == 0
 
 
+def test_htmx_in_the_reader_shows_a_bad_name_in_the_shelf(alice_client, article):
+    response = add(alice_client, article, "", data={"from": "reader"}, headers=HTMX)
+    assert response.status_code == 400
+    assert response.text.lstrip().startswith('<div id="reader-shelf"')
+    assert 'role="alert">Give the label a name.' in response.text
+    assert Label.objects.count() == 0
+
+
 def test_adding_to_an_unknown_article_is_a_404(alice_client):
     response = alice_client.post(reverse("add_label", args=[424242]), {"name": "Ukraine"})
     assert response.status_code == 404

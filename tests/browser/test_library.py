@@ -25,6 +25,14 @@ def _focused_id(page) -> str:
     return page.evaluate("document.activeElement && document.activeElement.id")
 
 
+def _settled(page) -> None:
+    """htmx wires up swapped-in forms when the swap settles (`htmx-added` is then removed);
+    a key pressed before that would submit the plain form, which reloads the page."""
+    page.wait_for_function(
+        "() => !document.querySelector('.htmx-added, .htmx-request, .htmx-settling')"
+    )
+
+
 def test_starring_and_labelling_update_the_library_without_a_reload(
     signed_in, live_server, stories, user
 ):
@@ -39,6 +47,7 @@ def test_starring_and_labelling_update_the_library_without_a_reload(
     expect(star).to_have_attribute("aria-pressed", "false")
     star.click()
     expect(row.get_by_role("button", name="Favourite")).to_have_attribute("aria-pressed", "true")
+    _settled(page)
     assert _focused_id(page) == f"fav-{newer.pk}"
     assert Article.objects.with_state(user).get(pk=newer.pk).is_favourite
 
@@ -50,6 +59,7 @@ def test_starring_and_labelling_update_the_library_without_a_reload(
     page.keyboard.type("Ukraine")
     page.keyboard.press("Enter")
     expect(row.get_by_role("link", name="Ukraine", exact=True)).to_be_visible()
+    _settled(page)
     # The box stays open and focused for another label; the filter bar has the new chip.
     assert _focused_id(page) == f"label-name-{newer.pk}"
     chip = page.locator("#library-filters").get_by_role("link", name=re.compile(r"^Ukraine"))
@@ -60,6 +70,7 @@ def test_starring_and_labelling_update_the_library_without_a_reload(
     chip.click()
     expect(page.locator(f"#article-{older.pk}")).to_have_count(0)
     expect(page).to_have_url(re.compile(r"\?label=\d+$"))
+    _settled(page)
     page.locator("#view-favourites").click()
     expect(page).to_have_url(re.compile(r"\?view=favourites&label=\d+$"))
     expect(page.locator("#view-favourites")).to_have_attribute("aria-current", "page")
@@ -80,10 +91,12 @@ def test_archiving_leaves_an_undo_under_the_keyboard(signed_in, live_server, sto
     page.keyboard.press("Enter")
     expect(row.get_by_role("button", name="Mark as unread")).to_be_visible()
     expect(unread).to_have_text("1")
+    _settled(page)
 
     row.get_by_role("button", name="Archive").focus()
     page.keyboard.press("Enter")
     expect(row).to_contain_text("Archived “Harbour Strike”.")
+    _settled(page)
     assert _focused_id(page) == f"archive-{newer.pk}"
     assert ArticleState.objects.get(user=user).archived_at is not None
     page.keyboard.press("Enter")  # Undo
