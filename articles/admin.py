@@ -3,11 +3,13 @@
 from typing import Any
 
 from django.contrib import admin, messages
+from django.db.models import Count
 
 from articles import annotations
 from articles.models import (
     Annotation,
     Article,
+    ArticleLabel,
     ArticleVersion,
     AudienceChange,
     ColorLabel,
@@ -15,6 +17,7 @@ from articles.models import (
     EntityAlias,
     Feed,
     FetchJob,
+    Label,
     Membership,
     ShareLink,
     TeamGroup,
@@ -174,3 +177,37 @@ class ArticleVersionAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request: Any) -> bool:
         return False  # versions are kept by a refresh, never made by hand
+
+
+# ---------- The library: the team's labels ----------
+
+
+class ArticleLabelInline(admin.TabularInline):
+    model = ArticleLabel
+    extra = 0
+    fields = ["article", "added_by", "added_at"]
+    raw_id_fields = ["article"]
+    readonly_fields = ["added_by", "added_at"]
+
+
+@admin.register(Label)
+class LabelAdmin(admin.ModelAdmin):
+    """Everyone renames and deletes labels on the labels page too; here with their articles."""
+
+    list_display = ["name", "article_count", "created_by", "created_at"]
+    search_fields = ["name"]
+    fields = ["name", "created_by", "created_at"]
+    readonly_fields = ["created_by", "created_at"]
+    inlines = [ArticleLabelInline]
+
+    def get_queryset(self, request: Any) -> Any:
+        return super().get_queryset(request).annotate(article_count=Count("article_links"))
+
+    @admin.display(description="articles", ordering="article_count")
+    def article_count(self, obj: Label) -> int:
+        return obj.article_count
+
+    def save_model(self, request: Any, obj: Label, form: Any, change: bool) -> None:
+        if not change:
+            obj.created_by = request.user
+        super().save_model(request, obj, form, change)

@@ -8,6 +8,8 @@ Invariants:
   annotation selector. Nothing may change one without recomputing the other.
 - `source_url` is canonical and unique when present; `content_hash` is unique. Together
   they make ingest idempotent.
+- Labels are the team's; ArticleState (read, archived, favourite) is one person's and is
+  only ever read through `with_state(user)` / `in_view(user, ...)` for that person.
 """
 
 from __future__ import annotations
@@ -54,10 +56,74 @@ def content_hash(body_text: str) -> str:
     return hashlib.sha256(normal.encode("utf-8")).hexdigest()
 
 
+class LibraryView(models.TextChoices):
+    """The library's views of one person's reading (see ArticleQuerySet.in_view)."""
+
+    ALL = "all", "All"
+    UNREAD = "unread", "Unread"
+    FAVOURITES = "favourites", "Favourites"
+    ARCHIVED = "archived", "Archived"
+
+
 class ArticleQuerySet(models.QuerySet["Article"]):
     def for_library(self) -> ArticleQuerySet:
         # The library never shows bodies; leave the large columns in the database.
         return self.defer("body_html", "body_text").order_by("-created_at", "-id")
+
+    def with_state(self, user: AbstractBaseUser) -> ArticleQuerySet:
+        """Annotate `is_read`, `is_archived` and `is_favourite` (booleans) for `user`.
+
+        One LEFT JOIN on that person's ArticleState row (unique per user and article, so
+        rows are never repeated); no row reads as unread, not archived, not a favourite.
+        Signed out, all three are False.
+        """
+        if not user.is_authenticated:
+            false = models.Value(False)  # noqa: FBT003 - a SQL literal, not a flag
+            return self.annotate(is_read=false, is_archived=false, is_favourite=false)
+        mine = models.FilteredRelation("states", condition=models.Q(states__user_id=user.pk))
+
+        def has(field: str) -> models.ExpressionWrapper:
+            q = models.Q(**{f"viewer_state__{field}__isnull": False})
+            return models.ExpressionWrapper(q, output_field=models.BooleanField())
+
+        return self.alias(viewer_state=mine).annotate(
+            is_read=has("read_at"), is_archived=has("archived_at"), is_favourite=has("favourite_at")
+        )
+
+    def in_view(self, user: AbstractBaseUser, view: str) -> ArticleQuerySet:
+        """The articles in one of `user`'s library views (a LibraryView value):
+
+        - all: everything but the articles they archived;
+        - unread: not marked read and not archived (archiving is putting away);
+        - favourites: their starred articles, archived or not;
+        - archived: the articles they archived.
+
+        Filters by EXISTS on the person's state rows, so it composes with `with_state`,
+        `labelled` and any other filter in any order. Raises ValueError for another view.
+        """
+        mine = ArticleState.objects.filter(user_id=user.pk, article=models.OuterRef("pk"))
+        archived = models.Exists(mine.filter(archived_at__isnull=False))
+        match view:
+            case LibraryView.ALL:
+                return self.filter(~archived)
+            case LibraryView.UNREAD:
+                return self.filter(~archived, ~models.Exists(mine.filter(read_at__isnull=False)))
+            case LibraryView.FAVOURITES:
+                return self.filter(models.Exists(mine.filter(favourite_at__isnull=False)))
+            case LibraryView.ARCHIVED:
+                return self.filter(archived)
+        raise ValueError(f"There is no library view {view!r}.")
+
+    def labelled(self, label: Label | int) -> ArticleQuerySet:
+        """Articles carrying `label` (a Label or its id). Chain it for several labels."""
+        links = ArticleLabel.objects.filter(article=models.OuterRef("pk"), label=label)
+        return self.filter(models.Exists(links))
+
+    def with_labels(self) -> ArticleQuerySet:
+        """Prefetch each article's labels in name order: one query for the whole page."""
+        return self.prefetch_related(
+            models.Prefetch("labels", queryset=Label.objects.order_by(Lower("name"), "id"))
+        )
 
 
 class Article(models.Model):
@@ -114,7 +180,7 @@ class Article(models.Model):
     # Sub-pages of an article share the /articles/<id>/<segment>/ shape with the slug.
     RESERVED_SLUGS = frozenset({
         "delete", "annotations", "notes", "share", "mentions", "suggestions", "versions",
-        "refresh",
+        "refresh", "state", "labels",
     })  # fmt: skip
 
     @property
@@ -787,3 +853,90 @@ class SaveToken(models.Model):
             user=user, defaults={"token": secrets.token_urlsafe(32), "created_at": timezone.now()}
         )
         return token
+
+
+# ---------- The library (issue 7): the team's labels, each person's reading state ----------
+
+
+class Label(models.Model):
+    """A team-wide label on articles ("Ukraine", "Investigation X").
+
+    Labels describe the article, so everyone sees, adds, removes, renames and deletes
+    them. Names are plain text (escaped wherever shown), 1-50 characters with whitespace
+    collapsed, and unique ignoring case: adding "ukraine" reuses "Ukraine".
+    """
+
+    NAME_MAX_CHARS = 50
+
+    name = models.CharField(max_length=NAME_MAX_CHARS)
+    articles = models.ManyToManyField(
+        Article, through="ArticleLabel", related_name="labels", blank=True
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = [Lower("name"), "id"]
+        constraints = [
+            models.UniqueConstraint(Lower("name"), name="label_name_unique_ignoring_case"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        """The library filtered by this label."""
+        return f"{reverse('library')}?label={self.pk}"
+
+    def clean(self) -> None:
+        # The admin's forms get the same spelling rule as library.clean_label_name.
+        self.name = " ".join(self.name.split())
+
+
+class ArticleLabel(models.Model):
+    """One label on one article, and who put it there."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="label_links")
+    label = models.ForeignKey(Label, on_delete=models.CASCADE, related_name="article_links")
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    added_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["article", "label"], name="article_label_once"),
+        ]
+        indexes = [models.Index(fields=["label", "article"], name="articlelabel_label_article")]
+
+    def __str__(self) -> str:
+        return f"{self.label} on {self.article_id}"
+
+
+class ArticleState(models.Model):
+    """One person's reading of one article: read, archived, favourite (each a time or None).
+
+    Created the first time the person changes one of them; no row means unread, not
+    archived, not a favourite. Nobody but its owner ever sees it.
+    """
+
+    FIELDS = ("read_at", "archived_at", "favourite_at")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="article_states"
+    )
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="states")
+    read_at = models.DateTimeField(null=True, blank=True)
+    archived_at = models.DateTimeField(null=True, blank=True)
+    favourite_at = models.DateTimeField(null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "article"], name="article_state_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} on article {self.article_id}"

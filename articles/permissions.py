@@ -7,6 +7,9 @@ The rule, for a signed-in user and for a share-link visitor alike:
   merging or deleting one (which moves or removes everyone's mentions) is for its
   creator and staff. An entity made for a private mention is its creator's alone (404 to
   anyone else) until a mention of it is shared. Mentions follow the annotation rule.
+- Labels are the team's: every member adds, removes, renames and deletes them. Reading
+  state (read, archived, favourite) is each person's own: a view only ever reads or
+  writes the requester's rows, so there is nothing of a colleague's to fetch.
 - Annotations: `Annotation.objects.visible_to(user, link=...)` is the one queryset rule
   (own + shared to one of the user's groups; for a link, the shared annotations it was
   made for). Only the author changes an annotation, and never through a share link.
@@ -33,6 +36,7 @@ from articles.models import (
     AnnotationQuerySet,
     Article,
     Entity,
+    Label,
     Membership,
     ShareLink,
 )
@@ -78,6 +82,11 @@ def article_for(request: HttpRequest, pk: int, *, delete: bool = False) -> Artic
             "Only the person who added this article, or an administrator, may delete it."
         )
     return article
+
+
+def label_for(request: HttpRequest, pk: int) -> Label:  # noqa: ARG001 - the rule's one place
+    """The label `pk`: every signed-in member may use and change labels; 404 if unknown."""
+    return get_object_or_404(Label, pk=pk)
 
 
 def annotation_for(

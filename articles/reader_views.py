@@ -21,7 +21,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django_htmx.http import reswap, retarget, trigger_client_event
 
 from articles import annotations as annotating
-from articles import entities, sharing, versions
+from articles import entities, library_views, sharing, versions
 from articles.cards import render_card
 from articles.highlights import Span, render_marks
 from articles.models import Annotation, Article, Color, ColorLabel, Entity
@@ -232,6 +232,7 @@ def reader(request: HtmxHttpRequest, pk: int, slug: str = "") -> HttpResponse:  
     context = _reader_context(request, article)
     if request.htmx and request.htmx.target == "annotation-panel":
         return render(request, "articles/reader.html#annotation-panel", context)
+    context.update(library_views.shelf_context(article, request.user))
     return render(request, "articles/reader.html", context)
 
 

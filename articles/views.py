@@ -1,27 +1,28 @@
-"""Library views: the list of articles, adding one, deleting one.
+"""Library views: the list of articles (filtered by view and label), adding one, deleting one.
 
 Objects come through `articles.permissions`, so no view can forget the permission rule.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+import dataclasses
 
 from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.views.decorators.http import require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
 from articles import fetch_views, ingest, jobs, sharing
 from articles.errors import IngestError
 from articles.forms import AddArticleForm
-from articles.models import Article
+from articles.library import Filters, labels_with_counts
+from articles.library_views import browse_context, render_filters
+from articles.models import Article, LibraryView
 from articles.permissions import HtmxHttpRequest, article_for
-
-if TYPE_CHECKING:
-    from django.http import HttpResponse
 
 PAGE_SIZE = 25
 
@@ -35,15 +36,25 @@ def _render_library(
 ) -> HttpResponse:
     if request.htmx and request.method == "POST":
         return render(request, "articles/library.html#add-article", {"form": form}, status=status)
-    page = Paginator(Article.objects.for_library(), PAGE_SIZE).get_page(request.GET.get("page"))
+    labels = labels_with_counts()
+    filters = Filters.parse(request.GET, labels)
+    page = Paginator(filters.articles(request.user), PAGE_SIZE).get_page(request.GET.get("page"))
+    # The rows' forms come back to the page actually shown.
+    filters = dataclasses.replace(filters, page=page.number)
     context = {"form": form, "page": page, "articles": page.object_list}
-    context["jobs"] = jobs.visible_for(request.user)
-    template = "articles/library.html"
+    context.update(browse_context(request, filters, labels))
+    if page.has_previous():
+        context["previous_url"] = filters.url(page=page.previous_page_number())
+    if page.has_next():
+        context["next_url"] = filters.url(page=page.next_page_number())
+    if not page.paginator.count and filters.view == LibraryView.ALL and filters.label is None:
+        context["library_empty"] = not Article.objects.exists()
     if request.htmx and request.htmx.target == "article-list":
-        template += "#article-list"
-    else:
-        context["activity"] = sharing.recent_activity(request.user)
-    return render(request, template, context, status=status)
+        html = render_to_string("articles/library.html#article-list", context, request)
+        return HttpResponse(html + render_filters(request, context), status=status)
+    context["jobs"] = jobs.visible_for(request.user)
+    context["activity"] = sharing.recent_activity(request.user)
+    return render(request, "articles/library.html", context, status=status)
 
 
 @require_POST

@@ -16,9 +16,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from articles import annotations as annotating
-from articles import entities, sharing
+from articles import entities, library, sharing
 from articles.ingest import ingest
-from articles.models import Annotation, Membership, TeamGroup
+from articles.models import Annotation, ArticleState, Label, Membership, TeamGroup
 
 pytestmark = pytest.mark.django_db
 
@@ -68,6 +68,8 @@ def world(django_user_model):
     other = entities.create_entity("Port of Rotterdam", "place", alice)
     entities.tag(article, alice, **_span(article, "Rotterdam"), entity=port, visibility="private")
     entities.tag(article, alice, **_span(article, "Monday"), entity=other, group=desk)
+    # The library: a team label on the article.
+    label = library.add_label(article, "Harbours", alice)
     return {
         "users": {"author": alice, "member": bob, "non-member": carol, "admin": root},
         "tokens": {
@@ -86,6 +88,7 @@ def world(django_user_model):
         "desk": desk,
         "port": port,
         "other": other,
+        "label": label,
     }
 
 
@@ -177,6 +180,19 @@ def _request(world, actor, endpoint):
             reverse("merge_entity", args=[world["other"].pk]), {"entity": world["port"].pk}
         ),
         "entity-delete": lambda: client.post(reverse("delete_entity", args=[world["other"].pk])),
+        "reading-state": lambda: client.post(
+            reverse("article_state", args=[article.pk]), {"favourite": "1"}
+        ),
+        "label-add": lambda: client.post(reverse("add_label", args=[article.pk]), {"name": "Port"}),
+        "label-remove": lambda: client.post(
+            reverse("remove_label", args=[article.pk, world["label"].pk])
+        ),
+        "labels": lambda: client.get(reverse("labels")),
+        "label-rename": lambda: client.post(
+            reverse("rename_label", args=[world["label"].pk]), {"name": "Ports"}
+        ),
+        "label-delete-form": lambda: client.get(reverse("delete_label", args=[world["label"].pk])),
+        "label-delete": lambda: client.post(reverse("delete_label", args=[world["label"].pk])),
     }
     return requests[endpoint]()
 
@@ -229,6 +245,14 @@ MATRIX: dict[str, dict[str, tuple[int | str, bool]]] = {
     "merge": {"author": (302, False), "member": (403, False), "non-member": (403, False), "admin": (302, False)},
     # The admin cannot see alice's desk mention of it, so deleting is refused (merging is not).
     "entity-delete": {"author": (302, False), "member": (403, False), "non-member": (403, False), "admin": (409, False)},
+    # The library: reading state is each person's own, labels are the whole team's.
+    "reading-state": dict.fromkeys(_SIGNED_IN, (302, False)),
+    "label-add": dict.fromkeys(_SIGNED_IN, (302, False)),
+    "label-remove": dict.fromkeys(_SIGNED_IN, (302, False)),
+    "labels": dict.fromkeys(_SIGNED_IN, (200, False)),
+    "label-rename": dict.fromkeys(_SIGNED_IN, (302, False)),
+    "label-delete-form": dict.fromkeys(_SIGNED_IN, (200, False)),
+    "label-delete": dict.fromkeys(_SIGNED_IN, (302, False)),
 }  # fmt: skip
 # Where the author legitimately sees their own private note.
 AUTHOR_SEES_PRIVATE = {
@@ -275,3 +299,22 @@ def test_the_author_changes_and_moves_their_own(world):
     assert Annotation.objects.get(pk=world["private"].pk).note == "HACKED"
     _request(world, "author", "move-shared")
     assert Annotation.objects.get(pk=world["shared"].pk).group is None
+
+
+LIBRARY_WRITES = ["reading-state", "label-add", "label-remove", "label-rename", "label-delete"]
+
+
+@pytest.mark.parametrize("endpoint", LIBRARY_WRITES)
+@pytest.mark.parametrize("actor", ["anonymous", "link", "expired", "revoked"])
+def test_visitors_who_are_not_signed_in_change_nothing_in_the_library(world, endpoint, actor):
+    _request(world, actor, endpoint)
+    assert ArticleState.objects.count() == 0
+    assert list(Label.objects.values_list("name", flat=True)) == ["Harbours"]
+    assert list(world["article"].labels.values_list("name", flat=True)) == ["Harbours"]
+
+
+def test_reading_state_written_by_one_person_is_theirs_alone(world):
+    for actor in ("member", "admin"):
+        _request(world, actor, "reading-state")
+    owners = set(ArticleState.objects.values_list("user__username", flat=True))
+    assert owners == {"bob", "root"}

@@ -1,0 +1,220 @@
+"""The library's labels, each person's reading state, and the filters over them.
+
+Invariants:
+- Labels are the team's. A name is plain text with its whitespace collapsed, 1-50
+  characters, unique ignoring case: adding "ukraine" where "Ukraine" exists reuses it,
+  and renaming onto another label's name is refused (nothing is merged behind anyone's
+  back). Every write touching more than one row runs in one transaction.
+- Reading state is per person: `set_state` writes only the requesting person's row,
+  creating it on first use; no row means unread, not archived, not a favourite.
+- Filters come from the query string and never fail: an unknown view reads as "all";
+  a label that is not a number, or no longer exists, is reported as `label_missing`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+from urllib.parse import urlencode
+
+from django.db import IntegrityError, transaction
+from django.db.models import Count, Prefetch, Value, prefetch_related_objects
+from django.db.models.functions import Lower
+from django.urls import reverse
+from django.utils import timezone
+
+from articles.models import Article, ArticleLabel, ArticleState, Label, LibraryView
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable, Mapping
+
+    from django.contrib.auth.models import AbstractBaseUser
+
+    from articles.models import ArticleQuerySet
+
+__all__ = [
+    "STATES",
+    "Filters",
+    "LabelError",
+    "add_label",
+    "clean_label_name",
+    "label_named",
+    "labels_with_counts",
+    "load_state",
+    "remove_label",
+    "rename_label",
+    "set_state",
+]
+
+# The per-person states a form may change: form name -> ArticleState field.
+STATES = {"read": "read_at", "archived": "archived_at", "favourite": "favourite_at"}
+
+
+class LabelError(ValueError):
+    """A label name that cannot be used; the message says why, for the person who typed it."""
+
+
+def clean_label_name(raw: str) -> str:
+    name = " ".join(raw.split())
+    if not name:
+        raise LabelError("Give the label a name.")
+    if len(name) > Label.NAME_MAX_CHARS:
+        raise LabelError(f"A label is at most {Label.NAME_MAX_CHARS} characters.")
+    return name
+
+
+def label_named(name: str) -> Label | None:
+    """The label called `name`, ignoring case (the same rule as the unique constraint)."""
+    return Label.objects.alias(key=Lower("name")).filter(key=Lower(Value(name))).first()
+
+
+def add_label(article: Article, raw_name: str, user: AbstractBaseUser) -> Label:
+    """Put the label named `raw_name` on `article`, creating the label if it is new.
+
+    Adding a label the article already carries changes nothing.
+    """
+    name = clean_label_name(raw_name)
+    with transaction.atomic():
+        label = label_named(name)
+        if label is None:
+            try:
+                with transaction.atomic():  # a colleague may create it at the same moment
+                    label = Label.objects.create(name=name, created_by=user)
+            except IntegrityError:
+                label = label_named(name)
+                if label is None:  # pragma: no cover - deleted in between as well
+                    raise
+        ArticleLabel.objects.get_or_create(
+            article=article, label=label, defaults={"added_by": user}
+        )
+    return label
+
+
+def remove_label(article: Article, label: Label) -> bool:
+    """Take `label` off `article`; False when it was not on it. The label itself stays."""
+    deleted, _ = ArticleLabel.objects.filter(article=article, label=label).delete()
+    return bool(deleted)
+
+
+def rename_label(label: Label, raw_name: str) -> Label:
+    """Rename `label` everywhere. A change of case alone is allowed; another label's
+    name (ignoring case) is refused with a LabelError saying so."""
+    name = clean_label_name(raw_name)
+    other = label_named(name)
+    if other is not None and other.pk != label.pk:
+        raise LabelError(
+            f"There is already a label called “{other.name}”. Choose another name, or "
+            f"delete this label and add “{other.name}” to its articles."
+        )
+    label.name = name
+    try:
+        with transaction.atomic():
+            label.save(update_fields=["name"])
+    except IntegrityError:
+        raise LabelError(f"There is already a label called “{name}”.") from None
+    return label
+
+
+def labels_with_counts() -> list[Label]:
+    """Every label with `article_count`, in name order: one query."""
+    labels = Label.objects.annotate(article_count=Count("article_links"))
+    return list(labels.order_by(Lower("name"), "id"))
+
+
+def set_state(user: AbstractBaseUser, article: Article, state: str, on: bool) -> ArticleState:
+    """Mark `article` read, archived or favourite (`state` in STATES) for `user` only,
+    or clear it. Setting what is already set keeps its first time."""
+    field = STATES[state]
+    with transaction.atomic():
+        row, _ = ArticleState.objects.select_for_update().get_or_create(user=user, article=article)
+        current = getattr(row, field)
+        if on and current is None:
+            setattr(row, field, timezone.now())
+        elif not on:
+            setattr(row, field, None)
+        row.save()
+    return row
+
+
+def load_state(article: Article, user: AbstractBaseUser) -> Article:
+    """Give one article `is_read`, `is_archived`, `is_favourite` for `user` and its labels
+    (as `with_state().with_labels()` does for a list): two queries."""
+    row = ArticleState.objects.filter(user_id=user.pk, article=article).first()
+    article.is_read = bool(row and row.read_at)
+    article.is_archived = bool(row and row.archived_at)
+    article.is_favourite = bool(row and row.favourite_at)
+    prefetch_related_objects(
+        [article], Prefetch("labels", queryset=Label.objects.order_by(Lower("name"), "id"))
+    )
+    return article
+
+
+@dataclass(frozen=True)
+class Filters:
+    """What the library shows: a view and perhaps a label, as in `?view=unread&label=3`."""
+
+    view: str = LibraryView.ALL
+    label: Label | None = None
+    # A label was asked for but is not a number or no longer exists.
+    label_missing: bool = False
+    page: int | None = None
+
+    @classmethod
+    def parse(cls, params: Mapping[str, str], labels: Iterable[Label] | None = None) -> Filters:
+        """The filters in `params`; the label is looked up among `labels` when given (the
+        list the page shows anyway), else in the database."""
+        view = params.get("view") or LibraryView.ALL
+        if view not in LibraryView.values:
+            view = LibraryView.ALL
+        raw = (params.get("label") or "").strip()
+        label = None
+        if raw.isdigit() and len(raw) < 19:
+            pk = int(raw)
+            if labels is None:
+                label = Label.objects.filter(pk=pk).first()
+            else:
+                label = next((known for known in labels if known.pk == pk), None)
+        page = params.get("page") or ""
+        return cls(
+            view=view,
+            label=label,
+            label_missing=bool(raw) and label is None,
+            page=int(page) if page.isdigit() and len(page) < 10 else None,
+        )
+
+    def query(self, **changes: object) -> str:
+        """The query string of these filters, with `changes` (view=, label=, page=) applied;
+        defaults are left out, so the plain library is `""`."""
+        view = changes.get("view", self.view)
+        label = changes.get("label", self.label)
+        page = changes.get("page", self.page)
+        params = {}
+        if view != LibraryView.ALL:
+            params["view"] = view
+        if label is not None:
+            params["label"] = label.pk if isinstance(label, Label) else label
+        if page and page != 1:
+            params["page"] = page
+        return urlencode(params)
+
+    def url(self, **changes: object) -> str:
+        query = self.query(**changes)
+        return reverse("library") + (f"?{query}" if query else "")
+
+    def articles(self, user: AbstractBaseUser) -> ArticleQuerySet:
+        """The articles these filters show `user`, newest first, with state and labels."""
+        found = Article.objects.for_library().in_view(user, self.view)
+        if self.label_missing:
+            return found.none()
+        if self.label is not None:
+            found = found.labelled(self.label)
+        return found.with_state(user).with_labels()
+
+    def unread_count(self, user: AbstractBaseUser) -> int:
+        """Unread articles under the same label filter, so the count matches the view."""
+        found = Article.objects.in_view(user, LibraryView.UNREAD)
+        if self.label_missing:
+            return 0
+        if self.label is not None:
+            found = found.labelled(self.label)
+        return found.count()

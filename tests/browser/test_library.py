@@ -1,0 +1,105 @@
+"""The library in a real browser: starring, labelling, archiving and filtering update the
+page in place (no reload), by mouse and by keyboard, with focus kept where it was."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from articles.ingest import ingest
+from articles.models import Article, ArticleState, Label
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture
+def stories():
+    older = ingest("Grain Deal Holds\n\nShips left Odesa with grain on Tuesday morning.").article
+    newer = ingest("Harbour Strike\n\nDock workers stayed off the job for a week.").article
+    return newer, older
+
+
+def _focused_id(page) -> str:
+    return page.evaluate("document.activeElement && document.activeElement.id")
+
+
+def _settled(page) -> None:
+    """htmx wires up swapped-in forms when the swap settles (`htmx-added` is then removed);
+    a key pressed before that would submit the plain form, which reloads the page."""
+    page.wait_for_function(
+        "() => !document.querySelector('.htmx-added, .htmx-request, .htmx-settling')"
+    )
+
+
+def test_starring_and_labelling_update_the_library_without_a_reload(
+    signed_in, live_server, stories, user
+):
+    newer, older = stories
+    page = signed_in
+    page.goto(live_server.url + "/")
+    page.evaluate("window.notReloaded = true")
+    row = page.locator(f"#article-{newer.pk}")
+
+    # Star with the mouse: the button says it is pressed, and keeps the focus.
+    star = row.get_by_role("button", name="Favourite")
+    expect(star).to_have_attribute("aria-pressed", "false")
+    star.click()
+    expect(row.get_by_role("button", name="Favourite")).to_have_attribute("aria-pressed", "true")
+    _settled(page)
+    assert _focused_id(page) == f"fav-{newer.pk}"
+    assert Article.objects.with_state(user).get(pk=newer.pk).is_favourite
+
+    # Add a label with the keyboard: open "Add label", type, Enter.
+    row.get_by_text("Add label").focus()
+    page.keyboard.press("Enter")
+    page.keyboard.press("Tab")
+    assert _focused_id(page) == f"label-name-{newer.pk}"
+    page.keyboard.type("Ukraine")
+    page.keyboard.press("Enter")
+    expect(row.get_by_role("link", name="Ukraine", exact=True)).to_be_visible()
+    _settled(page)
+    # The box stays open and focused for another label; the filter bar has the new chip.
+    assert _focused_id(page) == f"label-name-{newer.pk}"
+    chip = page.locator("#library-filters").get_by_role("link", name=re.compile(r"^Ukraine"))
+    expect(chip).to_contain_text("1")
+    assert Label.objects.get().name == "Ukraine"
+
+    # Filter by the label, then the Favourites view: the list follows, the URL too.
+    chip.click()
+    expect(page.locator(f"#article-{older.pk}")).to_have_count(0)
+    expect(page).to_have_url(re.compile(r"\?label=\d+$"))
+    _settled(page)
+    page.locator("#view-favourites").click()
+    expect(page).to_have_url(re.compile(r"\?view=favourites&label=\d+$"))
+    expect(page.locator("#view-favourites")).to_have_attribute("aria-current", "page")
+    expect(page.locator(".article-item")).to_have_count(1)
+
+    assert page.evaluate("window.notReloaded") is True
+    assert page.console.errors == []
+
+
+def test_archiving_leaves_an_undo_under_the_keyboard(signed_in, live_server, stories, user):
+    newer, _ = stories
+    page = signed_in
+    page.goto(live_server.url + "/")
+    unread = page.locator("[data-unread-count]")
+    expect(unread).to_have_text("2")
+    row = page.locator(f"#article-{newer.pk}")
+    row.get_by_role("button", name="Mark as read").focus()
+    page.keyboard.press("Enter")
+    expect(row.get_by_role("button", name="Mark as unread")).to_be_visible()
+    expect(unread).to_have_text("1")
+    _settled(page)
+
+    row.get_by_role("button", name="Archive").focus()
+    page.keyboard.press("Enter")
+    expect(row).to_contain_text("Archived “Harbour Strike”.")
+    _settled(page)
+    assert _focused_id(page) == f"archive-{newer.pk}"
+    assert ArticleState.objects.get(user=user).archived_at is not None
+    page.keyboard.press("Enter")  # Undo
+    expect(row.get_by_role("button", name="Archive")).to_be_visible()
+    assert ArticleState.objects.get(user=user).archived_at is None
+    assert page.console.errors == []
