@@ -19,6 +19,7 @@ if TYPE_CHECKING:
 FACET_TITLES = {
     "site": "Site",
     "entity": "Entity mentioned",
+    "label": "Label",
     "by": "Annotated by",
     "color": "Colour",
     "year": "Date",

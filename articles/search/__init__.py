@@ -27,8 +27,9 @@ from django.contrib.auth import get_user_model
 from django.db import connection
 from django.db.models import Prefetch, Q
 from django.db.models.expressions import RawSQL
+from django.db.models.functions import Lower
 
-from articles.models import Annotation, Article, Entity
+from articles.models import Annotation, Article, Entity, Label
 from articles.search import snippets
 from articles.search.query import KINDS, WORD, Query, fold, is_domain, parse
 
@@ -92,6 +93,16 @@ def run(user: AbstractBaseUser, raw: str, page: int = 1) -> SearchResult:
 
 
 # The one visibility rule of `AnnotationQuerySet.visible_to`, for a signed-in user.
+_STATE = (
+    "SELECT 1 FROM articles_articlestate s WHERE s.article_id = {t}.id AND s.user_id = %(user)s"
+)
+_STATE_SQL = {
+    "read": f"EXISTS ({_STATE} AND s.read_at IS NOT NULL)",
+    "unread": f"NOT EXISTS ({_STATE} AND (s.read_at IS NOT NULL OR s.archived_at IS NOT NULL))",
+    "favourite": f"EXISTS ({_STATE} AND s.favourite_at IS NOT NULL)",
+    "archived": f"EXISTS ({_STATE} AND s.archived_at IS NOT NULL)",
+}
+
 _VISIBLE = """({t}.author_id = %(user)s OR {t}.group_id IN (
     SELECT group_id FROM articles_membership WHERE user_id = %(user)s))"""
 
@@ -167,6 +178,17 @@ class _Plan:
                 entities |= matched
             self.params["entities"] = sorted(entities)
             self.nothing |= not entities
+        if query.labels:
+            wanted = {label.casefold() for label in query.labels}
+            known = set(
+                Label.objects.annotate(folded=Lower("name"))
+                .filter(folded__in=wanted)
+                .values_list("folded", flat=True)
+            )
+            for label in query.labels:
+                if label.casefold() not in known:
+                    query.hints.append(f"No label is called “{label}”.")
+                    self.nothing = True
         self.nothing |= not self.kinds
 
     # --- SQL -----------------------------------------------------------------------------
@@ -182,6 +204,15 @@ class _Plan:
                 f"({table}.site_host = ANY(%(hosts)s) OR {table}.site_host LIKE ANY(%(subdomains)s)"
                 f" OR lower({table}.site_name) = ANY(%(site_names)s))"
             )
+        if query.labels:
+            self.params["labels"] = [label.casefold() for label in query.labels]
+            for i in range(len(query.labels)):  # each label must be on the article
+                where.append(
+                    "EXISTS (SELECT 1 FROM articles_articlelabel al JOIN articles_label l "
+                    f"ON l.id = al.label_id WHERE al.article_id = {table}.id "
+                    f"AND lower(l.name) = (%(labels)s::text[])[{i + 1}])"
+                )
+        where.extend(_STATE_SQL[state].format(t=table) for state in sorted(query.states))
         if query.entity_names:
             visible = _VISIBLE.format(t="m")
             where.append(
@@ -243,7 +274,7 @@ class _Plan:
             rank = "ts_rank_cd(n.search_vector, q.tsq, 32)"
         else:
             source, rank = "articles_annotation n", "0"
-        needs_article = query.sites or query.entity_names
+        needs_article = query.sites or query.entity_names or query.labels or query.states
         join = " JOIN articles_article a ON a.id = n.article_id" if needs_article else ""
         return f"""
         SELECT CASE WHEN n.start IS NULL THEN 'note' ELSE 'highlight' END, n.id,
@@ -317,6 +348,11 @@ _FACETS = """
        SELECT group_id FROM articles_membership WHERE user_id = %(user)s))
      AND (e.private_to_id IS NULL OR e.private_to_id = %(user)s)
    GROUP BY e.id, e.name, e.kind ORDER BY n DESC, e.name LIMIT %(facet_size)s) f) AS entities,
+(SELECT json_agg(f) FROM (
+   SELECT l.name AS value, l.name AS label, count(DISTINCT al.article_id) AS n
+   FROM articles_articlelabel al JOIN articles_label l ON l.id = al.label_id
+   WHERE al.article_id IN (SELECT article_id FROM hits WHERE article_id IS NOT NULL)
+   GROUP BY l.id, l.name ORDER BY n DESC, l.name LIMIT %(facet_size)s) f) AS labels,
 (SELECT json_agg(f) FROM (
    SELECT u.username AS value, u.username AS label, count(*) AS n
    FROM hits h JOIN auth_user u ON u.id = h.author_id
@@ -392,6 +428,7 @@ def _facets(query: Query, row: dict[str, Any]) -> dict[str, list[dict[str, Any]]
     facets = {
         "site": entries("sites", "site"),
         "entity": entries("entities", "entity"),
+        "label": entries("labels", "label"),
         "by": entries("authors", "by"),
         "color": entries("colors", "color"),
     }
@@ -415,6 +452,8 @@ def _load(hits: list[dict[str, Any]], user: AbstractBaseUser, query: Query) -> l
         ids["annotation" if hit["kind"] in {"highlight", "note"} else hit["kind"]].append(hit["id"])
     articles = (
         Article.objects.defer("body_html")
+        .with_state(user)
+        .with_labels()
         .annotate(search_config=RawSQL("articles_article.search_config::text", ()))
         .in_bulk(ids["article"])
         if ids["article"]

@@ -30,7 +30,12 @@ _KIND_ALIASES = {
     "entities": "entity",
 }  # fmt: skip
 
-QUALIFIERS = ("site", "entity", "by", "color", "has", "before", "after", "type")
+QUALIFIERS = ("site", "entity", "by", "color", "has", "before", "after", "type", "label", "is")
+# `is:` values: the searcher's own state of an article (library views).
+STATES = {
+    "unread": "unread", "read": "read", "favourite": "favourite", "favorite": "favourite",
+    "favourites": "favourite", "starred": "favourite", "archived": "archived",
+}  # fmt: skip
 _ALIASES = {"colour": "color", "kind": "type"}
 # Qualifiers that only annotations have: with one of them, articles and entities drop out.
 ANNOTATION_ONLY = ("by", "color", "has")
@@ -76,6 +81,8 @@ class Query:
     before: dt.date | None = None
     after: dt.date | None = None
     kinds: set[str] = field(default_factory=set)
+    labels: list[str] = field(default_factory=list)
+    states: set[str] = field(default_factory=set)
 
     @property
     def is_empty(self) -> bool:
@@ -183,6 +190,8 @@ _EXAMPLES = {
     "before": "before:2025-01-01",
     "after": "after:2024-06-01",
     "type": "type:highlight",
+    "label": "label:Ukraine",
+    "is": "is:unread",
 }
 
 
@@ -218,6 +227,16 @@ def _apply(query: Query, q: Qualifier) -> bool:  # noqa: C901 - one case per qua
                 )
                 return False
             setattr(query, q.key, day)
+        case "label":
+            query.labels.append(value)
+        case "is":
+            state = STATES.get(value.lower())
+            if state is None:
+                query.hints.append(
+                    f"is: is one of unread, read, favourite or archived; “{value}” was left out."
+                )
+                return False
+            query.states.add(state)
         case "type":
             kind = _KIND_ALIASES.get(value.lower())
             if kind is None:
