@@ -155,6 +155,12 @@ class _Plan:
         return [k for k in KINDS if k in kinds]
 
     def _resolve_people_and_entities(self, user: AbstractBaseUser) -> None:
+        self._resolve_authors()
+        self._resolve_entities(user)
+        self._resolve_labels()
+        self.nothing |= not self.kinds
+
+    def _resolve_authors(self) -> None:
         query = self.query
         if query.authors:
             named = Q()
@@ -169,6 +175,9 @@ class _Plan:
                     query.hints.append(f"No one here is called “{name}”.")
             self.params["authors"] = list(found.values())
             self.nothing |= not found
+
+    def _resolve_entities(self, user: AbstractBaseUser) -> None:
+        query = self.query
         if query.entity_names:
             entities: set[int] = set()
             for name in query.entity_names:
@@ -178,6 +187,9 @@ class _Plan:
                 entities |= matched
             self.params["entities"] = sorted(entities)
             self.nothing |= not entities
+
+    def _resolve_labels(self) -> None:
+        query = self.query
         if query.labels:
             wanted = {label.casefold() for label in query.labels}
             known = set(
@@ -189,7 +201,6 @@ class _Plan:
                 if label.casefold() not in known:
                     query.hints.append(f"No label is called “{label}”.")
                     self.nothing = True
-        self.nothing |= not self.kinds
 
     # --- SQL -----------------------------------------------------------------------------
 
@@ -206,12 +217,12 @@ class _Plan:
             )
         if query.labels:
             self.params["labels"] = [label.casefold() for label in query.labels]
-            for i in range(len(query.labels)):  # each label must be on the article
-                where.append(
-                    "EXISTS (SELECT 1 FROM articles_articlelabel al JOIN articles_label l "
-                    f"ON l.id = al.label_id WHERE al.article_id = {table}.id "
-                    f"AND lower(l.name) = (%(labels)s::text[])[{i + 1}])"
-                )
+            where.extend(  # each label must be on the article
+                "EXISTS (SELECT 1 FROM articles_articlelabel al JOIN articles_label l "
+                f"ON l.id = al.label_id WHERE al.article_id = {table}.id "
+                f"AND lower(l.name) = (%(labels)s::text[])[{i + 1}])"
+                for i in range(len(query.labels))
+            )
         where.extend(_STATE_SQL[state].format(t=table) for state in sorted(query.states))
         if query.entity_names:
             visible = _VISIBLE.format(t="m")

@@ -195,7 +195,7 @@ _EXAMPLES = {
 }
 
 
-def _apply(query: Query, q: Qualifier) -> bool:  # noqa: C901 - one case per qualifier
+def _apply(query: Query, q: Qualifier) -> bool:  # noqa: C901, PLR0912 - one case per qualifier
     """Record a qualifier's meaning on `query`; False (with a hint) when it has none."""
     value = q.value
     match q.key:
