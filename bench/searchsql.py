@@ -335,9 +335,10 @@ def measure(
             statement, params = recommended(to_sql(cursor, query, user_id, groups), 1)
             cursor.execute("SET enable_seqscan = off")
             cursor.execute(f"EXPLAIN (ANALYZE, BUFFERS) {statement}", params)
+            plan = cursor.fetchall()
             cursor.execute("RESET enable_seqscan")
             print(f"\nEXPLAIN (ANALYZE, BUFFERS) recommended, {query!r}:")
-            print("\n".join(f"  {line}" for (line,) in cursor.fetchall()))
+            print("\n".join(f"  {line}" for (line,) in plan))
 
 
 def vector_sizes(cursor: Any) -> None:
