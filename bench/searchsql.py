@@ -28,8 +28,8 @@ if TYPE_CHECKING:
 
 PAGE_SIZE = 20
 # The recommended ranking: at most this many matches (the newest) are ranked by relevance.
-RANK_POOL = 1000
-HEADLINE_CHARS = 3000
+RANK_POOL = 500
+HEADLINE_CHARS = 2000
 HEADLINE_OPTIONS = "MaxFragments=2, MinWords=8, MaxWords=25"
 QUALIFIERS = {"site", "entity", "by", "color", "has", "before", "after"}
 _TOKEN = re.compile(r'(\w+):("[^"]*"|\S+)|"[^"]*"|\S+')
@@ -66,6 +66,11 @@ class Sql:
     tsquery_params: list[Any] = field(default_factory=list)
     where: list[str] = field(default_factory=list)
     params: list[Any] = field(default_factory=list)
+    # The qualifiers on annotations alone (articles_annotation n), and whether any other.
+    on_annotations: list[str] = field(default_factory=list)
+    on_annotation_params: list[Any] = field(default_factory=list)
+    on_articles: bool = False
+    viewer: list[Any] = field(default_factory=list)  # [user id, group ids]
 
     def condition(self) -> tuple[str, list[Any]]:
         """The WHERE clause over articles_article a, and its parameters."""
@@ -99,10 +104,12 @@ def _qualify(cursor: Any, sql: Sql, key: str, value: str, viewer: list[Any]) -> 
     if key == "site":
         sql.where.append("a.site_name = %s")
         sql.params.append(value.lower().removeprefix("www."))
+        sql.on_articles = True
         return
     if key in {"before", "after"}:
         sql.where.append(f"a.published_at {'<' if key == 'before' else '>='} %s::date")
         sql.params.append(value)
+        sql.on_articles = True
         return
     param: Any = value
     if key == "by":
@@ -128,6 +135,9 @@ def _qualify(cursor: Any, sql: Sql, key: str, value: str, viewer: list[Any]) -> 
         f" WHERE (n.author_id = %s OR n.group_id = ANY(%s)) AND {condition})"
     )
     sql.params.extend([*viewer, param])
+    sql.on_annotations.append(condition)
+    sql.viewer = viewer
+    sql.on_annotation_params.append(param)
 
 
 def to_sql(cursor: Any, query: str, user_id: int, group_ids: list[int]) -> Sql:
@@ -183,11 +193,14 @@ def add_vectors(cursor: Any) -> dict[str, float]:
             "CREATE INDEX annotation_sv ON articles_annotation USING gin (sv)",
         ),
         (
-            "article (published_at), annotation (color) INCLUDE (article_id, author_id, group_id)",
+            (
+                "article (published_at); annotation (color) INCLUDE (article_id, author_id,"
+                " group_id, created_at)"
+            ),
             (
                 "CREATE INDEX article_published ON articles_article (published_at);"
                 " CREATE INDEX annotation_color ON articles_annotation (color)"
-                " INCLUDE (article_id, author_id, group_id)"
+                " INCLUDE (article_id, author_id, group_id, created_at)"
             ),
         ),
         ("VACUUM ANALYZE", "VACUUM ANALYZE articles_article, articles_annotation"),
@@ -230,6 +243,8 @@ def recommended(sql: Sql, page: int) -> tuple[str, list[Any]]:
     detoasting, and for a common word prefers a sequential scan that reads every vector
     (10x slower). Without words it would only cost a full index scan, so leave it on.
     """
+    if not sql.tsquery and not sql.on_articles and sql.on_annotations:
+        return _annotated_articles(sql, page)
     where, params = sql.condition()
     q, qp = sql.tsquery, sql.tsquery_params
     rank = f"ts_rank_cd(a.sv, {q})" if q else "0"
@@ -246,6 +261,23 @@ def recommended(sql: Sql, page: int) -> tuple[str, list[Any]]:
         SELECT a.id, (SELECT count(*) FROM m), {headline} FROM page JOIN articles_article a
         USING (id) ORDER BY page.rank DESC, page.published_at DESC NULLS LAST, page.id"""
     return statement, params + qp + ([*qp, HEADLINE_OPTIONS] if q else [])
+
+
+def _annotated_articles(sql: Sql, page: int) -> tuple[str, list[Any]]:
+    """Qualifiers on annotations alone (color:green, by:bob): the articles by their newest
+    such annotation, from an index-only scan of annotations, never touching the articles
+    (ordering by publication date instead costs a join with every match, 3x slower). All
+    the qualifiers then apply to one annotation: "green highlights by bob"."""
+    conditions = " AND ".join(sql.on_annotations)
+    statement = f"""
+        WITH m AS MATERIALIZED (
+            SELECT n.article_id AS id, max(n.created_at) AS seen FROM articles_annotation n
+            WHERE (n.author_id = %s OR n.group_id = ANY(%s)) AND {conditions}
+            GROUP BY n.article_id
+        )
+        SELECT id, (SELECT count(*) FROM m), '' FROM m ORDER BY seen DESC, id
+        LIMIT {PAGE_SIZE} OFFSET {(page - 1) * PAGE_SIZE}"""
+    return statement, [*sql.viewer, *sql.on_annotation_params]
 
 
 def facets(sql: Sql) -> tuple[str, list[Any]]:
