@@ -14,7 +14,7 @@ PORT ?= 8000
 help:
 	@echo "make run       set up everything and serve Newsroom on http://$(HOST):$(PORT)/"
 	@echo "make test      set up everything and run the whole test suite"
-	@echo "make bench     print ingest, reader and re-anchoring figures"
+	@echo "make bench     print ingest, reader, re-anchoring and search figures"
 	@echo "make lint      ruff check + format check;  make format  to fix formatting"
 	@echo "make db-stop   stop the project's own PostgreSQL cluster"
 
@@ -62,6 +62,7 @@ bench: $(STAMP)
 	$(PY) bench/reanchor.py
 	$(PY) bench/entities.py
 	$(PY) bench/fetch.py
+	$(PY) bench/search.py
 
 db-start: $(STAMP)
 	$(PY) -m articles.pgcluster start
