@@ -26,6 +26,11 @@ FACET_TITLES = {
 }
 
 
+def _count(n: int) -> str:
+    """A count, or "5,000+" where only the first HIT_CAP were counted."""
+    return f"{search.HIT_CAP:,}+" if n > search.HIT_CAP else f"{n:,}"
+
+
 @require_GET
 def search_page(request: HtmxHttpRequest) -> HttpResponse:
     raw = request.GET.get("q", "")
@@ -45,7 +50,7 @@ def search_page(request: HtmxHttpRequest) -> HttpResponse:
         {
             "key": key,
             "label": label,
-            "count": found.counts.get(key, 0),
+            "count": _count(found.counts.get(key, 0)),
             "active": key in query.kinds,
             "q": query.adding("type", key),
         }
@@ -57,6 +62,7 @@ def search_page(request: HtmxHttpRequest) -> HttpResponse:
     context = {
         "q": query.raw,
         "first_number": (found.page - 1) * search.PAGE_SIZE + 1,
+        "total": f"more than {search.HIT_CAP:,}" if found.more else f"{found.total:,}",
         "found": found,
         "query": query,
         "kinds": kinds,

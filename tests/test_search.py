@@ -505,3 +505,49 @@ def test_labels_and_reading_state_qualifiers(user, bob, war, trade):
     html = _client(user).get(reverse("search"), {"q": "putin"}).content.decode()
     assert "★ Favourite" in html
     assert '<span class="chip">Ukraine</span>' in html
+
+
+def test_a_common_word_lists_its_newest_matches_with_the_full_count(user, monkeypatch):
+    monkeypatch.setattr(search, "HIT_CAP", 3)
+    monkeypatch.setattr(search, "RANK_LIMIT", 2)
+    now = timezone.now()
+    made = [
+        make_article(
+            f"Report {i}", f"The harbour strike, day {i}.", published_at=now - dt.timedelta(days=i)
+        )
+        for i in range(5)
+    ]
+    found = search.run(user, "harbour")
+    assert found.total == 5  # counted exactly
+    assert found.listed == 3
+    assert [r.obj.pk for r in found.results] == [a.pk for a in made[:3]]  # the newest
+    assert any("the newest 3 are listed" in h for h in found.query.hints)
+    assert found.pages == 1
+
+
+def test_ranking_covers_the_newest_matches_and_older_ones_follow(user, monkeypatch):
+    monkeypatch.setattr(search, "RANK_LIMIT", 2)
+    now = timezone.now()
+    older_title = make_article(
+        "Harbour harbour harbour", "Nothing else.", published_at=now - dt.timedelta(days=30)
+    )
+    newer = [
+        make_article(
+            f"Note {i}", f"A word on the harbour {i}.", published_at=now - dt.timedelta(days=i)
+        )
+        for i in range(3)
+    ]
+    order = [r.obj.pk for r in search.run(user, "harbour").results]
+    # The two newest are ranked; the rest follow newest first, whatever their rank.
+    assert order[2:] == [newer[2].pk, older_title.pk]
+
+
+def test_a_filter_matching_more_than_the_cap_says_more_than(user, alice_client, monkeypatch):
+    monkeypatch.setattr(search, "HIT_CAP", 3)
+    for i in range(5):
+        make_article(f"Story {i}", "Text.", source_url=f"https://example.com/{i}")
+    found = search.run(user, "site:example.com")
+    assert found.more
+    assert len(found.results) == 3
+    html = alice_client.get(reverse("search"), {"q": "site:example.com"}).content.decode()
+    assert "More than 3 results" in html

@@ -104,6 +104,8 @@ ALTER TABLE articles_article
 CREATE INDEX article_search_vector ON articles_article USING gin (search_vector);
 CREATE INDEX article_search_config ON articles_article (search_config);
 CREATE INDEX article_site_host ON articles_article (site_host);
+CREATE INDEX article_site_subdomains ON articles_article (reverse(site_host) text_pattern_ops);
+CREATE INDEX article_site_name ON articles_article (lower(site_name));
 
 ALTER TABLE articles_annotation
   ADD COLUMN search_config regconfig NOT NULL DEFAULT 'pg_catalog.simple'::regconfig,
@@ -124,6 +126,10 @@ CREATE TRIGGER annotation_search_vector
   FOR EACH ROW EXECUTE FUNCTION newsroom_annotation_tsv();
 UPDATE articles_annotation SET exact = exact;
 CREATE INDEX annotation_search_vector ON articles_annotation USING gin (search_vector);
+-- Qualifier-only searches (color:, has:notes) list annotations newest first.
+CREATE INDEX annotation_color ON articles_annotation (color, created_at);
+CREATE INDEX annotation_author_created ON articles_annotation (author_id, created_at);
+CREATE INDEX annotation_with_note ON articles_annotation (created_at) WHERE note <> '';
 
 CREATE FUNCTION newsroom_article_language() RETURNS trigger
 LANGUAGE plpgsql SET search_path FROM CURRENT AS $$
@@ -151,6 +157,10 @@ ALTER TABLE articles_entityalias DROP COLUMN search_vector;
 ALTER TABLE articles_entity DROP COLUMN search_vector;
 DROP TRIGGER article_language_search_config ON articles_article;
 DROP FUNCTION newsroom_article_language();
+DROP INDEX article_site_name;
+DROP INDEX annotation_color;
+DROP INDEX annotation_author_created;
+DROP INDEX annotation_with_note;
 DROP TRIGGER annotation_search_vector ON articles_annotation;
 DROP FUNCTION newsroom_annotation_tsv();
 ALTER TABLE articles_annotation DROP COLUMN search_vector, DROP COLUMN search_config;
