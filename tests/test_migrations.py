@@ -71,7 +71,7 @@ def test_search_migration_indexes_existing_rows_and_reverses():
     executor.migrate(after)
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT search_vector @@ to_tsquery('english', 'ship') FROM articles_article"
+            "SELECT search_vector @@ to_tsquery('english', 'ship') FROM articles_articlesearch"
         )
         assert cursor.fetchone() == (True,)
         cursor.execute(
@@ -87,6 +87,8 @@ def test_search_migration_indexes_existing_rows_and_reverses():
             "SELECT count(*) FROM information_schema.columns WHERE column_name = 'search_vector'"
         )
         assert cursor.fetchone() == (0,)
+        cursor.execute("SELECT to_regclass('articles_articlesearch')")
+        assert cursor.fetchone() == (None,)
         cursor.execute("SELECT count(*) FROM pg_proc WHERE proname LIKE 'newsroom_%%'")
         assert cursor.fetchone() == (0,)
 

@@ -127,7 +127,8 @@ def test_russian_and_greek_articles_are_found_in_their_language(user):
     assert titles(search.run(user, "ΟΙΚΟΝΟΜΙΑ")) == [el.title]
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT id, search_config::text FROM articles_article WHERE id IN (%s, %s)",
+            "SELECT article_id, search_config::text FROM articles_articlesearch "
+            "WHERE article_id IN (%s, %s)",
             [ru.pk, el.pk],
         )
         assert dict(cursor.fetchall()) == {ru.pk: "russian", el.pk: "greek"}
@@ -551,3 +552,33 @@ def test_a_filter_matching_more_than_the_cap_says_more_than(user, alice_client, 
     assert len(found.results) == 3
     html = alice_client.get(reverse("search"), {"q": "site:example.com"}).content.decode()
     assert "More than 3 results" in html
+
+
+def test_the_index_follows_every_change_to_an_article(user):
+    article = make_article("Harbour news", "The strike ended on Friday.")
+    assert search.run(user, "strike").total == 1
+    article.body_text = "The lockout began on Monday."
+    article.save()
+    assert search.run(user, "strike").total == 0
+    assert search.run(user, "lockout").total == 1
+    Article.objects.filter(pk=article.pk).update(title="Port closed")
+    assert titles(search.run(user, "port")) == ["Port closed"]
+    article.delete()
+    assert search.run(user, "lockout").total == 0
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM articles_articlesearch")
+        assert cursor.fetchone() == (0,)
+
+
+def test_saving_an_article_unchanged_does_not_remake_its_vector(user):
+    article = make_article("Harbour news", "The strike ended on Friday.")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT ctid::text FROM articles_articlesearch WHERE article_id = %s", [article.pk]
+        )
+        before = cursor.fetchone()
+        article.save()  # Django writes every column; none the index reads has changed
+        cursor.execute(
+            "SELECT ctid::text FROM articles_articlesearch WHERE article_id = %s", [article.pk]
+        )
+        assert cursor.fetchone() == before

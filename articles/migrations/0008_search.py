@@ -1,12 +1,14 @@
 """Full-text search (issue 7): stored, weighted tsvectors with GIN indexes.
 
-The columns live in SQL only, not in the models, so the ORM never reads a vector when it
-loads an article or an annotation; `articles.search` queries them.
+The tables and columns live in SQL only, not in the models, so the ORM never reads a
+vector when it loads an article or an annotation; `articles.search` queries them.
 
-- Articles: `search_config` (the text-search configuration of the article's language, or
-  `simple`) and `search_vector` (title A, byline and site B, standfirst and body C), both
-  generated from the row, so every way of writing an article keeps them right. `site_host`
-  (the source's host without "www.") backs `site:` and the site facet.
+- Articles: a narrow side table, `articles_articlesearch`, one row per article kept by
+  triggers on every insert, change, delete and truncate (so no code path can forget it):
+  `search_config` (the text-search configuration of the article's language, or `simple`),
+  `search_vector` (title A, byline and site B, standfirst and body C), `date` (published,
+  else added) and `site_host` (the source's host without "www.", for `site:`). Apart
+  from the wide article rows, a search visits a few pages for tens of thousands of matches.
 - Annotations: the same configuration as their article, set by a trigger (a generated
   column cannot read another table), and `search_vector` (quote A, note B). Changing an
   article's language re-derives its annotations'.
@@ -90,21 +92,84 @@ BEGIN
 END
 $$;
 
-ALTER TABLE articles_article
-  ADD COLUMN search_config regconfig
-    GENERATED ALWAYS AS (newsroom_ts_config(language)) STORED,
-  ADD COLUMN site_host text
-    GENERATED ALWAYS AS (
-      lower(substring(source_url from '^[A-Za-z][A-Za-z0-9+.-]*://(?:www\\.)?([^/:?#@]+)'))
-    ) STORED,
-  ADD COLUMN search_vector tsvector
-    GENERATED ALWAYS AS (newsroom_article_tsv(
-      language, title, byline || ' ' || site_name, summary || E'\\n\\n' || body_text
-    )) STORED;
-CREATE INDEX article_search_vector ON articles_article USING gin (search_vector);
-CREATE INDEX article_search_config ON articles_article (search_config);
-CREATE INDEX article_site_host ON articles_article (site_host);
-CREATE INDEX article_site_subdomains ON articles_article (reverse(site_host) text_pattern_ops);
+-- One narrow row per article: what a search reads for every match (its date, site and
+-- configuration) sits in a few pages, apart from the wide article rows; the vector itself
+-- is stored out of line. Kept by the triggers below (no foreign key, so that truncating
+-- articles, as tests do, stays possible: a truncate trigger empties this too).
+CREATE TABLE articles_articlesearch (
+  article_id bigint PRIMARY KEY,
+  search_config regconfig NOT NULL,
+  date timestamptz NOT NULL,
+  site_host text,
+  search_vector tsvector NOT NULL
+);
+
+CREATE FUNCTION newsroom_article_search() RETURNS trigger
+LANGUAGE plpgsql SET search_path FROM CURRENT AS $$
+BEGIN
+  INSERT INTO articles_articlesearch AS s
+    (article_id, search_config, date, site_host, search_vector)
+  VALUES (
+    NEW.id,
+    newsroom_ts_config(NEW.language),
+    coalesce(NEW.published_at, NEW.created_at),
+    lower(substring(NEW.source_url from '^[A-Za-z][A-Za-z0-9+.-]*://(?:www\\.)?([^/:?#@]+)')),
+    newsroom_article_tsv(
+      NEW.language, NEW.title, NEW.byline || ' ' || NEW.site_name,
+      NEW.summary || E'\\n\\n' || NEW.body_text
+    )
+  )
+  ON CONFLICT (article_id) DO UPDATE SET
+    search_config = EXCLUDED.search_config, date = EXCLUDED.date,
+    site_host = EXCLUDED.site_host, search_vector = EXCLUDED.search_vector;
+  IF TG_OP = 'UPDATE' AND OLD.language IS DISTINCT FROM NEW.language THEN
+    UPDATE articles_annotation SET exact = exact WHERE article_id = NEW.id;
+  END IF;
+  RETURN NULL;
+END
+$$;
+CREATE TRIGGER article_search_insert AFTER INSERT ON articles_article
+  FOR EACH ROW EXECUTE FUNCTION newsroom_article_search();
+-- Saving an article rewrites every column; the vector is remade only when one it reads
+-- has changed.
+CREATE TRIGGER article_search_update AFTER UPDATE ON articles_article
+  FOR EACH ROW WHEN (
+    OLD.title IS DISTINCT FROM NEW.title OR OLD.byline IS DISTINCT FROM NEW.byline
+    OR OLD.site_name IS DISTINCT FROM NEW.site_name OR OLD.summary IS DISTINCT FROM NEW.summary
+    OR OLD.body_text IS DISTINCT FROM NEW.body_text OR OLD.language IS DISTINCT FROM NEW.language
+    OR OLD.source_url IS DISTINCT FROM NEW.source_url
+    OR OLD.published_at IS DISTINCT FROM NEW.published_at
+    OR OLD.created_at IS DISTINCT FROM NEW.created_at OR OLD.id IS DISTINCT FROM NEW.id)
+  EXECUTE FUNCTION newsroom_article_search();
+
+CREATE FUNCTION newsroom_article_search_delete() RETURNS trigger
+LANGUAGE plpgsql SET search_path FROM CURRENT AS $$
+BEGIN
+  IF TG_OP = 'TRUNCATE' THEN
+    TRUNCATE articles_articlesearch;
+  ELSE
+    DELETE FROM articles_articlesearch WHERE article_id = OLD.id;
+  END IF;
+  RETURN NULL;
+END
+$$;
+CREATE TRIGGER article_search_delete AFTER DELETE ON articles_article
+  FOR EACH ROW EXECUTE FUNCTION newsroom_article_search_delete();
+CREATE TRIGGER article_search_truncate AFTER TRUNCATE ON articles_article
+  FOR EACH STATEMENT EXECUTE FUNCTION newsroom_article_search_delete();
+
+INSERT INTO articles_articlesearch (article_id, search_config, date, site_host, search_vector)
+SELECT id, newsroom_ts_config(language), coalesce(published_at, created_at),
+  lower(substring(source_url from '^[A-Za-z][A-Za-z0-9+.-]*://(?:www\\.)?([^/:?#@]+)')),
+  newsroom_article_tsv(language, title, byline || ' ' || site_name,
+                       summary || E'\\n\\n' || body_text)
+FROM articles_article;
+CREATE INDEX article_search_vector ON articles_articlesearch USING gin (search_vector);
+CREATE INDEX article_search_config ON articles_articlesearch (search_config);
+CREATE INDEX article_search_date ON articles_articlesearch (date);
+CREATE INDEX article_site_host ON articles_articlesearch (site_host);
+CREATE INDEX article_site_subdomains ON articles_articlesearch
+  (reverse(site_host) text_pattern_ops);
 CREATE INDEX article_site_name ON articles_article (lower(site_name));
 
 ALTER TABLE articles_annotation
@@ -114,7 +179,8 @@ ALTER TABLE articles_annotation
 CREATE FUNCTION newsroom_annotation_tsv() RETURNS trigger
 LANGUAGE plpgsql SET search_path FROM CURRENT AS $$
 BEGIN
-  SELECT search_config INTO NEW.search_config FROM articles_article WHERE id = NEW.article_id;
+  SELECT search_config INTO NEW.search_config FROM articles_articlesearch
+  WHERE article_id = NEW.article_id;
   NEW.search_config := coalesce(NEW.search_config, 'pg_catalog.simple'::regconfig);
   NEW.search_vector := setweight(to_tsvector(NEW.search_config, coalesce(NEW.exact, '')), 'A')
                     || setweight(to_tsvector(NEW.search_config, coalesce(NEW.note, '')), 'B');
@@ -131,18 +197,6 @@ CREATE INDEX annotation_color ON articles_annotation (color, created_at);
 CREATE INDEX annotation_author_created ON articles_annotation (author_id, created_at);
 CREATE INDEX annotation_with_note ON articles_annotation (created_at) WHERE note <> '';
 
-CREATE FUNCTION newsroom_article_language() RETURNS trigger
-LANGUAGE plpgsql SET search_path FROM CURRENT AS $$
-BEGIN
-  UPDATE articles_annotation SET exact = exact WHERE article_id = NEW.id;
-  RETURN NULL;
-END
-$$;
-CREATE TRIGGER article_language_search_config
-  AFTER UPDATE OF language ON articles_article
-  FOR EACH ROW WHEN (OLD.language IS DISTINCT FROM NEW.language)
-  EXECUTE FUNCTION newsroom_article_language();
-
 ALTER TABLE articles_entity ADD COLUMN search_vector tsvector
   GENERATED ALWAYS AS (to_tsvector('pg_catalog.simple', newsroom_fold(name))) STORED;
 CREATE INDEX entity_search_vector ON articles_entity USING gin (search_vector);
@@ -155,8 +209,6 @@ CREATE INDEX entityalias_search_vector ON articles_entityalias USING gin (search
 REVERSE = """
 ALTER TABLE articles_entityalias DROP COLUMN search_vector;
 ALTER TABLE articles_entity DROP COLUMN search_vector;
-DROP TRIGGER article_language_search_config ON articles_article;
-DROP FUNCTION newsroom_article_language();
 DROP INDEX article_site_name;
 DROP INDEX annotation_color;
 DROP INDEX annotation_author_created;
@@ -164,8 +216,13 @@ DROP INDEX annotation_with_note;
 DROP TRIGGER annotation_search_vector ON articles_annotation;
 DROP FUNCTION newsroom_annotation_tsv();
 ALTER TABLE articles_annotation DROP COLUMN search_vector, DROP COLUMN search_config;
-ALTER TABLE articles_article
-  DROP COLUMN search_vector, DROP COLUMN site_host, DROP COLUMN search_config;
+DROP TRIGGER article_search_truncate ON articles_article;
+DROP TRIGGER article_search_delete ON articles_article;
+DROP TRIGGER article_search_update ON articles_article;
+DROP TRIGGER article_search_insert ON articles_article;
+DROP FUNCTION newsroom_article_search_delete();
+DROP FUNCTION newsroom_article_search();
+DROP TABLE articles_articlesearch;
 DROP FUNCTION newsroom_article_tsv(text, text, text, text);
 DROP FUNCTION newsroom_fold(text);
 DROP FUNCTION newsroom_ts_config(text);

@@ -116,26 +116,26 @@ def run(user: AbstractBaseUser, raw: str, page: int = 1) -> SearchResult:
 
 # The one visibility rule of `AnnotationQuerySet.visible_to`, for a signed-in user.
 _STATE = (
-    "SELECT 1 FROM articles_articlestate s WHERE s.article_id = {t}.id AND s.user_id = %(user)s"
+    "SELECT 1 FROM articles_articlestate st WHERE st.article_id = {id} AND st.user_id = %(user)s"
 )
 _STATE_SQL = {
-    "read": f"EXISTS ({_STATE} AND s.read_at IS NOT NULL)",
-    "unread": f"NOT EXISTS ({_STATE} AND (s.read_at IS NOT NULL OR s.archived_at IS NOT NULL))",
-    "favourite": f"EXISTS ({_STATE} AND s.favourite_at IS NOT NULL)",
-    "archived": f"EXISTS ({_STATE} AND s.archived_at IS NOT NULL)",
+    "read": f"EXISTS ({_STATE} AND st.read_at IS NOT NULL)",
+    "unread": f"NOT EXISTS ({_STATE} AND (st.read_at IS NOT NULL OR st.archived_at IS NOT NULL))",
+    "favourite": f"EXISTS ({_STATE} AND st.favourite_at IS NOT NULL)",
+    "archived": f"EXISTS ({_STATE} AND st.archived_at IS NOT NULL)",
 }
 
 # An article's date: its publication, else when it was added (indexed in 0008).
-_ARTICLE_DATE = "coalesce(published_at, created_at)"
+_ARTICLE_DATE = "coalesce(published_at, created_at)"  # articles_articlesearch.date
 
 _VISIBLE = """({t}.author_id = %(user)s OR {t}.group_id IN (
     SELECT group_id FROM articles_membership WHERE user_id = %(user)s))"""
 
 _CONFIGS = """
 WITH RECURSIVE c(cfg) AS (
-  (SELECT search_config FROM articles_article ORDER BY search_config LIMIT 1)
+  (SELECT search_config FROM articles_articlesearch ORDER BY search_config LIMIT 1)
   UNION ALL
-  SELECT (SELECT search_config FROM articles_article WHERE search_config > c.cfg
+  SELECT (SELECT search_config FROM articles_articlesearch WHERE search_config > c.cfg
           ORDER BY search_config LIMIT 1)
   FROM c WHERE c.cfg IS NOT NULL
 )
@@ -240,7 +240,9 @@ class _Plan:
 
     # --- SQL -----------------------------------------------------------------------------
 
-    def _article_filters(self, table: str = "a") -> list[str]:
+    def _article_filters(self, article_id: str) -> list[str]:
+        """Conditions on the article `article_id` (a column) for the article qualifiers.
+        The site's host is `s.site_host`: the caller joins articles_articlesearch as s."""
         query, where = self.query, []
         if query.sites:
             # A domain matches its host and subdomains (by the reversed host, indexed:
@@ -251,26 +253,29 @@ class _Plan:
                 if is_domain(site):
                     self.params[f"host{i}"] = site
                     self.params[f"subdomain{i}"] = ("." + site)[::-1].replace("_", r"\_") + "%"
-                    either.append(f"{table}.site_host = %(host{i})s")
-                    either.append(f"reverse({table}.site_host) LIKE %(subdomain{i})s")
+                    either.append(f"s.site_host = %(host{i})s")
+                    either.append(f"reverse(s.site_host) LIKE %(subdomain{i})s")
                 else:
                     self.params[f"site_name{i}"] = site.casefold()
-                    either.append(f"lower({table}.site_name) = %(site_name{i})s")
+                    either.append(
+                        f"{article_id} IN (SELECT id FROM articles_article "
+                        f"WHERE lower(site_name) = %(site_name{i})s)"
+                    )
             where.append("(" + " OR ".join(either) + ")")
         if query.labels:
             self.params["labels"] = [label.casefold() for label in query.labels]
             where.extend(  # each label must be on the article
                 "EXISTS (SELECT 1 FROM articles_articlelabel al JOIN articles_label l "
-                f"ON l.id = al.label_id WHERE al.article_id = {table}.id "
+                f"ON l.id = al.label_id WHERE al.article_id = {article_id} "
                 f"AND lower(l.name) = (%(labels)s::text[])[{i + 1}])"
                 for i in range(len(query.labels))
             )
-        where.extend(_STATE_SQL[state].format(t=table) for state in sorted(query.states))
+        where.extend(_STATE_SQL[state].format(id=article_id) for state in sorted(query.states))
         if query.entity_names:
             visible = _VISIBLE.format(t="m")
             where.append(
                 "EXISTS (SELECT 1 FROM articles_annotation m WHERE m.article_id = "
-                f"{table}.id AND m.entity_id = ANY(%(entities)s) AND {visible})"
+                f"{article_id} AND m.entity_id = ANY(%(entities)s) AND {visible})"
             )
         return where
 
@@ -323,20 +328,21 @@ class _Plan:
         return f"CASE {cases} END"
 
     def _articles_sql(self) -> str:
-        date = _ARTICLE_DATE.replace("(", "(a.").replace(", ", ", a.")
-        where = [*self._article_filters(), *self._dates(date)]
+        where = [*self._article_filters("s.article_id"), *self._dates("s.date")]
         select = (
-            f"SELECT 'article' AS kind, a.id, a.id AS article_id, NULL::float8 AS rank, "
-            f"{date} AS date, NULL::text AS color, NULL::int AS author_id, a.site_host AS site"
+            "SELECT 'article' AS kind, s.article_id, s.article_id, NULL::float8 AS rank, "
+            "s.date, NULL::text AS color, NULL::int AS author_id, s.site_host AS site"
         )
-        return self._selects(select, "articles_article a", where, self._matches("a"), date)
+        return self._selects(
+            select, "articles_articlesearch s", where, self._matches("s"), "s.date"
+        )
 
     def _annotations_sql(self) -> str:
         query = self.query
         where = [
             "n.motivation <> 'identifying'",
             _VISIBLE.format(t="n"),
-            *self._article_filters(),
+            *self._article_filters("n.article_id"),
             *self._dates("n.created_at"),
         ]
         kinds = [k for k in ("highlight", "note") if k in self.kinds]
@@ -351,8 +357,9 @@ class _Plan:
             where.append("n.color = ANY(%(colors)s)")
         if query.has_notes:
             where.append("n.note <> ''")
-        needs_article = query.sites or query.entity_names or query.labels or query.states
-        join = " JOIN articles_article a ON a.id = n.article_id" if needs_article else ""
+        join = (
+            " JOIN articles_articlesearch s ON s.article_id = n.article_id" if query.sites else ""
+        )
         select = (
             "SELECT CASE WHEN n.start IS NULL THEN 'note' ELSE 'highlight' END AS kind, n.id, "
             "n.article_id, NULL::float8 AS rank, n.created_at AS date, n.color, n.author_id, "
@@ -397,7 +404,7 @@ class _Plan:
         self.params["hit_cap"] = HIT_CAP
         union = " UNION ALL ".join(parts)
         ordered = (
-            _RANKED.format(article=self.tsquery("a"), annotation=self.tsquery("n"))
+            _RANKED.format(article=self.tsquery("s"), annotation=self.tsquery("n"))
             if self.groups
             else _BY_DATE
         )
@@ -441,10 +448,10 @@ class _Plan:
 # ranked; older ones follow them, newest first (rank 0), found without a join as those
 # after the RANK_LIMIT-th newest. Articles' and annotations' dates are never null.
 _RANKED = """
-  SELECT 'article', h.id, ts_rank_cd(a.search_vector, {article}, 32), h.date
+  SELECT 'article', h.id, ts_rank_cd(s.search_vector, {article}, 32), h.date
   FROM (SELECT id, date FROM hits WHERE kind = 'article'
         ORDER BY date DESC, id DESC LIMIT %(rank_limit)s) h
-  JOIN articles_article a ON a.id = h.id
+  JOIN articles_articlesearch s ON s.article_id = h.id
   UNION ALL
   SELECT h.kind, h.id, ts_rank_cd(n.search_vector, {annotation}, 32), h.date
   FROM (SELECT kind, id, date FROM hits WHERE kind IN ('highlight', 'note')
@@ -606,7 +613,13 @@ def _load(hits: list[dict[str, Any]], user: AbstractBaseUser, query: Query) -> l
         Article.objects.defer("body_html")
         .with_state(user)
         .with_labels()
-        .annotate(search_config=RawSQL("articles_article.search_config::text", ()))
+        .annotate(
+            search_config=RawSQL(
+                "(SELECT search_config::text FROM articles_articlesearch "
+                "WHERE article_id = articles_article.id)",
+                (),
+            )
+        )
         .in_bulk(ids["article"])
         if ids["article"]
         else {}
