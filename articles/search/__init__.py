@@ -37,7 +37,7 @@ if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser
 
 PAGE_SIZE = 20
-HIT_CAP = 5000
+HIT_CAP = 2000
 FACET_SIZE = 8
 RANK_LIMIT = 500
 FACET_SAMPLE = 1000
@@ -429,8 +429,11 @@ class _Plan:
              SELECT kind, id, rank FROM ordered
              ORDER BY rank DESC, date DESC NULLS LAST, kind, id
              LIMIT %(limit)s OFFSET %(offset)s) p) AS page,
-          (SELECT coalesce(json_object_agg(kind, n), '{{}}') FROM (
-             SELECT kind, count(*) AS n FROM matched GROUP BY kind) c) AS counts,
+          (SELECT json_build_object(
+             'article', count(*) FILTER (WHERE kind = 'article'),
+             'highlight', count(*) FILTER (WHERE kind = 'highlight'),
+             'note', count(*) FILTER (WHERE kind = 'note'),
+             'entity', count(*) FILTER (WHERE kind = 'entity')) FROM matched) AS counts,
           {_FACETS}"""
         with connection.cursor() as cursor:
             cursor.execute(sql, self.params)
