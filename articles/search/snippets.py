@@ -61,7 +61,8 @@ def _candidates(text: str, stems: list[str]) -> list[int]:
     if not stems:
         return []
     pattern = re.compile(r"\b(?:" + "|".join(re.escape(s) for s in stems) + r")", re.IGNORECASE)
-    return [m.start() for m in pattern.finditer(text)][:1]
+    found = pattern.search(text)  # the first only
+    return [found.start()] if found else []
 
 
 def _window(text: str, at: int) -> tuple[int, str]:
