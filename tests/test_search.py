@@ -189,6 +189,26 @@ def test_entities_match_by_prefix_ignoring_case_and_accents(user, war):
     assert entity.url == zelensky.get_absolute_url()
 
 
+def test_entities_with_vietnamese_or_decomposed_accents_are_found_without_them(user, war):
+    # Vietnamese letters (ễ, ọ) are outside Latin-1; a name pasted in decomposed form
+    # (e + combining acute) has its accents as separate characters.
+    trong = entities.create_entity("Nguyễn Phú Trọng", "person", user)
+    jose = entities.create_entity("Jose\u0301 Marti\u0301", "person", user)
+    for typed, entity in [
+        ("Nguyễn", trong),
+        ("nguyen phu trong", trong),
+        ("José", jose),
+        ("jose marti", jose),
+    ]:
+        found = [r.obj.pk for r in search.run(user, typed).results if r.kind == "entity"]
+        assert found == [entity.pk], typed
+    highlight(war, user, "Putin", entity=trong)
+    for typed in ('entity:"Nguyễn Phú Trọng"', 'entity:"nguyen phu trong"'):
+        assert titles(search.run(user, typed)) == [war.title], typed
+    highlight(war, user, "Kursk", entity=jose)
+    assert titles(search.run(user, 'entity:"Jose\u0301 Marti\u0301"')) == [war.title]
+
+
 def test_someone_elses_private_entity_is_not_found(user, bob):
     entities.create_entity("Secret Source", "person", bob, private=True)
     assert search.run(user, "secret").total == 0
