@@ -298,6 +298,30 @@ def test_facets_count_the_matches_and_add_their_qualifier(user, carol, war, trad
     assert [(f["value"], f["count"]) for f in troops.facets["color"]] == [("green", 1)]
 
 
+def test_facets_for_names_with_quotes_or_sharp_s_find_what_they_count(user, war):
+    from articles import library
+
+    library.add_label(war, "Großbritannien", user)
+    library.add_label(war, 'Operation "Dawn"', user)
+    rock = entities.create_entity('Dwayne "The Rock" Johnson', "person", user)
+    highlight(war, user, "Zelensky", entity=rock)
+    found = search.run(user, "troops")
+    facets = [*found.facets["label"], *found.facets["entity"]]
+    assert len(facets) == 3
+    for facet in facets:
+        narrowed = search.run(user, facet["q"])
+        assert titles(narrowed) == [war.title], facet["q"]
+        assert narrowed.query.hints == [], facet["q"]
+        again = narrowed.facets[narrowed.query.qualifiers[0].key]
+        assert next(f for f in again if f["value"] == facet["value"])["active"], facet["q"]
+
+
+def test_site_name_matches_ignoring_case_in_any_language(user):
+    article = make_article("Troops", "North Korean troops.", site_name="Die Straße")
+    assert titles(search.run(user, 'site:"Die Straße"')) == [article.title]
+    assert titles(search.run(user, 'site:"DIE STRASSE"')) == []  # not the same letters
+
+
 # --- Permissions --------------------------------------------------------------------------
 
 

@@ -27,11 +27,19 @@ from django.contrib.auth import get_user_model
 from django.db import connection
 from django.db.models import Prefetch, Q
 from django.db.models.expressions import RawSQL
-from django.db.models.functions import Lower
 
-from articles.models import Annotation, Article, Entity, Label
+from articles.models import Annotation, Article, Entity
 from articles.search import snippets
-from articles.search.query import KINDS, WORD, Query, fold, is_domain, parse
+from articles.search.query import (
+    KINDS,
+    WORD,
+    Query,
+    fold,
+    is_domain,
+    parse,
+    same_value,
+    unquoted,
+)
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser
@@ -127,6 +135,9 @@ _STATE_SQL = {
 
 # An article's date: its publication, else when it was added (indexed in 0008).
 _ARTICLE_DATE = "coalesce(published_at, created_at)"
+
+# A name as a qualifier's value can carry it, folded to lower case (`query.unquoted`).
+_UNQUOTED = "lower(btrim(regexp_replace(replace({}, '\"', ' '), '\\s+', ' ', 'g')))"
 
 _VISIBLE = """({t}.author_id = %(user)s OR {t}.group_id IN (
     SELECT group_id FROM articles_membership WHERE user_id = %(user)s))"""
@@ -225,18 +236,26 @@ class _Plan:
             self.nothing |= not entities
 
     def _resolve_labels(self) -> None:
+        """Each `label:` as the labels it names: case folded by the database, as the
+        labels' unique constraint does (Python's casefold() reads "ß" as "ss")."""
         query = self.query
         if query.labels:
-            wanted = {label.casefold() for label in query.labels}
-            known = set(
-                Label.objects.annotate(folded=Lower("name"))
-                .filter(folded__in=wanted)
-                .values_list("folded", flat=True)
-            )
-            for label in query.labels:
-                if label.casefold() not in known:
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    f"""
+                    SELECT array_remove(array_agg(l.id ORDER BY l.id), NULL)
+                    FROM unnest(%s::text[]) WITH ORDINALITY AS t(name, i)
+                    LEFT JOIN articles_label l ON {_UNQUOTED.format("l.name")} = lower(t.name)
+                    GROUP BY t.i ORDER BY t.i
+                    """,
+                    [[unquoted(label) for label in query.labels]],
+                )
+                found = [row[0] for row in cursor.fetchall()]
+            for i, (label, ids) in enumerate(zip(query.labels, found, strict=True)):
+                if not ids:
                     query.hints.append(f"No label is called “{label}”.")
                     self.nothing = True
+                self.params[f"labels{i}"] = ids
 
     # --- SQL -----------------------------------------------------------------------------
 
@@ -254,15 +273,13 @@ class _Plan:
                     either.append(f"{table}.site_host = %(host{i})s")
                     either.append(f"reverse({table}.site_host) LIKE %(subdomain{i})s")
                 else:
-                    self.params[f"site_name{i}"] = site.casefold()
-                    either.append(f"lower({table}.site_name) = %(site_name{i})s")
+                    self.params[f"site_name{i}"] = site
+                    either.append(f"lower({table}.site_name) = lower(%(site_name{i})s)")
             where.append("(" + " OR ".join(either) + ")")
         if query.labels:
-            self.params["labels"] = [label.casefold() for label in query.labels]
             where.extend(  # each label must be on the article
-                "EXISTS (SELECT 1 FROM articles_articlelabel al JOIN articles_label l "
-                f"ON l.id = al.label_id WHERE al.article_id = {table}.id "
-                f"AND lower(l.name) = (%(labels)s::text[])[{i + 1}])"
+                "EXISTS (SELECT 1 FROM articles_articlelabel al WHERE al.article_id = "
+                f"{table}.id AND al.label_id = ANY(%(labels{i})s))"
                 for i in range(len(query.labels))
             )
         where.extend(_STATE_SQL[state].format(t=table) for state in sorted(query.states))
@@ -535,19 +552,20 @@ def _prefix_query(terms: list[str]) -> str:
 def _entities_named(name: str, user: AbstractBaseUser) -> set[int]:
     """The visible entities called `name` or with it as an alias, ignoring case and
     accents; failing that, those whose name or an alias starts with it."""
-    wanted = " ".join(fold(name).split())
+    wanted = fold(unquoted(name))
     terms = WORD.findall(wanted)
     if not terms:
         return set()
+    folded = _UNQUOTED.format("newsroom_fold(name)")
     with connection.cursor() as cursor:
         cursor.execute(
-            """
+            f"""
             SELECT e.id, bool_or(hit.name = %(wanted)s), bool_or(starts_with(hit.name, %(wanted)s))
             FROM (
-              SELECT id AS entity_id, newsroom_fold(name) AS name FROM articles_entity
+              SELECT id AS entity_id, {folded} AS name FROM articles_entity
               WHERE search_vector @@ to_tsquery('pg_catalog.simple', %(prefix)s)
               UNION ALL
-              SELECT entity_id, newsroom_fold(name) FROM articles_entityalias
+              SELECT entity_id, {folded} FROM articles_entityalias
               WHERE search_vector @@ to_tsquery('pg_catalog.simple', %(prefix)s)
             ) hit JOIN articles_entity e ON e.id = hit.entity_id
             WHERE e.private_to_id IS NULL OR e.private_to_id = %(user)s
@@ -565,9 +583,7 @@ def _facets(query: Query, row: dict[str, Any]) -> dict[str, list[dict[str, Any]]
         out = []
         for item in row.get(key) or []:
             value = str(item["value"])
-            active = any(
-                q.key == facet and q.value.casefold() == value.casefold() for q in query.qualifiers
-            )
+            active = any(q.key == facet and same_value(q.value, value) for q in query.qualifiers)
             out.append({
                 "value": value,
                 "label": item.get("label") or value,
