@@ -406,6 +406,18 @@ def test_page_shows_snippet_with_marks_and_links_to_the_first_match(user, war):
     assert war.body_text[start:end] == "Kursk"
 
 
+def test_accented_words_are_marked_and_linked_to_their_match(user):
+    article = make_article(
+        "Hiring", "The café owner 🙂 read a résumé aloud, then another Résumé.", language="fr"
+    )
+    html = _client(user).get(reverse("search"), {"q": "résumé"}).content.decode()
+    assert "<mark>résumé</mark>" in html
+    match = re.search(r'href="[^"#]+#match-(\d+)-(\d+):~:text=([^"]+)"', html)
+    assert match
+    assert article.body_text[int(match[1]) : int(match[2])] == "résumé"
+    assert match[3] == "r%C3%A9sum%C3%A9"
+
+
 def test_snippets_escape_the_text(user):
     make_article("Markup", 'Troops wrote <img src=x onerror="alert(1)"> & <b>left</b>.')
     html = _client(user).get(reverse("search"), {"q": "troops"}).content.decode()

@@ -100,8 +100,16 @@ class Query:
     def prefix_terms(self) -> list[str]:
         """The words an entity's name or alias must start with: the query's words,
         folded, leaving out excluded ones (`-pyongyang`, `-"a b"`) and `or`."""
-        kept = re.sub(r'-"[^"]*"?|(?<!\S)-\S+', " ", self.text)
-        return [w for w in WORD.findall(fold(kept)) if w != "or"]
+        return [w for w in WORD.findall(fold(self._wanted())) if w != "or"]
+
+    def wanted_words(self) -> list[str]:
+        """The query's words as typed (in lower case, accents kept, as in a text they
+        match), leaving out excluded ones and `or`."""
+        text = unicodedata.normalize("NFC", self._wanted()).lower()
+        return [w for w in WORD.findall(text) if w != "or"]
+
+    def _wanted(self) -> str:
+        return re.sub(r'-"[^"]*"?|(?<!\S)-\S+', " ", self.text)
 
     def without(self, qualifier: Qualifier) -> str:
         """The raw query with one qualifier taken out."""

@@ -53,8 +53,9 @@ def plain(text: str, limit: int = PLAIN_CHARS) -> SafeString:
 
 
 def _stems(query: Query) -> list[str]:
-    """The first letters of each wanted word, which its inflections share."""
-    return [w[: max(_STEM, len(w) - 2)] if len(w) > _STEM else w for w in query.prefix_terms()]
+    """The first letters of each wanted word, which its inflections share (accents
+    kept: the body has them)."""
+    return [w[: max(_STEM, len(w) - 2)] if len(w) > _STEM else w for w in query.wanted_words()]
 
 
 def _candidates(text: str, stems: list[str]) -> list[int]:
