@@ -169,6 +169,18 @@ def test_highlights_and_page_notes_are_found_by_quote_and_note(user, war):
     assert found.counts == {"article": 0, "highlight": 1, "note": 1, "entity": 0}
 
 
+def test_page_notes_and_orphaned_highlights_link_to_their_card(user, war):
+    """Neither has a passage to scroll to: the link opens the panel at its card."""
+    page_note = annotating.create_page_note(war, user, note="Ask the desk about sightings")
+    orphan = highlight(war, user, "North Korean troops", note="Old sightings")
+    Annotation.objects.filter(pk=orphan.pk).update(status=Annotation.Status.ORPHANED)
+    found = {r.obj.pk: r.url for r in search.run(user, "sightings").results}
+    reader = _client(user).get(war.get_absolute_url()).content.decode()
+    for annotation in (page_note, orphan):
+        assert found[annotation.pk] == f"{war.get_absolute_url()}#card-{annotation.pk}"
+        assert f'id="card-{annotation.pk}"' in reader
+
+
 def test_entity_mentions_are_not_listed_as_highlights(user, war):
     putin = entities.create_entity("Vladimir Putin", "person", user)
     highlight(war, user, "Putin", entity=putin)

@@ -630,7 +630,7 @@ def _load(hits: list[dict[str, Any]], user: AbstractBaseUser, query: Query) -> l
     annotations = (
         Annotation.objects.select_related("article", "author", "group")
         .only(
-            "id", "start", "end", "exact", "note", "color", "group", "created_at",
+            "id", "start", "end", "exact", "note", "color", "group", "created_at", "status",
             "article__id", "article__title", "article__site_name", "article__language",
             "author__id", "author__username", "author__first_name", "author__last_name",
             "group__name", "group__id",

@@ -186,7 +186,12 @@ def _retry(results: list[Result], query: Query) -> None:
 
 
 def _annotation_url(annotation: object) -> str:
-    return f"{annotation.article.get_absolute_url()}#annotation-{annotation.pk}"
+    """A highlight's passage; a page note's or an orphan's card in the panel (neither has
+    a passage to scroll to, and the card is there without JavaScript too)."""
+    article_url = annotation.article.get_absolute_url()
+    if annotation.start is None or annotation.is_orphaned:
+        return f"{article_url}#card-{annotation.pk}"
+    return f"{article_url}#annotation-{annotation.pk}"
 
 
 def _plain(result: Result) -> None:
