@@ -4,6 +4,7 @@ to its first match and highlighted there, a highlight result that opens its pass
 from __future__ import annotations
 
 import re
+from urllib.parse import urlencode
 
 import pytest
 
@@ -104,3 +105,23 @@ def test_facets_and_filters_on_a_phone(signed_in, live_server, long_article, con
     assert page.locator(".result").count() == 1
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= 390
+
+
+def test_long_unbroken_words_never_widen_the_page_on_a_phone(signed_in, live_server):
+    """A pasted URL or a word with no space (in the query, a title, a label, a hint) wraps."""
+    from articles import library
+
+    word = "Antidisestablishmentarianism" * 4
+    article = ingest(f"{word} budget\n\nThe {word.lower()} budget was cut again.").article
+    library.add_label(article, "Label" + "x" * 45, article.added_by)
+    page = signed_in
+    page.set_viewport_size({"width": 390, "height": 800})
+    for q in (
+        f"{word} budget",
+        f"{word}zzz site:{'sub' * 30}.example.org before:{'x' * 80}",
+        f"budget label:{'Label' + 'x' * 45}",
+    ):
+        page.goto(live_server.url + "/search/?" + urlencode({"q": q}))
+        width = page.evaluate("document.documentElement.scrollWidth")
+        assert width <= 390, q
+    assert page.console.errors == []
