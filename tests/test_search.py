@@ -619,3 +619,12 @@ def test_a_filter_matching_more_than_the_cap_says_more_than(user, alice_client, 
     assert len(found.results) == 3
     html = alice_client.get(reverse("search"), {"q": "site:example.com"}).content.decode()
     assert "More than 3 results" in html
+
+
+def test_results_vary_on_htmx_so_back_never_shows_a_bare_fragment(user, war):
+    """Live search pushes /search/?q=... with only the results; going Back to it later
+    must not reuse that fragment from the browser's cache as the whole page."""
+    client = _client(user)
+    for headers in ({}, {"HTTP_HX_REQUEST": "true", "HTTP_HX_TARGET": "search-results"}):
+        response = client.get(reverse("search"), {"q": "troops"}, **headers)
+        assert "HX-Request" in response["Vary"]

@@ -125,3 +125,18 @@ def test_long_unbroken_words_never_widen_the_page_on_a_phone(signed_in, live_ser
         width = page.evaluate("document.documentElement.scrollWidth")
         assert width <= 390, q
     assert page.console.errors == []
+
+
+def test_back_to_a_live_search_shows_the_whole_page(signed_in, live_server, long_article):
+    page = signed_in
+    page.goto(live_server.url + "/search/")
+    page.locator("#search-q").press_sequentially("kherson", delay=20)
+    page.wait_for_url(re.compile(r"q=kherson$"))  # pushed by the live search
+    page.locator(".result-article a.result-title").first.wait_for()
+    page.locator(".result-article a.result-title").first.click()
+    page.wait_for_url(re.compile(r"#match-"))
+    page.go_back()
+    page.wait_for_url(re.compile(r"/search/\?q=kherson$"))
+    assert page.locator("#search-q").input_value() == "kherson"
+    assert page.locator(".site-header").count() == 1
+    assert page.console.errors == []
