@@ -310,6 +310,22 @@ def test_facets_count_the_matches_and_add_their_qualifier(user, carol, war, trad
     assert [(f["value"], f["count"]) for f in troops.facets["color"]] == [("green", 1)]
 
 
+def test_every_facet_count_is_the_number_of_results_it_leads_to(user, carol, war, trade):
+    from articles import library
+
+    library.add_label(war, "Ukraine", user)
+    putin = entities.create_entity("Vladimir Putin", "person", user)
+    highlight(war, user, "Putin", entity=putin)
+    highlight(war, carol, "victory plan", note="Putin's plan, says the desk", color="green")
+    annotating.create_page_note(war, user, note="Putin again")
+    found = search.run(user, "putin")
+    assert found.total == 5  # two articles, a highlight, a page note, the entity
+    for key in ("site", "entity", "label", "by", "color", "year"):
+        assert found.facets[key], key
+        for facet in found.facets[key]:
+            assert search.run(user, facet["q"]).total == facet["count"], facet["q"]
+
+
 def test_facets_for_names_with_quotes_or_sharp_s_find_what_they_count(user, war):
     from articles import library
 

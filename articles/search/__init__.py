@@ -431,9 +431,10 @@ class _Plan:
           SELECT * FROM matched WHERE kind = 'entity'),
         ordered(kind, id, rank, date) AS ({ordered}),
         sample AS MATERIALIZED (
-          SELECT DISTINCT article_id FROM (
+          SELECT article_id, count(*) AS hits FROM (
             SELECT article_id FROM hits WHERE article_id IS NOT NULL
-            ORDER BY date DESC NULLS LAST LIMIT %(facet_sample)s) newest)
+            ORDER BY date DESC NULLS LAST LIMIT %(facet_sample)s) newest
+          GROUP BY article_id)
         SELECT
           (SELECT json_agg(p) FROM (
              SELECT kind, id, rank FROM ordered
@@ -482,30 +483,37 @@ _RANKED = """
 # by a name of stop words alone, keep theirs).
 _BY_DATE = "SELECT kind, id, coalesce(rank, 0), date FROM hits"
 
+# Each facet counts the results its qualifier leads to: site:, entity: and label: keep an
+# article's annotations with it, so they count under its site, entities and labels.
 # Facets that join other tables (entities mentioned, labels) count the newest
-# FACET_SAMPLE matching articles; the others count every match.
+# FACET_SAMPLE matches; the others count every match.
 _FACETS = """
 (SELECT json_agg(f) FROM (
    SELECT g.set, g.kind, g.site, g.color, u.username, g.year, g.n
    FROM (SELECT GROUPING(kind, site, color, author_id, year) AS set,
                 kind, site, color, author_id, year, count(*) AS n FROM (
-           SELECT kind, site, color, author_id,
+           SELECT kind, color, author_id,
+                  CASE WHEN kind IN ('highlight', 'note') THEN (
+                    SELECT x.site_host FROM articles_article x WHERE x.id = hits.article_id)
+                  ELSE site END AS site,
                   CASE WHEN kind <> 'entity' THEN extract(year FROM date)::int END AS year
            FROM hits) h
          GROUP BY GROUPING SETS ((kind), (site), (color), (author_id), (year))) g
    LEFT JOIN auth_user u ON u.id = g.author_id) f) AS groups,
 (SELECT json_agg(f) FROM (
-   SELECT e.name AS value, e.kind AS label, count(DISTINCT m.article_id) AS n
-   FROM articles_annotation m JOIN articles_entity e ON e.id = m.entity_id
-   WHERE m.article_id IN (SELECT article_id FROM sample)
-     AND m.entity_id IS NOT NULL AND (m.author_id = %(user)s OR m.group_id IN (
-       SELECT group_id FROM articles_membership WHERE user_id = %(user)s))
-     AND (e.private_to_id IS NULL OR e.private_to_id = %(user)s)
+   SELECT e.name AS value, e.kind AS label, sum(s.hits)::int AS n
+   FROM (SELECT DISTINCT m.article_id, m.entity_id FROM articles_annotation m
+         WHERE m.article_id IN (SELECT article_id FROM sample)
+           AND m.entity_id IS NOT NULL AND (m.author_id = %(user)s OR m.group_id IN (
+             SELECT group_id FROM articles_membership WHERE user_id = %(user)s))) mentioned
+   JOIN sample s ON s.article_id = mentioned.article_id
+   JOIN articles_entity e ON e.id = mentioned.entity_id
+   WHERE e.private_to_id IS NULL OR e.private_to_id = %(user)s
    GROUP BY e.id, e.name, e.kind ORDER BY n DESC, e.name LIMIT %(facet_size)s) f) AS entities,
 (SELECT json_agg(f) FROM (
-   SELECT l.name AS value, l.name AS label, count(DISTINCT al.article_id) AS n
+   SELECT l.name AS value, l.name AS label, sum(s.hits)::int AS n
    FROM articles_articlelabel al JOIN articles_label l ON l.id = al.label_id
-   WHERE al.article_id IN (SELECT article_id FROM sample)
+   JOIN sample s ON s.article_id = al.article_id
    GROUP BY l.id, l.name ORDER BY n DESC, l.name LIMIT %(facet_size)s) f) AS labels
 """
 # GROUPING() of the sets above: which column each row of "groups" counts by.
