@@ -326,6 +326,15 @@ def test_every_facet_count_is_the_number_of_results_it_leads_to(user, carol, war
             assert search.run(user, facet["q"]).total == facet["count"], facet["q"]
 
 
+def test_an_article_dated_in_the_last_possible_year_does_not_break_the_page(user):
+    make_article(
+        "Far future", "Troops of robots.", published_at=dt.datetime(9999, 6, 1, tzinfo=dt.UTC)
+    )
+    response = _client(user).get(reverse("search"), {"q": "troops"})
+    assert response.status_code == 200
+    assert "Far future" in response.content.decode()
+
+
 def test_facets_for_names_with_quotes_or_sharp_s_find_what_they_count(user, war):
     from articles import library
 

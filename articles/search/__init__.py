@@ -611,6 +611,8 @@ def _facets(query: Query, row: dict[str, Any]) -> dict[str, list[dict[str, Any]]
     years = []
     for item in row.get("years") or []:
         year = int(item["value"])
+        if not dt.MINYEAR <= year < dt.MAXYEAR:  # a mistyped date; no year after it to give
+            continue
         first, next_first = dt.date(year, 1, 1), dt.date(year + 1, 1, 1)
         years.append({
             "value": str(year), "label": str(year), "count": item["n"],
