@@ -140,3 +140,22 @@ def test_back_to_a_live_search_shows_the_whole_page(signed_in, live_server, long
     assert page.locator("#search-q").input_value() == "kherson"
     assert page.locator(".site-header").count() == 1
     assert page.console.errors == []
+
+
+def test_a_word_also_in_the_title_opens_at_the_match_in_the_text(signed_in, live_server):
+    """The link's text fragment names the match with the words around it, so the browser
+    does not scroll back up to the same word in the title."""
+    paragraphs = [f"{FILLER} Paragraph {i}." for i in range(60)]
+    paragraphs.insert(45, "Ships left Odesa at dawn, officials said.")
+    ingest("Odesa port reopens\n\n" + "\n\n".join(paragraphs))
+    page = signed_in
+    page.goto(live_server.url + "/search/?q=odesa")
+    page.locator(".result-article a.result-title").first.click()
+    page.wait_for_url(re.compile(r"#match-\d+-\d+"))
+    page.wait_for_load_state("load")
+    page.wait_for_timeout(600)  # the browser's own scroll to a text fragment comes late
+    seen = _match_in_view(page)
+    assert seen["text"] == "Odesa"
+    assert seen["top"] >= 0
+    assert seen["bottom"] <= seen["height"]
+    assert page.console.errors == []
