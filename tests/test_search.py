@@ -140,9 +140,10 @@ def test_language_postgres_does_not_know_uses_simple(user):
 
 
 def test_only_common_words_get_a_hint(user, war):
-    found = search.run(user, "the and of")
-    assert found.total == 0
-    assert any("common words" in h for h in found.query.hints)
+    for q in ("the and of", "the site:themoscowtimes.com", "of label:nothing"):
+        found = search.run(user, q)
+        assert found.total == 0
+        assert any("common words" in h for h in found.query.hints), q
 
 
 def test_an_overlong_body_is_indexed_from_its_start(user):

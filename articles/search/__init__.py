@@ -89,6 +89,7 @@ def run(user: AbstractBaseUser, raw: str, page: int = 1) -> SearchResult:
         return result
     plan = _Plan(query, user)
     if plan.nothing:
+        _hint_at_stop_words(result, plan)
         return result
     row = plan.execute((result.page - 1) * PAGE_SIZE)
     result.counts = {kind: row["counts"].get(kind, 0) for kind in KINDS}
@@ -114,12 +115,16 @@ def run(user: AbstractBaseUser, raw: str, page: int = 1) -> SearchResult:
     hits = row["page"] or []
     result.has_next = len(hits) > PAGE_SIZE
     result.results = _load(hits[:PAGE_SIZE], user, query)
-    if not result.total and query.text and plan.only_stop_words:
-        query.hints.append(
+    _hint_at_stop_words(result, plan)
+    return result
+
+
+def _hint_at_stop_words(result: SearchResult, plan: _Plan) -> None:
+    if not result.total and result.query.text and plan.only_stop_words:
+        result.query.hints.append(
             "Your search has only very common words, which are not indexed; add a more "
             "specific word."
         )
-    return result
 
 
 # The one visibility rule of `AnnotationQuerySet.visible_to`, for a signed-in user.
