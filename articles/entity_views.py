@@ -15,6 +15,7 @@ from django.http import HttpResponse  # noqa: TC002 - views return it at runtime
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.vary import vary_on_headers
 
 from articles import entities, sharing
 from articles.entities import pages
@@ -170,6 +171,7 @@ def entity_lookup(request: HtmxHttpRequest) -> HttpResponse:
 
 
 @require_GET
+@vary_on_headers("HX-Request")  # the filters push URLs answered with the list only
 def entity_index(request: HtmxHttpRequest) -> HttpResponse:
     query = request.GET.get("q", "").strip()[: Entity.NAME_MAX_CHARS]
     kind = request.GET.get("kind", "")

@@ -18,6 +18,7 @@ from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import reswap, retarget, trigger_client_event
 
 from articles import annotations as annotating
@@ -227,6 +228,7 @@ def create_with_audience(
     return annotation
 
 
+@vary_on_headers("HX-Request")  # the panel's filters push URLs answered with the panel only
 def reader(request: HtmxHttpRequest, pk: int, slug: str = "") -> HttpResponse:  # noqa: ARG001 - slug is decoration
     article = article_for(request, pk)
     context = _reader_context(request, article)

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 from django.http import HttpResponse  # noqa: TC002 - views return it at runtime
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
+from django.views.decorators.vary import vary_on_headers
 
 from articles import search
 from articles.models import ColorLabel
@@ -32,6 +33,7 @@ def _count(n: int) -> str:
 
 
 @require_GET
+@vary_on_headers("HX-Request")  # live search pushes URLs whose answer was only the results
 def search_page(request: HtmxHttpRequest) -> HttpResponse:
     raw = request.GET.get("q", "")
     page = parse_int(request.GET.get("page")) or 1

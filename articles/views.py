@@ -14,6 +14,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import HttpResponseClientRedirect
 
 from articles import fetch_views, ingest, jobs, sharing
@@ -27,6 +28,7 @@ from articles.permissions import HtmxHttpRequest, article_for
 PAGE_SIZE = 25
 
 
+@vary_on_headers("HX-Request")  # the filters push URLs whose htmx answer is only the list
 def library(request: HtmxHttpRequest) -> HttpResponse:
     return _render_library(request, AddArticleForm())
 

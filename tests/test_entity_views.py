@@ -284,6 +284,12 @@ def test_the_index_filters_by_kind_and_searches_names_and_aliases(alice_client, 
     assert "No entity matches" in alice_client.get(url, {"q": "zzz"}).text
 
 
+def test_the_index_varies_on_htmx_so_back_never_shows_a_bare_fragment(alice_client):
+    for headers in ({}, {"HX-Request": "true", "HX-Target": "entity-list"}):
+        response = alice_client.get(reverse("entities"), {"q": "rott"}, headers=headers)
+        assert "HX-Request" in response["Vary"]
+
+
 def test_the_index_without_entities_explains_how_to_start(alice_client):
     assert "No entities yet" in alice_client.get(reverse("entities")).text
 

@@ -141,9 +141,10 @@ def test_language_postgres_does_not_know_uses_simple(user):
 
 
 def test_only_common_words_get_a_hint(user, war):
-    found = search.run(user, "the and of")
-    assert found.total == 0
-    assert any("common words" in h for h in found.query.hints)
+    for q in ("the and of", "the site:themoscowtimes.com", "of label:nothing"):
+        found = search.run(user, q)
+        assert found.total == 0
+        assert any("common words" in h for h in found.query.hints), q
 
 
 def test_an_overlong_body_is_indexed_from_its_start(user):
@@ -170,6 +171,18 @@ def test_highlights_and_page_notes_are_found_by_quote_and_note(user, war):
     assert found.counts == {"article": 0, "highlight": 1, "note": 1, "entity": 0}
 
 
+def test_page_notes_and_orphaned_highlights_link_to_their_card(user, war):
+    """Neither has a passage to scroll to: the link opens the panel at its card."""
+    page_note = annotating.create_page_note(war, user, note="Ask the desk about sightings")
+    orphan = highlight(war, user, "North Korean troops", note="Old sightings")
+    Annotation.objects.filter(pk=orphan.pk).update(status=Annotation.Status.ORPHANED)
+    found = {r.obj.pk: r.url for r in search.run(user, "sightings").results}
+    reader = _client(user).get(war.get_absolute_url()).content.decode()
+    for annotation in (page_note, orphan):
+        assert found[annotation.pk] == f"{war.get_absolute_url()}#card-{annotation.pk}"
+        assert f'id="card-{annotation.pk}"' in reader
+
+
 def test_entity_mentions_are_not_listed_as_highlights(user, war):
     putin = entities.create_entity("Vladimir Putin", "person", user)
     highlight(war, user, "Putin", entity=putin)
@@ -188,6 +201,26 @@ def test_entities_match_by_prefix_ignoring_case_and_accents(user, war):
     entity = next(r for r in search.run(user, "zelenskyy").results if r.kind == "entity")
     assert entity.obj.mention_count == 1
     assert entity.url == zelensky.get_absolute_url()
+
+
+def test_entities_with_vietnamese_or_decomposed_accents_are_found_without_them(user, war):
+    # Vietnamese letters (ễ, ọ) are outside Latin-1; a name pasted in decomposed form
+    # (e + combining acute) has its accents as separate characters.
+    trong = entities.create_entity("Nguyễn Phú Trọng", "person", user)
+    jose = entities.create_entity("Jose\u0301 Marti\u0301", "person", user)
+    for typed, entity in [
+        ("Nguyễn", trong),
+        ("nguyen phu trong", trong),
+        ("José", jose),
+        ("jose marti", jose),
+    ]:
+        found = [r.obj.pk for r in search.run(user, typed).results if r.kind == "entity"]
+        assert found == [entity.pk], typed
+    highlight(war, user, "Putin", entity=trong)
+    for typed in ('entity:"Nguyễn Phú Trọng"', 'entity:"nguyen phu trong"'):
+        assert titles(search.run(user, typed)) == [war.title], typed
+    highlight(war, user, "Kursk", entity=jose)
+    assert titles(search.run(user, 'entity:"Jose\u0301 Marti\u0301"')) == [war.title]
 
 
 def test_someone_elses_private_entity_is_not_found(user, bob):
@@ -279,6 +312,55 @@ def test_facets_count_the_matches_and_add_their_qualifier(user, carol, war, trad
     assert [(f["value"], f["count"]) for f in troops.facets["color"]] == [("green", 1)]
 
 
+def test_every_facet_count_is_the_number_of_results_it_leads_to(user, carol, war, trade):
+    from articles import library
+
+    library.add_label(war, "Ukraine", user)
+    putin = entities.create_entity("Vladimir Putin", "person", user)
+    highlight(war, user, "Putin", entity=putin)
+    highlight(war, carol, "victory plan", note="Putin's plan, says the desk", color="green")
+    annotating.create_page_note(war, user, note="Putin again")
+    found = search.run(user, "putin")
+    assert found.total == 5  # two articles, a highlight, a page note, the entity
+    for key in ("site", "entity", "label", "by", "color", "year"):
+        assert found.facets[key], key
+        for facet in found.facets[key]:
+            assert search.run(user, facet["q"]).total == facet["count"], facet["q"]
+
+
+def test_an_article_dated_in_the_last_possible_year_does_not_break_the_page(user):
+    make_article(
+        "Far future", "Troops of robots.", published_at=dt.datetime(9999, 6, 1, tzinfo=dt.UTC)
+    )
+    response = _client(user).get(reverse("search"), {"q": "troops"})
+    assert response.status_code == 200
+    assert "Far future" in response.content.decode()
+
+
+def test_facets_for_names_with_quotes_or_sharp_s_find_what_they_count(user, war):
+    from articles import library
+
+    library.add_label(war, "Großbritannien", user)
+    library.add_label(war, 'Operation "Dawn"', user)
+    rock = entities.create_entity('Dwayne "The Rock" Johnson', "person", user)
+    highlight(war, user, "Zelensky", entity=rock)
+    found = search.run(user, "troops")
+    facets = [*found.facets["label"], *found.facets["entity"]]
+    assert len(facets) == 3
+    for facet in facets:
+        narrowed = search.run(user, facet["q"])
+        assert titles(narrowed) == [war.title], facet["q"]
+        assert narrowed.query.hints == [], facet["q"]
+        again = narrowed.facets[narrowed.query.qualifiers[0].key]
+        assert next(f for f in again if f["value"] == facet["value"])["active"], facet["q"]
+
+
+def test_site_name_matches_ignoring_case_in_any_language(user):
+    article = make_article("Troops", "North Korean troops.", site_name="Die Straße")
+    assert titles(search.run(user, 'site:"Die Straße"')) == [article.title]
+    assert titles(search.run(user, 'site:"DIE STRASSE"')) == []  # not the same letters
+
+
 # --- Permissions --------------------------------------------------------------------------
 
 
@@ -357,10 +439,24 @@ def test_page_shows_snippet_with_marks_and_links_to_the_first_match(user, war):
     response = _client(user).get(reverse("search"), {"q": "kursk"})
     html = response.content.decode()
     assert "<mark>Kursk</mark>" in html
-    match = re.search(r'href="(/articles/\d+/[^"#]+/)#match-(\d+)-(\d+):~:text=Kursk"', html)
+    # The text fragment names the word with its neighbours, for the browser to pick it.
+    fragment = "seen%20near-,Kursk,-on%20Monday%2C"
+    match = re.search(rf'href="(/articles/\d+/[^"#]+/)#match-(\d+)-(\d+):~:text={fragment}"', html)
     assert match
     start, end = int(match[2]), int(match[3])
     assert war.body_text[start:end] == "Kursk"
+
+
+def test_accented_words_are_marked_and_linked_to_their_match(user):
+    article = make_article(
+        "Hiring", "The café owner 🙂 read a résumé aloud, then another Résumé.", language="fr"
+    )
+    html = _client(user).get(reverse("search"), {"q": "résumé"}).content.decode()
+    assert "<mark>résumé</mark>" in html
+    match = re.search(r'href="[^"#]+#match-(\d+)-(\d+):~:text=([^"]+)"', html)
+    assert match
+    assert article.body_text[int(match[1]) : int(match[2])] == "résumé"
+    assert match[3] == "read%20a-,r%C3%A9sum%C3%A9,-aloud%2C%20then"
 
 
 def test_snippets_escape_the_text(user):
@@ -376,7 +472,9 @@ def test_snippets_escape_the_text(user):
 def test_empty_search_explains_the_syntax(user):
     html = _client(user).get(reverse("search")).content.decode()
     assert "site:themoscowtimes.com" in html
-    assert 'id="site-search"' not in html or "hidden" in html
+    # One search landmark: the header's box, empty here, is hidden with its form.
+    visible = re.findall(r'<form[^>]*role="search"(?![^>]*\shidden)[^>]*>', html)
+    assert len(visible) == 1
 
 
 def test_no_results_state_and_filter_chips(user, war):
@@ -582,3 +680,12 @@ def test_saving_an_article_unchanged_does_not_remake_its_vector(user):
             "SELECT ctid::text FROM articles_articlesearch WHERE article_id = %s", [article.pk]
         )
         assert cursor.fetchone() == before
+
+
+def test_results_vary_on_htmx_so_back_never_shows_a_bare_fragment(user, war):
+    """Live search pushes /search/?q=... with only the results; going Back to it later
+    must not reuse that fragment from the browser's cache as the whole page."""
+    client = _client(user)
+    for headers in ({}, {"HTTP_HX_REQUEST": "true", "HTTP_HX_TARGET": "search-results"}):
+        response = client.get(reverse("search"), {"q": "troops"}, **headers)
+        assert "HX-Request" in response["Vary"]

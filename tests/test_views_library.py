@@ -361,3 +361,10 @@ def test_hostile_label_names_are_escaped_in_the_library(alice_client, user):
     text = alice_client.get(reverse("library")).text
     assert "<img src=x" not in text
     assert "&lt;img src=x onerror=alert(1)&gt;&quot;" in text
+
+
+def test_filtered_lists_vary_on_htmx_so_back_never_shows_a_bare_fragment(alice_client):
+    ingest(STORY)
+    for headers in ({}, {"HTTP_HX_REQUEST": "true", "HTTP_HX_TARGET": "article-list"}):
+        response = alice_client.get(reverse("library"), {"view": "unread"}, **headers)
+        assert "HX-Request" in response["Vary"]

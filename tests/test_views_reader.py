@@ -78,3 +78,10 @@ def test_only_the_adder_or_staff_may_delete(client, django_user_model, user):
     assert Article.objects.filter(pk=article.pk).exists()
     reader = client.get(article.get_absolute_url())
     assert "Delete article" not in reader.text
+
+
+def test_panel_filters_vary_on_htmx_so_back_never_shows_a_bare_fragment(alice_client):
+    article = ingest("Port Talks\n\nNegotiators met again in Rotterdam on Thursday.").article
+    for headers in ({}, {"HTTP_HX_REQUEST": "true", "HTTP_HX_TARGET": "annotation-panel"}):
+        response = alice_client.get(article.get_absolute_url(), {"color": "green"}, **headers)
+        assert "HX-Request" in response["Vary"]

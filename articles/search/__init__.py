@@ -27,11 +27,19 @@ from django.contrib.auth import get_user_model
 from django.db import connection
 from django.db.models import Prefetch, Q
 from django.db.models.expressions import RawSQL
-from django.db.models.functions import Lower
 
-from articles.models import Annotation, Article, Entity, Label
+from articles.models import Annotation, Article, Entity
 from articles.search import snippets
-from articles.search.query import KINDS, WORD, Query, fold, is_domain, parse
+from articles.search.query import (
+    KINDS,
+    WORD,
+    Query,
+    fold,
+    is_domain,
+    parse,
+    same_value,
+    unquoted,
+)
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser
@@ -81,6 +89,7 @@ def run(user: AbstractBaseUser, raw: str, page: int = 1) -> SearchResult:
         return result
     plan = _Plan(query, user)
     if plan.nothing:
+        _hint_at_stop_words(result, plan)
         return result
     row = plan.execute((result.page - 1) * PAGE_SIZE)
     result.counts = {kind: row["counts"].get(kind, 0) for kind in KINDS}
@@ -106,12 +115,16 @@ def run(user: AbstractBaseUser, raw: str, page: int = 1) -> SearchResult:
     hits = row["page"] or []
     result.has_next = len(hits) > PAGE_SIZE
     result.results = _load(hits[:PAGE_SIZE], user, query)
-    if not result.total and query.text and plan.only_stop_words:
-        query.hints.append(
+    _hint_at_stop_words(result, plan)
+    return result
+
+
+def _hint_at_stop_words(result: SearchResult, plan: _Plan) -> None:
+    if not result.total and result.query.text and plan.only_stop_words:
+        result.query.hints.append(
             "Your search has only very common words, which are not indexed; add a more "
             "specific word."
         )
-    return result
 
 
 # The one visibility rule of `AnnotationQuerySet.visible_to`, for a signed-in user.
@@ -127,6 +140,9 @@ _STATE_SQL = {
 
 # An article's date: its publication, else when it was added (indexed in 0008).
 _ARTICLE_DATE = "coalesce(published_at, created_at)"  # articles_articlesearch.date
+
+# A name as a qualifier's value can carry it, folded to lower case (`query.unquoted`).
+_UNQUOTED = "lower(btrim(regexp_replace(replace({}, '\"', ' '), '\\s+', ' ', 'g')))"
 
 _VISIBLE = """({t}.author_id = %(user)s OR {t}.group_id IN (
     SELECT group_id FROM articles_membership WHERE user_id = %(user)s))"""
@@ -225,18 +241,26 @@ class _Plan:
             self.nothing |= not entities
 
     def _resolve_labels(self) -> None:
+        """Each `label:` as the labels it names: case folded by the database, as the
+        labels' unique constraint does (Python's casefold() reads "ß" as "ss")."""
         query = self.query
         if query.labels:
-            wanted = {label.casefold() for label in query.labels}
-            known = set(
-                Label.objects.annotate(folded=Lower("name"))
-                .filter(folded__in=wanted)
-                .values_list("folded", flat=True)
-            )
-            for label in query.labels:
-                if label.casefold() not in known:
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    f"""
+                    SELECT array_remove(array_agg(l.id ORDER BY l.id), NULL)
+                    FROM unnest(%s::text[]) WITH ORDINALITY AS t(name, i)
+                    LEFT JOIN articles_label l ON {_UNQUOTED.format("l.name")} = lower(t.name)
+                    GROUP BY t.i ORDER BY t.i
+                    """,
+                    [[unquoted(label) for label in query.labels]],
+                )
+                found = [row[0] for row in cursor.fetchall()]
+            for i, (label, ids) in enumerate(zip(query.labels, found, strict=True)):
+                if not ids:
                     query.hints.append(f"No label is called “{label}”.")
                     self.nothing = True
+                self.params[f"labels{i}"] = ids
 
     # --- SQL -----------------------------------------------------------------------------
 
@@ -256,18 +280,16 @@ class _Plan:
                     either.append(f"s.site_host = %(host{i})s")
                     either.append(f"reverse(s.site_host) LIKE %(subdomain{i})s")
                 else:
-                    self.params[f"site_name{i}"] = site.casefold()
+                    self.params[f"site_name{i}"] = site
                     either.append(
                         f"{article_id} IN (SELECT id FROM articles_article "
-                        f"WHERE lower(site_name) = %(site_name{i})s)"
+                        f"WHERE lower(site_name) = lower(%(site_name{i})s))"
                     )
             where.append("(" + " OR ".join(either) + ")")
         if query.labels:
-            self.params["labels"] = [label.casefold() for label in query.labels]
             where.extend(  # each label must be on the article
-                "EXISTS (SELECT 1 FROM articles_articlelabel al JOIN articles_label l "
-                f"ON l.id = al.label_id WHERE al.article_id = {article_id} "
-                f"AND lower(l.name) = (%(labels)s::text[])[{i + 1}])"
+                "EXISTS (SELECT 1 FROM articles_articlelabel al WHERE al.article_id = "
+                f"{article_id} AND al.label_id = ANY(%(labels{i})s))"
                 for i in range(len(query.labels))
             )
         where.extend(_STATE_SQL[state].format(id=article_id) for state in sorted(query.states))
@@ -421,9 +443,10 @@ class _Plan:
           SELECT * FROM matched WHERE kind = 'entity'),
         ordered(kind, id, rank, date) AS ({ordered}),
         sample AS MATERIALIZED (
-          SELECT DISTINCT article_id FROM (
+          SELECT article_id, count(*) AS hits FROM (
             SELECT article_id FROM hits WHERE article_id IS NOT NULL
-            ORDER BY date DESC NULLS LAST LIMIT %(facet_sample)s) newest)
+            ORDER BY date DESC NULLS LAST LIMIT %(facet_sample)s) newest
+          GROUP BY article_id)
         SELECT
           (SELECT json_agg(p) FROM (
              SELECT kind, id, rank FROM ordered
@@ -475,30 +498,37 @@ _RANKED = """
 # by a name of stop words alone, keep theirs).
 _BY_DATE = "SELECT kind, id, coalesce(rank, 0), date FROM hits"
 
+# Each facet counts the results its qualifier leads to: site:, entity: and label: keep an
+# article's annotations with it, so they count under its site, entities and labels.
 # Facets that join other tables (entities mentioned, labels) count the newest
-# FACET_SAMPLE matching articles; the others count every match.
+# FACET_SAMPLE matches; the others count every match.
 _FACETS = """
 (SELECT json_agg(f) FROM (
    SELECT g.set, g.kind, g.site, g.color, u.username, g.year, g.n
    FROM (SELECT GROUPING(kind, site, color, author_id, year) AS set,
                 kind, site, color, author_id, year, count(*) AS n FROM (
-           SELECT kind, site, color, author_id,
+           SELECT kind, color, author_id,
+                  CASE WHEN kind IN ('highlight', 'note') THEN (
+                    SELECT x.site_host FROM articles_articlesearch x WHERE x.article_id = hits.article_id)
+                  ELSE site END AS site,
                   CASE WHEN kind <> 'entity' THEN extract(year FROM date)::int END AS year
            FROM hits) h
          GROUP BY GROUPING SETS ((kind), (site), (color), (author_id), (year))) g
    LEFT JOIN auth_user u ON u.id = g.author_id) f) AS groups,
 (SELECT json_agg(f) FROM (
-   SELECT e.name AS value, e.kind AS label, count(DISTINCT m.article_id) AS n
-   FROM articles_annotation m JOIN articles_entity e ON e.id = m.entity_id
-   WHERE m.article_id IN (SELECT article_id FROM sample)
-     AND m.entity_id IS NOT NULL AND (m.author_id = %(user)s OR m.group_id IN (
-       SELECT group_id FROM articles_membership WHERE user_id = %(user)s))
-     AND (e.private_to_id IS NULL OR e.private_to_id = %(user)s)
+   SELECT e.name AS value, e.kind AS label, sum(s.hits)::int AS n
+   FROM (SELECT DISTINCT m.article_id, m.entity_id FROM articles_annotation m
+         WHERE m.article_id IN (SELECT article_id FROM sample)
+           AND m.entity_id IS NOT NULL AND (m.author_id = %(user)s OR m.group_id IN (
+             SELECT group_id FROM articles_membership WHERE user_id = %(user)s))) mentioned
+   JOIN sample s ON s.article_id = mentioned.article_id
+   JOIN articles_entity e ON e.id = mentioned.entity_id
+   WHERE e.private_to_id IS NULL OR e.private_to_id = %(user)s
    GROUP BY e.id, e.name, e.kind ORDER BY n DESC, e.name LIMIT %(facet_size)s) f) AS entities,
 (SELECT json_agg(f) FROM (
-   SELECT l.name AS value, l.name AS label, count(DISTINCT al.article_id) AS n
+   SELECT l.name AS value, l.name AS label, sum(s.hits)::int AS n
    FROM articles_articlelabel al JOIN articles_label l ON l.id = al.label_id
-   WHERE al.article_id IN (SELECT article_id FROM sample)
+   JOIN sample s ON s.article_id = al.article_id
    GROUP BY l.id, l.name ORDER BY n DESC, l.name LIMIT %(facet_size)s) f) AS labels
 """
 # GROUPING() of the sets above: which column each row of "groups" counts by.
@@ -545,19 +575,20 @@ def _prefix_query(terms: list[str]) -> str:
 def _entities_named(name: str, user: AbstractBaseUser) -> set[int]:
     """The visible entities called `name` or with it as an alias, ignoring case and
     accents; failing that, those whose name or an alias starts with it."""
-    wanted = " ".join(fold(name).split())
+    wanted = fold(unquoted(name))
     terms = WORD.findall(wanted)
     if not terms:
         return set()
+    folded = _UNQUOTED.format("newsroom_fold(name)")
     with connection.cursor() as cursor:
         cursor.execute(
-            """
+            f"""
             SELECT e.id, bool_or(hit.name = %(wanted)s), bool_or(starts_with(hit.name, %(wanted)s))
             FROM (
-              SELECT id AS entity_id, newsroom_fold(name) AS name FROM articles_entity
+              SELECT id AS entity_id, {folded} AS name FROM articles_entity
               WHERE search_vector @@ to_tsquery('pg_catalog.simple', %(prefix)s)
               UNION ALL
-              SELECT entity_id, newsroom_fold(name) FROM articles_entityalias
+              SELECT entity_id, {folded} FROM articles_entityalias
               WHERE search_vector @@ to_tsquery('pg_catalog.simple', %(prefix)s)
             ) hit JOIN articles_entity e ON e.id = hit.entity_id
             WHERE e.private_to_id IS NULL OR e.private_to_id = %(user)s
@@ -575,9 +606,7 @@ def _facets(query: Query, row: dict[str, Any]) -> dict[str, list[dict[str, Any]]
         out = []
         for item in row.get(key) or []:
             value = str(item["value"])
-            active = any(
-                q.key == facet and q.value.casefold() == value.casefold() for q in query.qualifiers
-            )
+            active = any(q.key == facet and same_value(q.value, value) for q in query.qualifiers)
             out.append({
                 "value": value,
                 "label": item.get("label") or value,
@@ -597,6 +626,8 @@ def _facets(query: Query, row: dict[str, Any]) -> dict[str, list[dict[str, Any]]
     years = []
     for item in row.get("years") or []:
         year = int(item["value"])
+        if not dt.MINYEAR <= year < dt.MAXYEAR:  # a mistyped date; no year after it to give
+            continue
         first, next_first = dt.date(year, 1, 1), dt.date(year + 1, 1, 1)
         years.append({
             "value": str(year), "label": str(year), "count": item["n"],
@@ -630,7 +661,7 @@ def _load(hits: list[dict[str, Any]], user: AbstractBaseUser, query: Query) -> l
     annotations = (
         Annotation.objects.select_related("article", "author", "group")
         .only(
-            "id", "start", "end", "exact", "note", "color", "group", "created_at",
+            "id", "start", "end", "exact", "note", "color", "group", "created_at", "status",
             "article__id", "article__title", "article__site_name", "article__language",
             "author__id", "author__username", "author__first_name", "author__last_name",
             "group__name", "group__id",

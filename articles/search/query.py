@@ -100,8 +100,16 @@ class Query:
     def prefix_terms(self) -> list[str]:
         """The words an entity's name or alias must start with: the query's words,
         folded, leaving out excluded ones (`-pyongyang`, `-"a b"`) and `or`."""
-        kept = re.sub(r'-"[^"]*"?|(?<!\S)-\S+', " ", self.text)
-        return [w for w in WORD.findall(fold(kept)) if w != "or"]
+        return [w for w in WORD.findall(fold(self._wanted())) if w != "or"]
+
+    def wanted_words(self) -> list[str]:
+        """The query's words as typed (in lower case, accents kept, as in a text they
+        match), leaving out excluded ones and `or`."""
+        text = unicodedata.normalize("NFC", self._wanted()).lower()
+        return [w for w in WORD.findall(text) if w != "or"]
+
+    def _wanted(self) -> str:
+        return re.sub(r'-"[^"]*"?|(?<!\S)-\S+', " ", self.text)
 
     def without(self, qualifier: Qualifier) -> str:
         """The raw query with one qualifier taken out."""
@@ -115,7 +123,7 @@ class Query:
                 if q.key == "type":
                     raw = raw[: q.start] + raw[q.end :]
         token = format_qualifier(key, value)
-        if any(q.key == key and q.value.casefold() == value.casefold() for q in self.qualifiers):
+        if any(q.key == key and same_value(q.value, value) for q in self.qualifiers):
             return self.raw
         return _squash(f"{raw} {token}")
 
@@ -129,9 +137,21 @@ class Query:
 
 
 def format_qualifier(key: str, value: str) -> str:
+    """`key:value`, quoted when the value has spaces. A quoted value cannot hold a double
+    quote, so those are left out: names are matched without them (`unquoted`)."""
     if not value or re.search(r'[\s"]', value):
-        return f'{key}:"{value.replace('"', "")}"'
+        return f'{key}:"{unquoted(value)}"'
     return f"{key}:{value}"
+
+
+def unquoted(value: str) -> str:
+    """A name as a qualifier can carry it: without double quotes, whitespace collapsed."""
+    return _squash(value.replace('"', " "))
+
+
+def same_value(typed: str, name: str) -> bool:
+    """Whether a qualifier's value names `name` (a facet's value), as search matches it."""
+    return unquoted(typed).casefold() == unquoted(name).casefold()
 
 
 def _squash(text: str) -> str:
@@ -201,7 +221,9 @@ def _apply(query: Query, q: Qualifier) -> bool:  # noqa: C901, PLR0912 - one cas
     match q.key:
         case "site":
             site = value.lower().removeprefix("https://").removeprefix("http://")
-            query.sites.append(site.removeprefix("www.").split("/")[0] or site)
+            site = site.removeprefix("www.").split("/")[0] or site
+            # A host in lower case; a site's name as typed (the database folds its case).
+            query.sites.append(site if is_domain(site) else value)
         case "entity":
             query.entity_names.append(value)
         case "by":

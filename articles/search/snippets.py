@@ -28,9 +28,11 @@ if TYPE_CHECKING:
 
 START, STOP = "\x02", "\x03"
 _WORDS = re.compile(r"\w+")
+_NON_SPACE = re.compile(r"\S+")
 _MARKED = re.compile(f"{START}([^{START}{STOP}]*){STOP}")
 _WINDOW_BEFORE, _WINDOW_AFTER = 240, 480
 _STEM = 4  # letters a stem keeps at least
+_CONTEXT_WORDS = 2  # words either side of a match in its text fragment
 _FALLBACK_CHARS = 60_000
 _ARTICLE = f"StartSel={START}, StopSel={STOP}, MaxFragments=1, MaxWords=32, MinWords=16"
 _FULL = f"StartSel={START}, StopSel={STOP}, HighlightAll=true"
@@ -53,8 +55,9 @@ def plain(text: str, limit: int = PLAIN_CHARS) -> SafeString:
 
 
 def _stems(query: Query) -> list[str]:
-    """The first letters of each wanted word, which its inflections share."""
-    return [w[: max(_STEM, len(w) - 2)] if len(w) > _STEM else w for w in query.prefix_terms()]
+    """The first letters of each wanted word, which its inflections share (accents
+    kept: the body has them)."""
+    return [w[: max(_STEM, len(w) - 2)] if len(w) > _STEM else w for w in query.wanted_words()]
 
 
 def _candidates(text: str, stems: list[str]) -> list[int]:
@@ -169,9 +172,32 @@ def _article_snippet(result: Result, headline: str, start: int, doc: str) -> boo
     begin, end = start + mark[0], start + mark[1]
     # The words again as a text fragment, so the browser scrolls there even without
     # JavaScript; the reader's script reads the offsets and highlights the match.
-    words = quote(result.obj.body_text[begin:end], safe="").replace("-", "%2D")
-    result.url = f"{result.obj.get_absolute_url()}#match-{begin}-{end}:~:text={words}"
+    fragment = _text_fragment(result.obj.body_text, begin, end)
+    result.url = f"{result.obj.get_absolute_url()}#match-{begin}-{end}:~:text={fragment}"
     return True
+
+
+def _text_fragment(body: str, begin: int, end: int) -> str:
+    """`prefix-,words,-suffix`: the match with up to two words either side of it in its
+    paragraph, as they are in the text, so the browser picks this occurrence rather than
+    the same word in the title or earlier on (it goes to the first text that fits)."""
+    line_start = body.rfind("\n", 0, begin) + 1
+    line_end = body.find("\n", end)
+    line_end = len(body) if line_end < 0 else line_end
+    before = list(_NON_SPACE.finditer(body, line_start, begin))[-_CONTEXT_WORDS:]
+    after = list(_NON_SPACE.finditer(body, end, line_end))[:_CONTEXT_WORDS]
+    terms = [_encode(body[begin:end])]
+    if before:
+        terms.insert(0, _encode(body[before[0].start() : begin].rstrip()) + "-")
+    if after:
+        terms.append("-" + _encode(body[end : after[-1].end()].lstrip()))
+    return ",".join(terms)
+
+
+def _encode(text: str) -> str:
+    """A text fragment's term: whitespace as the browser renders it (collapsed), and the
+    fragment's own syntax (`-`, `,`, `&`) escaped."""
+    return quote(" ".join(text.split()), safe="").replace("-", "%2D")
 
 
 def _retry(results: list[Result], query: Query) -> None:
@@ -186,7 +212,12 @@ def _retry(results: list[Result], query: Query) -> None:
 
 
 def _annotation_url(annotation: object) -> str:
-    return f"{annotation.article.get_absolute_url()}#annotation-{annotation.pk}"
+    """A highlight's passage; a page note's or an orphan's card in the panel (neither has
+    a passage to scroll to, and the card is there without JavaScript too)."""
+    article_url = annotation.article.get_absolute_url()
+    if annotation.start is None or annotation.is_orphaned:
+        return f"{article_url}#card-{annotation.pk}"
+    return f"{article_url}#annotation-{annotation.pk}"
 
 
 def _plain(result: Result) -> None:

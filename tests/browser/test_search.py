@@ -4,6 +4,7 @@ to its first match and highlighted there, a highlight result that opens its pass
 from __future__ import annotations
 
 import re
+from urllib.parse import urlencode
 
 import pytest
 
@@ -104,3 +105,57 @@ def test_facets_and_filters_on_a_phone(signed_in, live_server, long_article, con
     assert page.locator(".result").count() == 1
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= 390
+
+
+def test_long_unbroken_words_never_widen_the_page_on_a_phone(signed_in, live_server):
+    """A pasted URL or a word with no space (in the query, a title, a label, a hint) wraps."""
+    from articles import library
+
+    word = "Antidisestablishmentarianism" * 4
+    article = ingest(f"{word} budget\n\nThe {word.lower()} budget was cut again.").article
+    library.add_label(article, "Label" + "x" * 45, article.added_by)
+    page = signed_in
+    page.set_viewport_size({"width": 390, "height": 800})
+    for q in (
+        f"{word} budget",
+        f"{word}zzz site:{'sub' * 30}.example.org before:{'x' * 80}",
+        f"budget label:{'Label' + 'x' * 45}",
+    ):
+        page.goto(live_server.url + "/search/?" + urlencode({"q": q}))
+        width = page.evaluate("document.documentElement.scrollWidth")
+        assert width <= 390, q
+    assert page.console.errors == []
+
+
+def test_back_to_a_live_search_shows_the_whole_page(signed_in, live_server, long_article):
+    page = signed_in
+    page.goto(live_server.url + "/search/")
+    page.locator("#search-q").press_sequentially("kherson", delay=20)
+    page.wait_for_url(re.compile(r"q=kherson$"))  # pushed by the live search
+    page.locator(".result-article a.result-title").first.wait_for()
+    page.locator(".result-article a.result-title").first.click()
+    page.wait_for_url(re.compile(r"#match-"))
+    page.go_back()
+    page.wait_for_url(re.compile(r"/search/\?q=kherson$"))
+    assert page.locator("#search-q").input_value() == "kherson"
+    assert page.locator(".site-header").count() == 1
+    assert page.console.errors == []
+
+
+def test_a_word_also_in_the_title_opens_at_the_match_in_the_text(signed_in, live_server):
+    """The link's text fragment names the match with the words around it, so the browser
+    does not scroll back up to the same word in the title."""
+    paragraphs = [f"{FILLER} Paragraph {i}." for i in range(60)]
+    paragraphs.insert(45, "Ships left Odesa at dawn, officials said.")
+    ingest("Odesa port reopens\n\n" + "\n\n".join(paragraphs))
+    page = signed_in
+    page.goto(live_server.url + "/search/?q=odesa")
+    page.locator(".result-article a.result-title").first.click()
+    page.wait_for_url(re.compile(r"#match-\d+-\d+"))
+    page.wait_for_load_state("load")
+    page.wait_for_timeout(600)  # the browser's own scroll to a text fragment comes late
+    seen = _match_in_view(page)
+    assert seen["text"] == "Odesa"
+    assert seen["top"] >= 0
+    assert seen["bottom"] <= seen["height"]
+    assert page.console.errors == []
