@@ -509,7 +509,8 @@ _FACETS = """
                 kind, site, color, author_id, year, count(*) AS n FROM (
            SELECT kind, color, author_id,
                   CASE WHEN kind IN ('highlight', 'note') THEN (
-                    SELECT x.site_host FROM articles_articlesearch x WHERE x.article_id = hits.article_id)
+                    SELECT x.site_host FROM articles_articlesearch x
+                    WHERE x.article_id = hits.article_id)
                   ELSE site END AS site,
                   CASE WHEN kind <> 'entity' THEN extract(year FROM date)::int END AS year
            FROM hits) h
