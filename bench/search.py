@@ -117,21 +117,25 @@ def harness(search: Any, alice: Any, runs: int) -> None:
 def sizes() -> None:
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT tablename, indexname, pg_size_pretty(pg_relation_size(indexname::regclass))"
+            "SELECT tablename, indexname, pg_size_pretty(pg_relation_size(indexname::regclass)),"
+            " (SELECT amname FROM pg_class c JOIN pg_am a ON a.oid = c.relam"
+            "  WHERE c.oid = indexname::regclass)"
             " FROM pg_indexes WHERE schemaname = current_schema()"
-            " AND (indexdef ILIKE '%search%' OR indexdef ILIKE '%using gin%')"
+            " AND (indexdef ILIKE '%search%' OR indexdef ILIKE '%using gin%'"
+            "      OR tablename = 'articles_articlesearch')"
             " ORDER BY tablename, indexname"
         )
         indexes = cursor.fetchall()
         cursor.execute(
             "SELECT c, pg_size_pretty(pg_relation_size(c)), pg_size_pretty(pg_indexes_size(c)),"
             " pg_size_pretty(pg_total_relation_size(c))"
-            " FROM unnest(ARRAY['articles_article', 'articles_annotation']::regclass[]) AS c"
+            " FROM unnest(ARRAY['articles_article', 'articles_articlesearch',"
+            " 'articles_annotation']::regclass[]) AS c"
         )
         tables = cursor.fetchall()
     print("\nsizes:")
-    for table, index, size in indexes:
-        print(f"  GIN/search index {index} on {table}: {size}")
+    for table, index, size, method in indexes:
+        print(f"  {method} index {index} on {table}: {size}")
     if not indexes:
         print("  (no GIN or search index found)")
     for table, heap, idx, total in tables:
