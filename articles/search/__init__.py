@@ -138,9 +138,6 @@ _STATE_SQL = {
     "archived": f"EXISTS ({_STATE} AND st.archived_at IS NOT NULL)",
 }
 
-# An article's date: its publication, else when it was added (indexed in 0008).
-_ARTICLE_DATE = "coalesce(published_at, created_at)"  # articles_articlesearch.date
-
 # A name as a qualifier's value can carry it, folded to lower case (`query.unquoted`).
 _UNQUOTED = "lower(btrim(regexp_replace(replace({}, '\"', ' '), '\\s+', ' ', 'g')))"
 
