@@ -549,7 +549,6 @@ def _grouped(rows: list[dict[str, Any]]) -> dict[str, Any]:
     listed = dict(tally["kind"])
     return {
         "listed": sum(listed.values()),
-        "sampled": sum(n for kind, n in listed.items() if kind != "entity") > FACET_SAMPLE,
         "sites": top("site"),
         "authors": top("username"),
         "colors": top("color", None),

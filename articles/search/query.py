@@ -215,6 +215,12 @@ _EXAMPLES = {
 }
 
 
+def _left_out(query: Query, rule: str, value: str) -> bool:
+    """Hint that `value` breaks `rule` and is not used; False, for `_apply` to return."""
+    query.hints.append(f"{rule}; “{value}” was left out.")
+    return False
+
+
 def _apply(query: Query, q: Qualifier) -> bool:  # noqa: C901, PLR0912 - one case per qualifier
     """Record a qualifier's meaning on `query`; False (with a hint) when it has none."""
     value = q.value
@@ -231,41 +237,30 @@ def _apply(query: Query, q: Qualifier) -> bool:  # noqa: C901, PLR0912 - one cas
         case "color":
             color = _color(value)
             if color is None:
-                names = ", ".join(Color.values)
-                query.hints.append(f"color: is one of {names}; “{value}” was left out.")
-                return False
+                return _left_out(query, f"color: is one of {', '.join(Color.values)}", value)
             query.colors.append(color)
         case "has":
             if value.lower() not in {"note", "notes"}:
-                query.hints.append(f"has: takes has:notes; “{value}” was left out.")
-                return False
+                return _left_out(query, "has: takes has:notes", value)
             query.has_notes = True
         case "before" | "after":
             day = _date(value)
             if day is None:
-                query.hints.append(
-                    f"{q.key}: needs a date such as 2025-01-31, 2025-01 or 2025; "
-                    f"“{value}” was left out."
+                return _left_out(
+                    query, f"{q.key}: needs a date such as 2025-01-31, 2025-01 or 2025", value
                 )
-                return False
             setattr(query, q.key, day)
         case "label":
             query.labels.append(value)
         case "is":
             state = STATES.get(value.lower())
             if state is None:
-                query.hints.append(
-                    f"is: is one of unread, read, favourite or archived; “{value}” was left out."
-                )
-                return False
+                return _left_out(query, "is: is one of unread, read, favourite or archived", value)
             query.states.add(state)
         case "type":
             kind = _KIND_ALIASES.get(value.lower())
             if kind is None:
-                query.hints.append(
-                    f"type: is one of article, highlight, note or entity; “{value}” was left out."
-                )
-                return False
+                return _left_out(query, "type: is one of article, highlight, note or entity", value)
             query.kinds.add(kind)
     return True
 
