@@ -8,6 +8,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from articles import library
 from articles.ingest import ingest
 from articles.models import Article, ArticleState, Label
 
@@ -103,3 +104,34 @@ def test_archiving_leaves_an_undo_under_the_keyboard(signed_in, live_server, sto
     expect(row.get_by_role("button", name="Archive")).to_be_visible()
     assert ArticleState.objects.get(user=user).archived_at is None
     assert page.console.errors == []
+
+
+def test_the_desktop_library_is_styled_tabs_chips_and_star(signed_in, live_server, stories, user):
+    """At desktop width the styles meant for every width apply (an unclosed phone-only
+    @media block once left the tabs as bare underlined links and the chips as bullets)."""
+    newer, _ = stories
+    library.add_label(newer, "Ukraine", None)
+    library.set_state(user, newer, "favourite", True)
+    page = signed_in
+    page.set_viewport_size({"width": 1366, "height": 900})
+    page.goto(live_server.url + "/")
+
+    def style(selector: str, prop: str) -> str:
+        return page.eval_on_selector(
+            selector, f"e => getComputedStyle(e).getPropertyValue('{prop}')"
+        )
+
+    assert style(".view-tabs", "display") == "flex"
+    tabs = page.locator(".view-tab")
+    tops = {round(tabs.nth(i).bounding_box()["y"]) for i in range(tabs.count())}
+    assert len(tops) == 1, "the view tabs sit in one row"
+    assert style(".view-tab", "text-decoration-line") == "none"
+    assert style(".view-tab.is-active", "border-bottom-style") == "solid"
+    assert style(".view-tab.is-active", "border-bottom-color") != style(
+        ".view-tab:not(.is-active)", "border-bottom-color"
+    )
+    assert style(".label-list", "list-style-type") == "none"
+    assert style(".label-chip", "border-top-left-radius") != "0px"
+    assert style(".chip-remove", "background-color") == "rgba(0, 0, 0, 0)"
+    star = f"#fav-{newer.pk}"
+    assert style(star, "background-color") != style(f"#read-{newer.pk}", "background-color")
