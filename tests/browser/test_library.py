@@ -111,7 +111,7 @@ def test_the_desktop_library_is_styled_tabs_chips_and_star(signed_in, live_serve
     @media block once left the tabs as bare underlined links and the chips as bullets)."""
     newer, _ = stories
     library.add_label(newer, "Ukraine", None)
-    library.set_state(user, newer, "favourite", True)
+    library.set_state(user, newer, "favourite", on=True)
     page = signed_in
     page.set_viewport_size({"width": 1366, "height": 900})
     page.goto(live_server.url + "/")
