@@ -2,10 +2,12 @@
 
 from typing import Any
 
+from django import forms
 from django.contrib import admin, messages
 from django.db.models import Count
 
-from articles import annotations
+from articles import ingest, versions
+from articles.errors import IngestError
 from articles.models import (
     Annotation,
     Article,
@@ -24,14 +26,33 @@ from articles.models import (
 )
 
 
+class ArticleForm(forms.ModelForm):
+    """An edited body is sanitised here, so an empty or unusable one is refused on the
+    form, with the reason beside the field."""
+
+    class Meta:
+        model = Article
+        fields = "__all__"  # noqa: DJ007 - the admin's fieldsets choose what is shown
+
+    def clean_body_html(self) -> str:
+        html = self.cleaned_data["body_html"]
+        if "body_html" in self.changed_data:
+            try:
+                self.new_text = ingest.body_document(html, title=self.cleaned_data.get("title", ""))
+            except IngestError as exc:
+                raise forms.ValidationError(str(exc)) from None
+        return html
+
+
 @admin.register(Article)
 class ArticleAdmin(admin.ModelAdmin):
     list_display = ["title", "site_name", "published_at", "added_by", "created_at"]
     list_filter = ["site_name", "language", "kind"]
     search_fields = ["title", "byline", "source_url"]
     date_hierarchy = "created_at"
-    # body_text is derived from body_html on save (sanitised, then re-anchoring every
-    # annotation); it is never edited directly.
+    form = ArticleForm
+    # body_text is derived from body_html on save (sanitised, the old text kept as a
+    # version, every annotation re-anchored); it is never edited directly.
     readonly_fields = ["body_text", "content_hash", "word_count", "reading_minutes"]
     raw_id_fields = ["added_by"]
 
@@ -39,18 +60,25 @@ class ArticleAdmin(admin.ModelAdmin):
         return False  # articles come in through ingest, which parses and sanitises them
 
     def save_model(self, request: Any, obj: Article, form: Any, change: bool) -> None:
-        new_html = obj.body_html
-        if change and "body_html" in form.changed_data:
-            obj.body_html = Article.objects.get(pk=obj.pk).body_html
+        new_text = getattr(form, "new_text", None)
+        if not (change and new_text):
             super().save_model(request, obj, form, change)
-            result = annotations.replace_body(obj, new_html)
+            return
+        # The other fields as edited; the text only through the one writer of it.
+        obj.body_html = Article.objects.values_list("body_html", flat=True).get(pk=obj.pk)
+        super().save_model(request, obj, form, change)
+        try:
+            applied = versions.replace_text(obj, new_text)
+        except IngestError as exc:
+            messages.error(request, f"The text was not replaced: {exc}")
+            return
+        if applied.reanchored is not None:
+            result = applied.reanchored
             messages.info(
                 request,
-                f"Text replaced. Annotations: {result.kept} unchanged, {result.moved} moved, "
-                f"{result.orphaned} orphaned.",
+                f"Text replaced; the old one is kept as a version. Annotations: {result.kept} "
+                f"unchanged, {result.moved} moved, {result.orphaned} orphaned.",
             )
-            return
-        super().save_model(request, obj, form, change)
 
 
 @admin.register(ColorLabel)

@@ -5,39 +5,29 @@ Invariants:
   article's current body_text (`anchoring.select`); the quote the browser saw must match
   them, or nothing is stored.
 - `note_html` is rendered from `note` on every write (`notes.render_note`).
-- Replacing an article's text and re-anchoring its annotations happen in one transaction,
-  with the article row locked, so an annotation is never left pointing into text that is
-  no longer there. What cannot be placed with confidence becomes orphaned, keeping its
+- An annotation's audience is one value: a group its author belongs to, or None for
+  "Only me" (`sharing.resolve`). Every later change of it goes through `sharing.move`.
+- Re-anchoring runs inside the text writer's transaction (`versions.replace_text`), with
+  the article row locked, so an annotation is never left pointing into text that is no
+  longer there. What cannot be placed with confidence becomes orphaned, keeping its
   original quote; it is never attached to other words.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
 from django.db import transaction
 
-from articles import anchoring, sanitize, sharing
-from articles.errors import IngestError
-from articles.models import (
-    Annotation,
-    Article,
-    Color,
-    Entity,
-    content_hash,
-    count_words,
-    reading_minutes,
-)
+from articles import anchoring, sharing
+from articles.entities.curation import publish
+from articles.models import Annotation, Article, Color, Entity
 from articles.notes import render_note
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser
 
-    from articles.models import TeamGroup
-
-# `update(group=KEEP)`: leave the audience as it is (None would mean "Only me").
-KEEP = object()
+    from articles.sharing import Audience, Named
 
 
 class AnnotationError(ValueError):
@@ -61,20 +51,11 @@ def _check_color(color: str) -> str:
     return color
 
 
-def _audience(
-    author: AbstractBaseUser, visibility: str, group: TeamGroup | None
-) -> TeamGroup | None:
-    """The group an annotation goes to: None when private, "Everyone" when shared with no
-    group named. The author must belong to the group."""
-    if visibility not in Annotation.Visibility.values:
-        raise AnnotationError("Visibility must be shared or private.")
-    if visibility == Annotation.Visibility.PRIVATE:
-        return None
-    if group is None:
-        return sharing.default_group()
-    if not sharing.is_member(author, group):
-        raise AnnotationError(f"You are not a member of {group.name}.")
-    return group
+def _audience(author: AbstractBaseUser, audience: Audience | Literal[Named.EVERYONE]) -> Audience:
+    try:
+        return sharing.resolve(author, audience)
+    except sharing.SharingError as exc:
+        raise AnnotationError(str(exc)) from None
 
 
 def create(  # noqa: PLR0913 - one argument per field a person chooses
@@ -86,12 +67,11 @@ def create(  # noqa: PLR0913 - one argument per field a person chooses
     quote: str,
     color: str = Color.YELLOW,
     note: str = "",
-    visibility: str = Annotation.Visibility.SHARED,
-    group: TeamGroup | None = None,
+    audience: Audience | Literal[Named.EVERYONE] = sharing.EVERYONE,
     entity: Entity | None = None,
 ) -> Annotation:
-    """A highlight, a note on a passage, or (with `entity`) a mention of that entity;
-    shared with `group` ("Everyone" when None), or private."""
+    """A highlight, a note on a passage, or (with `entity`) a mention of that entity, for
+    `audience`: a group, None for "Only me", or EVERYONE."""
     try:
         selector = anchoring.select(article.body_text, start, end, quote)
     except anchoring.AnchorError as exc:
@@ -116,18 +96,17 @@ def create(  # noqa: PLR0913 - one argument per field a person chooses
         color=_check_color(color),
         note=note,
         note_html=render_note(note),
-        group=_audience(author, visibility, group),
+        group=_audience(author, audience),
     )
 
 
-def create_page_mention(  # noqa: PLR0913 - the mention and where it goes
+def create_page_mention(
     article: Article,
     author: AbstractBaseUser,
     *,
     entity: Entity,
     text: str,
-    visibility: str = Annotation.Visibility.SHARED,
-    group: TeamGroup | None = None,
+    audience: Audience | Literal[Named.EVERYONE] = sharing.EVERYONE,
 ) -> Annotation:
     """A mention of `entity` by the article as a whole: a name found only in its title or
     related links, outside the body text that selectors address. `exact` keeps the words."""
@@ -137,7 +116,7 @@ def create_page_mention(  # noqa: PLR0913 - the mention and where it goes
         motivation=Annotation.Motivation.IDENTIFYING,
         entity=entity,
         exact=text[: Entity.NAME_MAX_CHARS],
-        group=_audience(author, visibility, group),
+        group=_audience(author, audience),
     )
 
 
@@ -146,8 +125,7 @@ def create_page_note(
     author: AbstractBaseUser,
     *,
     note: str,
-    visibility: str = Annotation.Visibility.SHARED,
-    group: TeamGroup | None = None,
+    audience: Audience | Literal[Named.EVERYONE] = sharing.EVERYONE,
 ) -> Annotation:
     if not note.strip():
         raise AnnotationError("A page note needs some text.")
@@ -158,20 +136,20 @@ def create_page_note(
         motivation=Annotation.Motivation.COMMENTING,
         note=note,
         note_html=render_note(note),
-        group=_audience(author, visibility, group),
+        group=_audience(author, audience),
     )
 
 
-def update(  # noqa: PLR0913 - one argument per thing a person changes
+def update(
     annotation: Annotation,
     *,
     note: str | None = None,
     color: str | None = None,
-    visibility: str | None = None,
-    group: TeamGroup | object | None = KEEP,
+    audience: Audience | Literal[Named.KEEP] = sharing.KEEP,
     by: AbstractBaseUser | None = None,
 ) -> Annotation:
-    """Change what was asked; a new audience (`group`, or `visibility` alone) is logged."""
+    """Change what was asked; a new audience is logged (`sharing.move`). A mention shared
+    at last gives its private entity to the team."""
     fields = ["updated_at"]
     if note is not None:
         if annotation.is_page_note and not note.strip():
@@ -182,61 +160,22 @@ def update(  # noqa: PLR0913 - one argument per thing a person changes
     if color is not None:
         annotation.color = _check_color(color)
         fields.append("color")
-    target: TeamGroup | object | None = KEEP
-    if group is not KEEP:
-        target = (
-            _audience(annotation.author, Annotation.Visibility.SHARED, group) if group else None
-        )
-    elif visibility is not None and visibility != annotation.visibility:
-        target = _audience(annotation.author, visibility, None)
+    target = audience if audience is sharing.KEEP else _audience(annotation.author, audience)
     with transaction.atomic():
         annotation.save(update_fields=fields)
-        if target is not KEEP:
-            sharing.move(annotation, target, by=by or annotation.author)  # type: ignore[arg-type]
-            if target is not None and annotation.entity_id is not None:
-                # A private entity's mention is shared now: the entity goes to the team too,
-                # or colleagues would see a mention of an entity they cannot open.
-                from articles.entities import publish  # noqa: PLC0415 - entities imports this module
-
+        if target is not sharing.KEEP:
+            sharing.move(annotation, target, by=by or annotation.author)
+            if target is not None and annotation.entity is not None:
+                # Colleagues must not see a mention of an entity they cannot open.
                 annotation.entity = publish(annotation.entity)
                 if annotation.entity_id != annotation.entity.pk:  # merged into the team's
                     annotation.refresh_from_db()
     return annotation
 
 
-@dataclass(frozen=True)
-class Reanchored:
-    kept: int
-    moved: int
-    orphaned: int
-
-
-def replace_body(article: Article, html: str) -> Reanchored:
-    """Give the article new text (already extracted HTML) and re-anchor its annotations."""
-    body_html = sanitize.clean_article_html(html)
-    body_text = sanitize.text_content(body_html)
-    if not body_text.strip():
-        raise IngestError("The new text is empty.")
-    with transaction.atomic():
-        locked = Article.objects.select_for_update().get(pk=article.pk)
-        locked.body_html = body_html
-        locked.body_text = body_text
-        locked.content_hash = content_hash(body_text)
-        locked.word_count = count_words(body_text)
-        locked.reading_minutes = reading_minutes(body_text)
-        locked.save(
-            update_fields=[
-                "body_html", "body_text", "content_hash", "word_count", "reading_minutes",
-                "updated_at",
-            ]
-        )  # fmt: skip
-        result = reanchor_article(locked)
-    article.refresh_from_db()
-    return result
-
-
-def reanchor_article(article: Article) -> Reanchored:
-    """Re-place every passage annotation of `article` on its current body_text."""
+def reanchor_article(article: Article) -> anchoring.Reanchored:
+    """Re-place every passage annotation of `article` on its current body_text. Runs in the
+    caller's transaction: `versions.replace_text`, the one writer of an article's text."""
     annotations = list(
         Annotation.objects.select_for_update().filter(article=article, start__isnull=False)
     )
@@ -264,4 +203,4 @@ def reanchor_article(article: Article) -> Reanchored:
     Annotation.objects.bulk_update(
         annotations, ["start", "end", "exact", "prefix", "suffix", "status", "updated_at"]
     )
-    return Reanchored(kept=kept, moved=moved, orphaned=orphaned)
+    return anchoring.Reanchored(kept=kept, moved=moved, orphaned=orphaned)

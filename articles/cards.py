@@ -52,8 +52,9 @@ def _entity_block(annotation: Annotation, mention_count: int, *, public: bool) -
             f'<span class="kind-badge kind-{escape(entity.kind)}">'
             f"{escape(entity.get_kind_display(), quote=False)}</span>{description}</div>"
         )
+    url = escape(entity.get_absolute_url())
     return (
-        f'<div class="card-entity"><a class="entity-name" href="/entities/{int(entity.pk)}/">'
+        f'<div class="card-entity"><a class="entity-name" href="{url}">'
         f"{escape(entity.name, quote=False)}</a> "
         f'<span class="kind-badge kind-{escape(entity.kind)}">'
         f"{escape(entity.get_kind_display(), quote=False)}</span>{description}"

@@ -8,3 +8,7 @@ web form shows it beside the field.
 
 class IngestError(Exception):
     """The input cannot become an article; nothing was saved."""
+
+
+class EntityError(ValueError):
+    """An entity or mention cannot be made or changed as asked; nothing was changed."""

@@ -14,6 +14,9 @@ Invariants:
   text goes through the same sanitising as a paste, one carrying only a summary is
   fetched in full by a fetch job. An entry already in the library (same canonical URL or
   text) is linked, not copied.
+- An entry seen before whose content changed updates its article through the one text
+  writer (`versions.replace_text`: the old text kept, annotations re-anchored), or, when
+  the feed carries only a summary, by a refresh job that fetches the page again.
 - Whatever a feed does wrong is recorded on that feed (`last_error`); other feeds and
   other entries go on.
 """
@@ -35,11 +38,12 @@ from defusedxml import DefusedXmlException
 from defusedxml import ElementTree as SafeET
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.tasks import task
 from django.utils import timezone
 
-from articles import fetch, ingest, jobs, sanitize
+from articles import fetch, ingest, jobs, sanitize, versions
 from articles.errors import IngestError
-from articles.models import Article, Feed, FeedEntry
+from articles.models import Article, Feed, FeedEntry, FetchJob
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser
@@ -59,6 +63,7 @@ class PollResult:
     status: str  # "new", "not modified", "error"
     new_items: int = 0
     error: str = ""
+    updated_items: int = 0  # entries seen before whose article got their new text
 
 
 def subscribe(url: str, user: AbstractBaseUser, interval_minutes: int | None = None) -> Feed:
@@ -77,9 +82,7 @@ def subscribe(url: str, user: AbstractBaseUser, interval_minutes: int | None = N
 
 
 def schedule_now(feed: Feed) -> None:
-    from articles import tasks  # noqa: PLC0415 - tasks imports this module
-
-    transaction.on_commit(lambda: tasks.poll_feed.enqueue(feed.pk))
+    transaction.on_commit(lambda: poll_feed.enqueue(feed.pk))
 
 
 def parse(data: bytes, content_type: str = "") -> Any:
@@ -134,27 +137,51 @@ def _link(entry: Any) -> str:
     return fetch.canonical_url(link)
 
 
-def _ingest_entry(feed: Feed, entry: Any, user: AbstractBaseUser | None) -> Article | None:
-    """The entry's article (new or existing), or None when a fetch job will make it."""
-    link = _link(entry)
-    if link and (found := Article.objects.filter(source_url=link).first()):
-        return found
-    html = _entry_html(entry)
+def _fingerprint(entry: Any) -> str:
+    """Changes when the entry's title or content does: what a re-poll compares."""
+    raw = " ".join(entry.get("title", "").split()) + "\n" + _entry_html(entry)
+    return hashlib.sha256(raw.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def _full_text(html: str) -> bool:
     words = len(sanitize.text_content(sanitize.clean_article_html(html)).split()) if html else 0
-    if link and words < FULL_TEXT_WORDS:
-        jobs.submit(link, user, feed=feed)
-        return None
+    return words >= FULL_TEXT_WORDS
+
+
+def _document(feed: Feed, entry: Any, link: str) -> ingest.Document:
     # Titles are text: escaped here, whatever markup a hostile feed put in them.
     title = " ".join(entry.get("title", "").split())
-    doc = ingest.prepare(f"<h1>{escape(title)}</h1>\n{html}")
-    doc = dataclasses.replace(
+    doc = ingest.prepare(f"<h1>{escape(title)}</h1>\n{_entry_html(entry)}")
+    return dataclasses.replace(
         doc,
         source_url=link,
         byline=" ".join(entry.get("author", "").split())[:300],
         site_name=feed.title[:200],
         published=_published(entry),
     )
-    return ingest.save(doc, user).article
+
+
+def _ingest_entry(feed: Feed, entry: Any, user: AbstractBaseUser | None) -> Article | None:
+    """The entry's article (new or existing), or None when a fetch job will make it."""
+    link = _link(entry)
+    if link and (found := Article.objects.filter(source_url=link).first()):
+        return found
+    if link and not _full_text(_entry_html(entry)):
+        jobs.submit(link, user, feed=feed)
+        return None
+    return ingest.save(_document(feed, entry, link), user).article
+
+
+def _update_entry(feed: Feed, entry: Any, article: Article, user: AbstractBaseUser | None) -> bool:
+    """An entry seen before changed: its article gets the new text (through the one text
+    writer), or a refresh job fetches the page when the feed has only a summary. True
+    when the text was replaced now."""
+    link = _link(entry)
+    if _full_text(_entry_html(entry)):
+        return versions.replace_text(article, _document(feed, entry, link)).changed
+    if link:
+        jobs.submit(link, user, purpose=FetchJob.Purpose.REFRESH, article=article, feed=feed)
+    return False
 
 
 def poll(feed: Feed) -> PollResult:
@@ -174,15 +201,15 @@ def poll(feed: Feed) -> PollResult:
         else:
             parsed = parse(response.content, response.headers.get("Content-Type", ""))
             feed.title = feed.title or " ".join(parsed.feed.get("title", "").split())[:300]
-            new = _ingest_entries(feed, parsed.entries[:MAX_ENTRIES_PER_POLL])
+            new, updated = _ingest_entries(feed, parsed.entries[:MAX_ENTRIES_PER_POLL])
             feed.site_url = feed.site_url or _link(parsed.feed)
             feed.etag = response.headers.get("ETag", "")[:500]
             feed.last_modified = response.headers.get("Last-Modified", "")[:100]
-            result = PollResult("new", new_items=new)
+            result = PollResult("new", new_items=new, updated_items=updated)
     except IngestError as exc:
         result = PollResult("error", error=str(exc))
     feed.last_polled_at = now
-    feed.next_poll_at = now + dt.timedelta(minutes=feed.interval_minutes)
+    feed.schedule_next(polled_at=now)
     feed.last_status = result.status
     feed.last_error = result.error
     feed.last_new_items = result.new_items
@@ -191,25 +218,53 @@ def poll(feed: Feed) -> PollResult:
     return result
 
 
-def _ingest_entries(feed: Feed, entries: list[Any]) -> int:
-    seen = set(FeedEntry.objects.filter(feed=feed).values_list("guid", flat=True))
+def _ingest_entries(feed: Feed, entries: list[Any]) -> tuple[int, int]:
+    """Ingest the new entries and update the changed ones: (new, updated)."""
+    known_entries = FeedEntry.objects.filter(feed=feed).only("guid", "content_hash", "article_id")
+    seen = {e.guid: e for e in known_entries}
     user = feed.added_by
-    new = 0
+    new = updated = 0
     for entry in entries:
         guid = _guid(entry)
-        if guid in seen:
+        fingerprint = _fingerprint(entry)
+        if (known := seen.get(guid)) is not None:
+            updated += _follow(feed, entry, known, fingerprint, user)
             continue
-        seen.add(guid)
+        seen[guid] = FeedEntry(feed=feed, guid=guid, content_hash=fingerprint)
         try:
             with transaction.atomic():
                 article = _ingest_entry(feed, entry, user)
-                FeedEntry.objects.create(feed=feed, guid=guid, article=article)
+                FeedEntry.objects.create(
+                    feed=feed, guid=guid, article=article, content_hash=fingerprint
+                )
         except IntegrityError:
             continue  # a poll running at the same time took this entry
         except IngestError as exc:
-            FeedEntry.objects.create(feed=feed, guid=guid, error=str(exc)[:1000])
+            FeedEntry.objects.create(
+                feed=feed, guid=guid, error=str(exc)[:1000], content_hash=fingerprint
+            )
         new += 1
-    return new
+    return new, updated
+
+
+def _follow(
+    feed: Feed, entry: Any, known: FeedEntry, fingerprint: str, user: AbstractBaseUser | None
+) -> bool:
+    """A seen entry again: when its content changed, update its article. An entry seen
+    before fingerprints were kept only records its fingerprint."""
+    if known.pk is None or known.content_hash == fingerprint:
+        return False
+    changed = False
+    if known.content_hash and known.article_id is not None and known.article is not None:
+        try:
+            with transaction.atomic():
+                changed = _update_entry(feed, entry, known.article, user)
+        except IngestError as exc:
+            FeedEntry.objects.filter(pk=known.pk).update(error=str(exc)[:1000])
+            return False
+    FeedEntry.objects.filter(pk=known.pk).update(content_hash=fingerprint)
+    known.content_hash = fingerprint
+    return changed
 
 
 def due(now: dt.datetime | None = None) -> list[int]:
@@ -218,7 +273,22 @@ def due(now: dt.datetime | None = None) -> list[int]:
     ids = []
     with transaction.atomic():
         for feed in Feed.objects.select_for_update(skip_locked=True).filter(next_poll_at__lte=now):
-            feed.next_poll_at = now + dt.timedelta(minutes=feed.interval_minutes)
+            feed.schedule_next(polled_at=now)
             feed.save(update_fields=["next_poll_at"])
             ids.append(feed.pk)
     return ids
+
+
+@task
+def poll_feed(feed_id: int) -> dict:
+    """The background task: poll one feed now (a feed deleted meanwhile is skipped)."""
+    feed = Feed.objects.filter(pk=feed_id).first()
+    if feed is None:
+        return {"status": "gone"}
+    result = poll(feed)
+    return {
+        "status": result.status,
+        "new_items": result.new_items,
+        "updated_items": result.updated_items,
+        "error": result.error,
+    }

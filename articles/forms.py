@@ -1,17 +1,25 @@
-"""Forms for adding articles and for the first-run account."""
+"""Every form of the app: adding articles, feeds, share links, and the first-run account."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
 from django import forms
+from django.conf import settings
 from django.contrib.auth import get_user_model, password_validation
 
-from articles import fetch
+from articles import fetch, sharing
 from articles.ingest import SUPPORTED_SUFFIXES
+from articles.models import ShareLink
 
 if TYPE_CHECKING:
+    from django.contrib.auth.models import AbstractBaseUser
     from django.core.files.uploadedfile import UploadedFile
+
+    from articles.models import TeamGroup
+
+MAX_INTERVAL_MINUTES = 7 * 24 * 60
+EXPIRY_CHOICES = [("never", "Never"), ("1", "In 1 day"), ("7", "In 7 days"), ("30", "In 30 days")]
 
 
 class AddArticleForm(forms.Form):
@@ -114,3 +122,47 @@ class SetupForm(forms.Form):
             except forms.ValidationError as exc:
                 self.add_error("password1", exc)
         return data
+
+
+class FeedForm(forms.Form):
+    url = forms.URLField(
+        label="Feed address",
+        max_length=2000,
+        assume_scheme="https",
+        widget=forms.URLInput(attrs={"placeholder": "https://example.org/feed.xml"}),
+    )
+    interval_minutes = forms.IntegerField(
+        label="Check every (minutes)",
+        min_value=1,
+        max_value=MAX_INTERVAL_MINUTES,
+        initial=settings.FEED_INTERVAL_MINUTES,
+    )
+
+
+class IntervalForm(forms.Form):
+    interval_minutes = forms.IntegerField(min_value=1, max_value=MAX_INTERVAL_MINUTES)
+
+
+class ShareLinkForm(forms.Form):
+    what = forms.ChoiceField(label="Show", widget=forms.RadioSelect)
+    audience = forms.ChoiceField(
+        label="Who can open it",
+        choices=ShareLink.Audience.choices,
+        initial=ShareLink.Audience.COLLEAGUES,
+        widget=forms.RadioSelect,
+    )
+    expiry = forms.ChoiceField(
+        label="Expires", choices=EXPIRY_CHOICES, initial="7", widget=forms.RadioSelect
+    )
+
+    def __init__(self, *args: Any, user: AbstractBaseUser, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.groups = {str(g.pk): g for g in sharing.groups_of(user)}
+        self.fields["what"].choices = [("mine", "My shared annotations")] + [
+            (pk, f"Everything shared with {g.name}") for pk, g in self.groups.items()
+        ]
+        self.fields["what"].initial = "mine"
+
+    def group(self) -> TeamGroup | None:
+        """The group the link shows (None: the person's own shared annotations)."""
+        return self.groups.get(self.cleaned_data["what"])

@@ -11,6 +11,8 @@ Invariants:
   supplied the input.
 - The same canonical URL, or the same text, returns the existing article with
   `duplicate=True` and adds nothing, even when two ingests race.
+- Ingest only ever creates articles. A new text for an existing one goes through
+  `versions.replace_text`, which keeps the old text and re-anchors.
 """
 
 from __future__ import annotations
@@ -28,14 +30,15 @@ import py3langid
 from django.conf import settings
 from django.db import IntegrityError, transaction
 
-from articles import annotations, extract, plaintext, sanitize
+from articles import extract, plaintext, sanitize
 from articles.errors import IngestError
-from articles.models import Article, content_hash, count_words, reading_minutes
+from articles.measure import content_hash, count_words, reading_minutes
+from articles.models import Article
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser
 
-    from articles.annotations import Reanchored
+    from articles.anchoring import Reanchored
 
 TEXT_SUFFIXES = {".txt", ".text"}
 HTML_SUFFIXES = {".html", ".htm", ".xhtml"}
@@ -95,7 +98,7 @@ class Document:
 class IngestResult:
     article: Article
     duplicate: bool
-    # Set when an existing article's text was replaced (re-ingest with update=True).
+    # Set when an existing article's text was replaced (`versions.save_or_update`).
     updated: Reanchored | None = None
 
 
@@ -284,18 +287,11 @@ def _existing(doc: Document, digest: str) -> Article | None:
     return query.order_by("pk").first()
 
 
-def save(
-    doc: Document, user: AbstractBaseUser | None = None, *, update: bool = False
-) -> IngestResult:
-    """Save `doc`, or return the article it duplicates. With `update`, a new text of an
-    article already saved from the same source URL replaces the old one, and its
-    annotations are re-anchored."""
+def save(doc: Document, user: AbstractBaseUser | None = None) -> IngestResult:
+    """Save `doc`, or return the article it duplicates."""
     digest = content_hash(doc.body_text)
     with transaction.atomic():
         if found := _existing(doc, digest):
-            if update and doc.source_url == found.source_url and found.content_hash != digest:
-                result = annotations.replace_body(found, doc.body_html)
-                return IngestResult(found, duplicate=True, updated=result)
             return IngestResult(found, duplicate=True)
         published = (
             dt.datetime.combine(doc.published, dt.time(), tzinfo=dt.UTC) if doc.published else None
@@ -335,6 +331,15 @@ def ingest(
     filename: str = "",
     url: str = "",
     user: AbstractBaseUser | None = None,
-    update: bool = False,
 ) -> IngestResult:
-    return save(prepare(data, filename=filename, url=url), user, update=update)
+    return save(prepare(data, filename=filename, url=url), user)
+
+
+def body_document(html: str, *, title: str = "") -> Document:
+    """A new body for an article that exists (the admin's edit of its HTML): sanitised
+    like every body, with no extraction, for `versions.replace_text`."""
+    body_html = sanitize.clean_article_html(html)
+    body_text = sanitize.text_content(body_html)
+    if not body_text.strip():
+        raise IngestError("The new text is empty.")
+    return Document(title=title, body_html=body_html, body_text=body_text, kind=Article.Kind.HTML)

@@ -13,6 +13,8 @@ Invariants:
 - Transient failures (timeouts, dropped connections, 5xx/429) are retried with
   exponential back-off up to `FETCH_MAX_ATTEMPTS`; every other failure is final, and the
   person sees its reason with a Retry button.
+- The task (`run_fetch_job`, run by `manage.py db_worker`) is a thin wrapper: the state
+  lives in the job row, so a task that is lost or run twice changes nothing that matters.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ from typing import TYPE_CHECKING
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
+from django.tasks import task
 from django.utils import timezone
 
 from articles import fetch, ingest, versions
@@ -36,6 +39,7 @@ if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser
 
     from articles.models import Feed
+    from articles.types import Viewer
 
 logger = logging.getLogger(__name__)
 RETRY_BASE_SECONDS = 30
@@ -54,12 +58,8 @@ def backoff(attempts: int) -> dt.timedelta:
 
 
 def _enqueue(job: FetchJob, run_after: dt.datetime | None = None) -> None:
-    from articles import tasks  # noqa: PLC0415 - tasks imports this module
-
-    task = tasks.run_fetch_job
-    if run_after is not None:
-        task = task.using(run_after=run_after)
-    transaction.on_commit(lambda: task.enqueue(job.pk))
+    queued = run_fetch_job if run_after is None else run_fetch_job.using(run_after=run_after)
+    transaction.on_commit(lambda: queued.enqueue(job.pk))
 
 
 def submit(
@@ -155,16 +155,13 @@ def ingest_url(
     if not update and (found := Article.objects.filter(source_url=fetch.canonical_url(url))):
         return ingest.IngestResult(found.get(), duplicate=True)
     doc, _final = fetch_document(url)
-    if update and (found := Article.objects.filter(source_url=doc.source_url).first()):
-        applied = versions.apply(found, doc)
-        return ingest.IngestResult(found, duplicate=True, updated=applied.reanchored)
-    return ingest.save(doc, user)
+    return versions.save_or_update(doc, user) if update else ingest.save(doc, user)
 
 
 def _finish(job: FetchJob, doc: ingest.Document) -> None:
     with transaction.atomic():
         if job.purpose == FetchJob.Purpose.REFRESH and job.article_id:
-            versions.apply(Article.objects.get(pk=job.article_id), doc)
+            versions.replace_text(Article.objects.get(pk=job.article_id), doc)
             article_id = job.article_id
         else:
             article_id = ingest.save(doc, job.requested_by).article.pk
@@ -220,6 +217,11 @@ def run(job_id: int) -> str:
     return FetchJob.objects.values_list("status", flat=True).get(pk=job.pk)
 
 
+@task
+def run_fetch_job(job_id: int) -> str:
+    return run(job_id)
+
+
 def recover(now: dt.datetime | None = None) -> int:
     """Hand out again the jobs whose worker died (lease over) or whose task was lost
     (still waiting well after it was due). Returns how many were re-queued."""
@@ -250,15 +252,15 @@ class JobList:
         return any(job.is_active for job in self.items)
 
 
-def visible_for(user: AbstractBaseUser) -> JobList:
-    """The person's recent jobs for the library: waiting and failed ones until they are
+def recent_for(user: Viewer) -> JobList:
+    """The person's own recent jobs for the library: waiting and failed ones until they are
     dismissed, finished ones for a day."""
     if not user.is_authenticated:
         return JobList([])
     since = timezone.now() - dt.timedelta(days=1)
     return JobList(
         list(
-            FetchJob.objects.filter(requested_by=user, dismissed=False, feed__isnull=True)
+            FetchJob.objects.filter(requested_by_id=user.pk, dismissed=False, feed__isnull=True)
             .filter(~Q(status=FetchJob.Status.DONE) | Q(updated_at__gte=since))
             .select_related("article")
             .defer("article__body_html", "article__body_text")

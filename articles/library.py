@@ -28,9 +28,8 @@ from articles.models import Article, ArticleLabel, ArticleState, Label, LibraryV
 if TYPE_CHECKING:
     from collections.abc import Iterable, Mapping
 
-    from django.contrib.auth.models import AbstractBaseUser
-
     from articles.models import ArticleQuerySet
+    from articles.types import Viewer
 
 __all__ = [
     "STATES",
@@ -38,12 +37,14 @@ __all__ = [
     "LabelError",
     "add_label",
     "clean_label_name",
+    "filter_bar",
     "label_named",
     "labels_with_counts",
     "load_state",
     "remove_label",
     "rename_label",
     "set_state",
+    "shelf",
 ]
 
 # The per-person states a form may change: form name -> ArticleState field.
@@ -68,7 +69,7 @@ def label_named(name: str) -> Label | None:
     return Label.objects.alias(key=Lower("name")).filter(key=Lower(Value(name))).first()
 
 
-def add_label(article: Article, raw_name: str, user: AbstractBaseUser) -> Label:
+def add_label(article: Article, raw_name: str, user: Viewer) -> Label:
     """Put the label named `raw_name` on `article`, creating the label if it is new.
 
     Adding a label the article already carries changes nothing.
@@ -121,7 +122,7 @@ def labels_with_counts() -> list[Label]:
     return list(labels.order_by(Lower("name"), "id"))
 
 
-def set_state(user: AbstractBaseUser, article: Article, state: str, on: bool) -> ArticleState:
+def set_state(user: Viewer, article: Article, state: str, on: bool) -> ArticleState:
     """Mark `article` read, archived or favourite (`state` in STATES) for `user` only,
     or clear it. Setting what is already set keeps its first time."""
     field = STATES[state]
@@ -136,7 +137,7 @@ def set_state(user: AbstractBaseUser, article: Article, state: str, on: bool) ->
     return row
 
 
-def load_state(article: Article, user: AbstractBaseUser) -> Article:
+def load_state(article: Article, user: Viewer) -> Article:
     """Give one article `is_read`, `is_archived`, `is_favourite` for `user` and its labels
     (as `with_state().with_labels()` does for a list): two queries."""
     row = ArticleState.objects.filter(user_id=user.pk, article=article).first()
@@ -201,7 +202,7 @@ class Filters:
         query = self.query(**changes)
         return reverse("library") + (f"?{query}" if query else "")
 
-    def articles(self, user: AbstractBaseUser) -> ArticleQuerySet:
+    def articles(self, user: Viewer) -> ArticleQuerySet:
         """The articles these filters show `user`, newest first, with state and labels."""
         found = Article.objects.for_library().in_view(user, self.view)
         if self.label_missing:
@@ -210,7 +211,7 @@ class Filters:
             found = found.labelled(self.label)
         return found.with_state(user).with_labels()
 
-    def unread_count(self, user: AbstractBaseUser) -> int:
+    def unread_count(self, user: Viewer) -> int:
         """Unread articles under the same label filter, so the count matches the view."""
         found = Article.objects.in_view(user, LibraryView.UNREAD)
         if self.label_missing:
@@ -218,3 +219,42 @@ class Filters:
         if self.label is not None:
             found = found.labelled(self.label)
         return found.count()
+
+
+def filter_bar(user: Viewer, filters: Filters, labels: list[Label] | None = None) -> dict:
+    """What the library's filter bar shows: the views with the unread count, the labels
+    (`labels_with_counts`, fetched here unless given) each as a link keeping the view."""
+    if labels is None:
+        labels = labels_with_counts()
+    current = filters.label.pk if filters.label else None
+    return {
+        "filters": filters,
+        "unread_count": filters.unread_count(user),
+        "labels": labels,
+        "view_links": [
+            {
+                "value": value,
+                "name": name,
+                "url": filters.url(view=value, page=None),
+                "current": value == filters.view,
+            }
+            for value, name in LibraryView.choices
+        ],
+        "label_links": [
+            {
+                "label": label,
+                # The current label's chip clears the label filter.
+                "url": filters.url(label=None if label.pk == current else label, page=None),
+                "current": label.pk == current,
+            }
+            for label in labels
+        ],
+        "clear_label_url": filters.url(label=None, page=None),
+    }
+
+
+def shelf(article: Article, user: Viewer) -> dict:
+    """The reader's shelf: the person's state of the article, its labels, and every label
+    name for the add box's suggestions. Three queries."""
+    load_state(article, user)
+    return {"article": article, "label_names": Label.objects.values_list("name", flat=True)}

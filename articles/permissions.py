@@ -1,31 +1,44 @@
-"""Who may see and change what: every view, fragment and export fetches through here.
+"""Who may see and change what. Every view, fragment, export and search asks here.
 
-The rule, for a signed-in user and for a share-link visitor alike:
-- Every signed-in member of the team reads every article; deleting one is for the person
-  who added it and for staff. A share link opens only its own article.
-- Entities are the team's shared gazetteer: every member sees, renames and aliases them;
-  merging or deleting one (which moves or removes everyone's mentions) is for its
-  creator and staff. An entity made for a private mention is its creator's alone (404 to
-  anyone else) until a mention of it is shared. Mentions follow the annotation rule.
-- Labels are the team's: every member adds, removes, renames and deletes them. Reading
-  state (read, archived, favourite) is each person's own: a view only ever reads or
-  writes the requester's rows, so there is nothing of a colleague's to fetch.
-- Annotations: `Annotation.objects.visible_to(user, link=...)` is the one queryset rule
-  (own + shared to one of the user's groups; for a link, the shared annotations it was
-  made for). Only the author changes an annotation, and never through a share link.
-  Administrators get no exception: a private note is private from them too.
-- A hidden annotation answers 404, exactly like one that does not exist, so ids reveal
-  nothing. A wrong, expired or revoked share token answers the same 410 page after the
-  same single query, so a guesser learns nothing; lookups are rate-limited per address.
+Each rule is stated once, in this module:
+- **Articles.** Every signed-in member of the team reads every article; deleting one is for
+  the person who added it and for staff. A share link opens only its own article.
+- **Annotations.** A signed-in user sees their own annotations and those shared with a
+  group they belong to (`visible_annotations`). A share link shows the shared (never
+  private) annotations of its article that it was made for: its owner's, or those of its
+  group; nothing else, whoever holds it. Only the author changes an annotation, and never
+  through a share link. Administrators get no exception: a private note is private from
+  them too.
+- **Entities.** The team's shared gazetteer: every member sees, renames and aliases them;
+  merging or deleting one (which moves or removes everyone's mentions) is for its creator
+  and staff. An entity made for a private mention is its creator's alone until a mention
+  of it is shared. Mentions follow the annotation rule.
+- **Labels** are the team's: every member adds, removes, renames and deletes them. Reading
+  state is each person's own: views only ever read or write the requester's rows.
+- **Feeds** are the team's: every member sees them and asks for a poll; changing the
+  interval or unsubscribing is for the person who added the feed, and for staff.
+- **Fetch jobs**: a person sees, retries and dismisses their own; staff see everyone's.
+- **Share links**: only their owner lists or revokes them. A wrong, expired or revoked
+  token, or a group link whose owner left the group, answers the same 410 after the same
+  single query, so a guesser learns nothing; failed lookups are rate-limited per address.
+- **Save tokens** (the bookmarklet's) stand for their person while that person is active.
+
+A hidden object answers 404, exactly like one that does not exist, so ids reveal nothing.
+
+Search runs raw SQL for speed; it takes its conditions from `annotation_sql` and
+`entity_sql`, which compile the very querysets the views use, so the two cannot drift.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+import re
+import secrets
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.db.models import Exists, OuterRef
+from django.db import connection
+from django.db.models import Exists, Model, OuterRef, Q, QuerySet
 from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -33,20 +46,20 @@ from django.utils import timezone
 from articles import ratelimit
 from articles.models import (
     Annotation,
-    AnnotationQuerySet,
     Article,
     Entity,
+    Feed,
+    FetchJob,
     Label,
     Membership,
+    SaveToken,
     ShareLink,
 )
 
 if TYPE_CHECKING:
-    from django_htmx.middleware import HtmxDetails
+    from django.contrib.auth.models import User
 
-
-class HtmxHttpRequest(HttpRequest):
-    htmx: HtmxDetails
+    from articles.types import Viewer
 
 
 class LinkUnavailable(Exception):  # noqa: N818 - named for what the visitor is told
@@ -61,32 +74,73 @@ class SignInRequired(Exception):  # noqa: N818
     """A valid link for signed-in colleagues, opened by someone signed out."""
 
 
-def visible_annotations(
-    request: HttpRequest, *, link: ShareLink | None = None
-) -> AnnotationQuerySet:
-    """Every annotation the requester may see: as themselves, or through `link`."""
-    return Annotation.objects.visible_to(request.user, link=link)
+# Articles ------------------------------------------------------------------------------
 
 
-def can_change(
-    request: HttpRequest, annotation: Annotation, *, link: ShareLink | None = None
-) -> bool:
-    return link is None and annotation.can_change(request.user)
+def may_delete_article(viewer: Viewer, article: Article) -> bool:
+    return viewer.is_authenticated and bool(
+        viewer.is_staff or (article.added_by_id and article.added_by_id == viewer.pk)
+    )
 
 
 def article_for(request: HttpRequest, pk: int, *, delete: bool = False) -> Article:
     """The article `pk` as the requesting user may see it, or 404 / 403."""
     article = get_object_or_404(Article, pk=pk)
-    if delete and not article.can_delete(request.user):
+    if delete and not may_delete_article(request.user, article):
         raise PermissionDenied(
             "Only the person who added this article, or an administrator, may delete it."
         )
     return article
 
 
-def label_for(request: HttpRequest, pk: int) -> Label:  # noqa: ARG001 - the rule's one place
-    """The label `pk`: every signed-in member may use and change labels; 404 if unknown."""
-    return get_object_or_404(Label, pk=pk)
+# Annotations ---------------------------------------------------------------------------
+
+
+def _annotation_rule(viewer: Viewer) -> Q:
+    """What a signed-in viewer may see: their own, and what is shared with their groups."""
+    groups = Membership.objects.filter(user_id=viewer.pk).values("group_id")
+    return Q(author_id=viewer.pk) | Q(group_id__in=groups)
+
+
+def _link_conditions(link: ShareLink) -> dict[str, Any]:
+    """What an annotation must be for `link` to show it, as field lookups (exact or
+    isnull): the ORM filters with them, and `link_showing` checks loaded rows with them."""
+    conditions: dict[str, Any] = {"article_id": link.article_id, "group_id__isnull": False}
+    if link.scope == ShareLink.Scope.GROUP:
+        conditions["group_id"] = link.group_id
+    else:
+        conditions["author_id"] = link.owner_id
+    return conditions
+
+
+def _holds(obj: Model, conditions: dict[str, Any]) -> bool:
+    for lookup, wanted in conditions.items():
+        field, _, operator = lookup.partition("__")
+        value = getattr(obj, field)
+        holds = (value is None) == wanted if operator == "isnull" else value == wanted
+        if not holds:
+            return False
+    return True
+
+
+def visible_annotations(viewer: Viewer, *, link: ShareLink | None = None) -> QuerySet[Annotation]:
+    """Every annotation the viewer may see: as themselves, or through `link`."""
+    if link is not None:
+        return Annotation.objects.filter(**_link_conditions(link))
+    if not viewer.is_authenticated:
+        return Annotation.objects.none()
+    return Annotation.objects.filter(_annotation_rule(viewer))
+
+
+def link_showing(links: list[ShareLink], annotation: Annotation) -> ShareLink | None:
+    """The first of `links` whose page shows `annotation`."""
+    return next((link for link in links if _holds(annotation, _link_conditions(link))), None)
+
+
+def may_change_annotation(
+    viewer: Viewer, annotation: Annotation, *, link: ShareLink | None = None
+) -> bool:
+    return link is None and viewer.is_authenticated and annotation.author_id == viewer.pk
 
 
 def annotation_for(
@@ -96,25 +150,91 @@ def annotation_for(
     change it but asked to."""
     try:
         annotation = (
-            visible_annotations(request, link=link).select_related("article", "author").get(pk=pk)
+            visible_annotations(request.user, link=link)
+            .select_related("article", "author")
+            .get(pk=pk)
         )
     except Annotation.DoesNotExist:
         raise Http404("No such annotation.") from None
-    if change and not can_change(request, annotation, link=link):
+    if change and not may_change_annotation(request.user, annotation, link=link):
         raise PermissionDenied("Only the author of an annotation may change or delete it.")
     return annotation
+
+
+# Entities ------------------------------------------------------------------------------
+
+
+def _entity_rule(viewer: Viewer) -> Q:
+    return Q(private_to__isnull=True) | Q(private_to_id=viewer.pk)
+
+
+def visible_entities(viewer: Viewer) -> QuerySet[Entity]:
+    """The team's entities and the viewer's own private ones."""
+    if not viewer.is_authenticated:
+        return Entity.objects.none()
+    return Entity.objects.filter(_entity_rule(viewer))
+
+
+def may_merge_entity(viewer: Viewer, entity: Entity) -> bool:
+    """Merging or deleting moves everyone's mentions: for its creator and staff."""
+    if not viewer.is_authenticated:
+        return False
+    if entity.private_to_id is not None:
+        return entity.private_to_id == viewer.pk
+    return bool(viewer.is_staff or entity.created_by_id == viewer.pk)
 
 
 def entity_for(request: HttpRequest, pk: int, *, merge: bool = False) -> Entity:
     """The entity `pk` (every member may see and edit entities), or 404; 403 when asking to
     merge or delete it without being its creator or staff."""
-    entity = get_object_or_404(Entity.objects.visible_to(request.user), pk=pk)
-    if merge and not entity.can_merge(request.user):
+    entity = get_object_or_404(visible_entities(request.user), pk=pk)
+    if merge and not may_merge_entity(request.user, entity):
         raise PermissionDenied(
             "Only the person who created this entity, or an administrator, may merge or "
             "delete it: that moves everyone's mentions."
         )
     return entity
+
+
+# Labels --------------------------------------------------------------------------------
+
+
+def label_for(request: HttpRequest, pk: int) -> Label:  # noqa: ARG001 - the rule's one place
+    """The label `pk`: every signed-in member may use and change labels; 404 if unknown."""
+    return get_object_or_404(Label, pk=pk)
+
+
+# Feeds and fetch jobs ------------------------------------------------------------------
+
+
+def may_change_feed(viewer: Viewer, feed: Feed) -> bool:
+    return viewer.is_authenticated and bool(viewer.is_staff or feed.added_by_id == viewer.pk)
+
+
+def feed_for(request: HttpRequest, pk: int, *, change: bool = False) -> Feed:
+    """A feed of the team's (404 if unknown); 403 when asking to change it without having
+    added it or being staff."""
+    feed = get_object_or_404(Feed, pk=pk)
+    if change and not may_change_feed(request.user, feed):
+        raise PermissionDenied("Only the person who added this feed, or an administrator.")
+    return feed
+
+
+def visible_jobs(viewer: Viewer) -> QuerySet[FetchJob]:
+    """A person's own fetch jobs; every job for staff."""
+    if not viewer.is_authenticated:
+        return FetchJob.objects.none()
+    if viewer.is_staff:
+        return FetchJob.objects.all()
+    return FetchJob.objects.filter(requested_by_id=viewer.pk)
+
+
+def job_for(request: HttpRequest, pk: int) -> FetchJob:
+    """A fetch job the requester may see, retry and dismiss; 404 for anyone else's."""
+    return get_object_or_404(visible_jobs(request.user), pk=pk)
+
+
+# Share links and tokens ----------------------------------------------------------------
 
 
 def link_for(request: HttpRequest, token: str) -> ShareLink:
@@ -151,4 +271,56 @@ def link_for(request: HttpRequest, token: str) -> ShareLink:
 
 def share_link_of_owner(request: HttpRequest, pk: int) -> ShareLink:
     """One of the requester's own share links (to revoke it); 404 for anyone else's."""
-    return get_object_or_404(ShareLink.objects.select_related("article"), pk=pk, owner=request.user)
+    return get_object_or_404(
+        ShareLink.objects.select_related("article"), pk=pk, owner_id=request.user.pk
+    )
+
+
+def user_for_save_token(raw: str) -> User | None:
+    """The active person whose bookmarklet carries `raw`, or None."""
+    if not raw or len(raw) > 64:
+        return None
+    token = SaveToken.objects.select_related("user").filter(token=raw).first()
+    if token is None or not secrets.compare_digest(token.token, raw):
+        return None
+    return token.user if token.user.is_active else None
+
+
+# The same rules as SQL, for search -----------------------------------------------------
+
+_PLACEHOLDER = re.compile(r"(?<!%)%s")
+
+
+def _as_sql(model: type[Model], rule: Q, alias: str, params: dict[str, Any], name: str) -> str:
+    """`rule` (a Q on `model`) compiled by Django into a condition on the table `alias`,
+    its values added to `params` as %(name_N)s, the placeholders of search's SQL."""
+    query = model.objects.filter(rule).query
+    compiler = query.get_compiler(connection=connection)
+    sql, values = compiler.compile(query.where)
+    table = connection.ops.quote_name(model._meta.db_table)  # noqa: SLF001 - the model's table
+    if f"{table}." not in sql:
+        raise ValueError(f"The rule does not read {model.__name__}'s table.")
+    sql = sql.replace(f"{table}.", f"{alias}.")
+    names = iter(range(len(values)))
+
+    def named(_match: re.Match[str]) -> str:
+        key = f"{name}_{next(names)}"
+        return f"%({key})s"
+
+    sql = _PLACEHOLDER.sub(named, sql)
+    params.update({f"{name}_{i}": value for i, value in enumerate(values)})
+    return f"({sql})"
+
+
+def annotation_sql(viewer: Viewer, alias: str, params: dict[str, Any]) -> str:
+    """The annotation rule of `visible_annotations` as SQL on the annotation table `alias`."""
+    if not viewer.is_authenticated:
+        return "FALSE"
+    return _as_sql(Annotation, _annotation_rule(viewer), alias, params, f"seen_{alias}")
+
+
+def entity_sql(viewer: Viewer, alias: str, params: dict[str, Any]) -> str:
+    """The entity rule of `visible_entities` as SQL on the entity table `alias`."""
+    if not viewer.is_authenticated:
+        return "FALSE"
+    return _as_sql(Entity, _entity_rule(viewer), alias, params, f"seen_{alias}")

@@ -9,16 +9,18 @@ Invariants:
   change of audience goes through `move`, which writes an AudienceChange row in the same
   transaction: the audit log is never missing a move.
 - A share link's token is `secrets.token_urlsafe(24)`: 192 random bits.
-- Nothing here decides who may see what: that is `permissions.py` and
-  `Annotation.objects.visible_to`.
+- Where a new annotation goes is read from a form by `audience_for_new` (or, for an edit,
+  `audience_for_edit`) and checked by `resolve`; nothing else decides it.
+- Nothing here decides who may see what: that is `articles.permissions`.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import enum
 import re
 import secrets
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.signals import user_logged_in
@@ -36,9 +38,11 @@ from articles.models import (
     ShareLink,
     TeamGroup,
 )
+from articles.permissions import visible_annotations
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser
+    from django.http import QueryDict
 
 ONLY_ME = "Only me"
 PRIVATE = "private"  # the form value of "Only me"
@@ -49,6 +53,19 @@ _EMAIL_DOMAIN = re.compile(r"@[^\s@]+\.[^\s@]+")
 
 class SharingError(ValueError):
     """The request names a group or link the person cannot use; the message says why."""
+
+
+class Named(enum.Enum):
+    """Audiences named without naming a group."""
+
+    EVERYONE = "everyone"  # the default group, "Everyone"
+    KEEP = "keep"  # for a change: the audience it already has
+
+
+EVERYONE: Literal[Named.EVERYONE] = Named.EVERYONE
+KEEP: Literal[Named.KEEP] = Named.KEEP
+# An annotation's audience: a group, or None for "Only me".
+type Audience = TeamGroup | None
 
 
 # Groups and membership ------------------------------------------------------------------
@@ -167,6 +184,48 @@ def audience_value(group: TeamGroup | None) -> str:
     return PRIVATE if group is None else str(group.pk)
 
 
+def resolve(author: AbstractBaseUser, audience: Audience | Literal[Named.EVERYONE]) -> Audience:
+    """The group an annotation by `author` goes to (None: "Only me"); EVERYONE is the
+    default group. Raises SharingError for a group the author does not belong to."""
+    if audience is EVERYONE:
+        return default_group()
+    if audience is not None and not is_member(author, audience):
+        raise SharingError(f"You are not a member of {audience.name}.")
+    return audience
+
+
+def audience_for_new(user: AbstractBaseUser, data: QueryDict) -> tuple[Audience, bool]:
+    """Where a new annotation from this form goes, and whether the person chose it here
+    (then it becomes their default). `audience` is "private" or a group id; without it,
+    the first release's `visibility=shared|private` is still understood, and otherwise the
+    person's remembered choice applies."""
+    raw = data.get("audience")
+    if raw is not None:
+        return parse_audience(user, raw), True
+    legacy = data.get("visibility")
+    if legacy == PRIVATE:
+        return None, False
+    if legacy == "shared":
+        return default_group(), False
+    return default_audience(user), False
+
+
+def audience_for_edit(
+    user: AbstractBaseUser, data: QueryDict, annotation: Annotation
+) -> Audience | Literal[Named.KEEP]:
+    """The audience an edit form asks for: KEEP unless it names one. The first release's
+    `visibility=shared` shares a private annotation with Everyone and keeps a group."""
+    raw = data.get("audience")
+    if raw is not None:
+        return parse_audience(user, raw)
+    legacy = data.get("visibility")
+    if legacy == PRIVATE:
+        return None
+    if legacy == "shared" and annotation.is_private:
+        return default_group()
+    return KEEP
+
+
 def move(annotation: Annotation, group: TeamGroup | None, *, by: AbstractBaseUser) -> bool:
     """Give `annotation` a new audience and log it; False when nothing changed."""
     if group is not None and not is_member(annotation.author, group):
@@ -258,18 +317,6 @@ def active_links(user: AbstractBaseUser, article: Article) -> list[ShareLink]:
     )
 
 
-def link_showing(links: list[ShareLink], annotation: Annotation) -> ShareLink | None:
-    """The first of `links` whose page shows `annotation` (mirrors visible_to's link rule)."""
-    if annotation.group_id is None:
-        return None
-    for link in links:
-        if link.scope == ShareLink.Scope.GROUP and link.group_id == annotation.group_id:
-            return link
-        if link.scope == ShareLink.Scope.MINE and link.owner_id == annotation.author_id:
-            return link
-    return None
-
-
 # Activity ------------------------------------------------------------------------------
 
 
@@ -281,7 +328,7 @@ def recent_activity(user: AbstractBaseUser, limit: int = ACTIVITY_SIZE) -> list[
     if not user.is_authenticated:
         return []
     annotations = list(
-        Annotation.objects.visible_to(user)
+        visible_annotations(user)
         .filter(group__isnull=False, entity__isnull=True)
         .exclude(author=user)
         .select_related("author", "article", "group")

@@ -1,10 +1,13 @@
-"""Article versions: what a refresh keeps when a story's text changed, and the diff shown.
+"""An article's text over time: the one writer of its text, and the versions it keeps.
 
 Invariants:
-- A new text replaces the current one only through `apply`, in one transaction that
-  first stores the old text as an `ArticleVersion` and then re-anchors every annotation
-  onto the new text (`annotations.replace_body`): kept, found again, or listed as
-  orphaned, never attached to other words.
+- `replace_text` is the only way an existing article's `body_html` / `body_text` change:
+  the admin's edit, `ingest --update` of a file or a URL, a refresh, a feed's re-poll.
+  In one transaction, with the article row locked, it stores the old text as an
+  `ArticleVersion`, writes the new text and what is measured from it, re-anchors every
+  annotation onto it (kept, found again, or orphaned, never attached to other words) and
+  records when (`text_changed_at`, which raises the reader's "updated since you
+  annotated it" notice).
 - The same text (same content hash) changes nothing and keeps no version.
 - The diff is made on words of `body_text`, so what it marks is exactly what changed
   in the text annotations point into; it is rendered by autoescaping templates.
@@ -20,17 +23,20 @@ from typing import TYPE_CHECKING
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from articles import annotations
+from articles import ingest
+from articles.annotations import reanchor_article
 from articles.errors import IngestError
-from articles.models import Annotation, Article, ArticleVersion, content_hash
+from articles.measure import content_hash, count_words, reading_minutes
+from articles.models import Annotation, Article, ArticleVersion
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
 
     from django.contrib.auth.models import AbstractBaseUser
 
-    from articles.annotations import Reanchored
+    from articles.anchoring import Reanchored
     from articles.ingest import Document
+    from articles.types import Viewer
 
 # A token is a word with the space after it, but words are compared without that space:
 # a word followed by a new paragraph is still the same word.
@@ -43,24 +49,38 @@ class Applied:
     reanchored: Reanchored | None = None
 
 
-def apply(article: Article, doc: Document) -> Applied:
-    """Make `doc` the article's current text, keeping the old one as a version."""
-    if content_hash(doc.body_text) == article.content_hash:
-        return Applied(changed=False)
+def replace_text(article: Article, doc: Document) -> Applied:
+    """Make `doc` (sanitised by ingest) the article's text, keeping the old one as a
+    version; its title too, when it has one."""
+    if not doc.body_text.strip():
+        raise IngestError("The new text is empty.")
+    digest = content_hash(doc.body_text)
     try:
         with transaction.atomic():
             locked = Article.objects.select_for_update().get(pk=article.pk)
+            if digest == locked.content_hash:
+                return Applied(changed=False)
             ArticleVersion.objects.create(
                 article=locked,
                 title=locked.title,
                 body_html=locked.body_html,
                 body_text=locked.body_text,
             )
-            result = annotations.replace_body(locked, doc.body_html)
-            changes = {"text_changed_at": timezone.now()}
+            locked.body_html = doc.body_html
+            locked.body_text = doc.body_text
+            locked.content_hash = digest
+            locked.word_count = count_words(doc.body_text)
+            locked.reading_minutes = reading_minutes(doc.body_text)
+            locked.text_changed_at = timezone.now()
             if doc.title:
-                changes["title"] = doc.title[:500]
-            Article.objects.filter(pk=locked.pk).update(**changes)
+                locked.title = doc.title[:500]
+            locked.save(
+                update_fields=[
+                    "title", "body_html", "body_text", "content_hash", "word_count",
+                    "reading_minutes", "text_changed_at", "updated_at",
+                ]
+            )  # fmt: skip
+            result = reanchor_article(locked)
     except IntegrityError:
         raise IngestError(
             "The new text is identical to another article in the library; nothing changed."
@@ -69,10 +89,20 @@ def apply(article: Article, doc: Document) -> Applied:
     return Applied(changed=True, reanchored=result)
 
 
+def save_or_update(doc: Document, user: AbstractBaseUser | None = None) -> ingest.IngestResult:
+    """Save `doc` as a new article; or, when an article from the same source URL is in the
+    library, make `doc` its text (`ingest --update`)."""
+    found = Article.objects.filter(source_url=doc.source_url).first() if doc.source_url else None
+    if found is None:
+        return ingest.save(doc, user)
+    applied = replace_text(found, doc)
+    return ingest.IngestResult(found, duplicate=True, updated=applied.reanchored)
+
+
 def updated_since_annotated(
-    article: Article, user: AbstractBaseUser, annotations: Iterable[Annotation]
+    article: Article, user: Viewer, annotations: Iterable[Annotation]
 ) -> bool:
-    """True when a refresh changed the text after this person's first annotation on it
+    """True when the text changed after this person's first annotation on it
     (`annotations`: those the reader already loaded, so this costs no query)."""
     if article.text_changed_at is None or not user.is_authenticated:
         return False

@@ -29,7 +29,7 @@ Modelling, where the standard leaves a choice:
 
 Invariants:
 - Nothing here applies the visibility rule: callers pass only annotations the requester
-  may see (`Annotation.objects.visible_to`, `permissions.annotation_for`).
+  may see (`permissions.visible_annotations`, `permissions.annotation_for`).
 - No e-mail address of a user is ever written, not even a username shaped like one.
 - Every IRI is absolute: `base_url` (scheme and host, no trailing slash) + a path from
   `reverse`.

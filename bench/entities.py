@@ -2,7 +2,7 @@
 
 Runs in a throw-away database (`newsroom_bench_entities`). Builds 50,000 entities with
 25,000 aliases and a 10,000-word article that names a few hundred of them among ordinary
-capitalised words, then times `entities.suggest` (gazetteer matching, candidate finding,
+capitalised words, then times `suggestions.suggest` (gazetteer matching, candidate finding,
 the database reads) over repeated runs with the gazetteer warm, as the reader uses it.
 The one-off gazetteer build (after any entity changes) is reported separately.
 """
@@ -21,9 +21,9 @@ setup_django()
 from django.contrib.auth import get_user_model
 from django.test import Client
 
-from articles import entities
-from articles.entities import _cache, _known_in, _private_gazetteer
+from articles.entities import suggestions
 from articles.entities.candidates import _scan_cached
+from articles.entities.suggestions import _cache, _known_in, _private_gazetteer
 from articles.ingest import ingest
 from articles.models import Entity, EntityAlias
 
@@ -118,7 +118,7 @@ def main() -> None:
 
         _cache.clear()
         started = time.perf_counter()
-        entities.gazetteer()
+        suggestions.gazetteer()
         build_ms = (time.perf_counter() - started) * 1000
 
         for label, cold in [("first view of the text", True), ("views after that", False)]:
@@ -129,7 +129,7 @@ def main() -> None:
                     _known_in.cache_clear()
                     _private_gazetteer.cache_clear()
                 started = time.perf_counter()
-                found = entities.suggest(article, user)
+                found = suggestions.suggest(article, user)
                 times.append((time.perf_counter() - started) * 1000)
             known = sum(1 for s in found if s.kind == "known")
             print(

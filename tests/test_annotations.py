@@ -13,8 +13,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from articles import annotations as annotating
-from articles import sanitize
-from articles.ingest import ingest
+from articles import sanitize, versions
+from articles.ingest import ingest, prepare
 from articles.models import Annotation
 from tests.conftest import shared_file
 
@@ -52,7 +52,7 @@ def test_a_highlight_is_stored_with_selectors_derived_by_the_server(alice_client
     assert annotation.prefix == article.body_text[annotation.start - 32 : annotation.start]
     assert annotation.suffix == article.body_text[annotation.end : annotation.end + 32]
     assert annotation.color == "green"
-    assert annotation.visibility == "shared"
+    assert not annotation.is_private
     assert annotation.status == "anchored"
 
 
@@ -180,7 +180,7 @@ def test_the_author_edits_note_colour_and_visibility(alice_client, article, user
     annotation.refresh_from_db()
     assert annotation.note_html == "<p>Now <em>verified</em></p>\n"
     assert annotation.color == "green"
-    assert annotation.visibility == "private"
+    assert annotation.is_private
 
 
 def test_another_users_annotation_cannot_be_changed_or_deleted(
@@ -201,7 +201,7 @@ def test_someone_elses_private_annotation_is_invisible_and_answers_404(
     client, django_user_model, article, user
 ):
     annotation = annotating.create(
-        article, user, **_span(article, "eighth day"), note="secret lead", visibility="private"
+        article, user, **_span(article, "eighth day"), note="secret lead", audience=None
     )
     bob = django_user_model.objects.create_user("bob", password="pw-bob-12345")
     client.force_login(bob)
@@ -342,7 +342,7 @@ def test_reingesting_an_edited_text_reanchors_and_orphans(user):
         "The union said talks with the port authority would resume on Thursday.",
         "No date has been set for new negotiations.",
     )
-    result = ingest(source + edited, update=True)
+    result = versions.save_or_update(prepare(source + edited))
     assert result.duplicate
     assert result.updated.orphaned == 1
     kept.refresh_from_db()
@@ -358,7 +358,7 @@ def test_an_orphan_is_listed_with_its_original_quote(alice_client, user):
     source = "Original url: https://news.example.org/2025/03/03/harbour-strike\n\n"
     first = ingest(source + STORY).article
     orphan = annotating.create(first, user, **_span(first, "resume on Thursday"), note="date?")
-    ingest(source + STORY.replace("would resume on Thursday", "are off"), update=True)
+    versions.save_or_update(prepare(source + STORY.replace("would resume on Thursday", "are off")))
     page = alice_client.get(first.get_absolute_url()).text
     orphans = page[page.index("Orphaned annotations") :]
     assert "resume on Thursday" in orphans

@@ -8,8 +8,11 @@ import json
 import pytest
 from django.core.management import call_command
 
-from articles import entities
-from articles.ingest import ingest
+from articles import versions
+from articles.entities import curation, tagging
+from articles.entities.suggestions import suggest
+from articles.errors import EntityError
+from articles.ingest import body_document, ingest
 from articles.models import Annotation, Entity, EntityAlias
 from tests.conftest import shared_file
 
@@ -39,7 +42,7 @@ def _nth(text: str, phrase: str, n: int = 0, *, alone: bool = True) -> tuple[int
 
 
 def _tag(article, user, phrase, start, end, **kwargs):
-    return entities.tag(
+    return tagging.tag(
         article, user, start=start, end=end, quote=article.body_text[start:end], **kwargs
     )
 
@@ -50,17 +53,17 @@ def _tag_zelensky_and_putin(article, user):
     start = text.index("\n\nZelensky has") + 2
     zelensky = _tag(article, user, "Zelensky", start, start + 8, name="Volodymyr Zelensky",
                     kind="person")  # fmt: skip
-    entities.add_alias(zelensky.mention.entity, "Zelensky", quiet=True)
+    curation.add_alias(zelensky.mention.entity, "Zelensky", quiet=True)
     start = text.index("\n\nPutin made") + 2
     putin = _tag(article, user, "Putin", start, start + 5, name="Vladimir Putin", kind="person")
-    entities.add_alias(putin.mention.entity, "Putin", quiet=True)
+    curation.add_alias(putin.mention.entity, "Putin", quiet=True)
     return zelensky.mention.entity, putin.mention.entity
 
 
 def test_after_tagging_two_people_all_their_other_mentions_are_offered(sample, user):
     zelensky, putin = _tag_zelensky_and_putin(sample, user)
     text = sample.body_text
-    suggestions = entities.suggest(sample, user)
+    suggestions = suggest(sample, user)
     known = [(s.text, s.start) for s in suggestions if s.kind == "known"]
     expected_zelensky = [m.start() for m in __import__("re").finditer("Zelensky", text)]
     full_name = text.index("Volodymyr Zelensky")
@@ -79,43 +82,43 @@ def test_after_tagging_two_people_all_their_other_mentions_are_offered(sample, u
 
 
 def test_the_sample_offers_the_expected_candidates_and_no_sentence_starts(sample, user):
-    texts = {s.text for s in entities.suggest(sample, user) if s.kind == "candidate"}
+    texts = {s.text for s in suggest(sample, user) if s.kind == "candidate"}
     missing = [name for name in CANDIDATES if name not in texts]
     assert not missing, f"candidates missing: {missing}"
     assert not texts & {"The", "He", "Experts", "This", "We", "An"}
 
 
 def test_seoul_comes_from_the_related_link_and_becomes_a_page_level_mention(sample, user):
-    seoul = [s for s in entities.suggest(sample, user) if s.text == "Seoul"]
+    seoul = [s for s in suggest(sample, user) if s.text == "Seoul"]
     assert [(s.start, s.where) for s in seoul] == [(None, "related")]
-    made = entities.accept(sample, user, text="Seoul", kind="place")
+    made = tagging.accept(sample, user, text="Seoul", kind="place")
     assert len(made) == 1
     assert made[0].start is None
     assert made[0].entity.name == "Seoul"
     assert made[0].entity.kind == "place"
-    assert all(s.text != "Seoul" for s in entities.suggest(sample, user))
+    assert all(s.text != "Seoul" for s in suggest(sample, user))
 
 
 def test_accepting_a_candidate_tags_every_place_it_was_suggested(sample, user):
-    count = sum(1 for s in entities.suggest(sample, user) if s.text == "Pyongyang")
-    made = entities.accept(sample, user, text="Pyongyang", kind="place")
+    count = sum(1 for s in suggest(sample, user) if s.text == "Pyongyang")
+    made = tagging.accept(sample, user, text="Pyongyang", kind="place")
     assert len(made) == count == 3
     assert {a.exact for a in made} == {"Pyongyang"}
     assert all(a.motivation == Annotation.Motivation.IDENTIFYING for a in made)
 
 
 def test_a_rejected_suggestion_is_not_offered_again_in_that_article(sample, user):
-    entities.reject(sample, user, "NATO")
-    assert all(s.text != "NATO" for s in entities.suggest(sample, user))
-    entities.reject(sample, user, "nato")  # again, any case: no error, no duplicate
+    tagging.reject(sample, user, "NATO")
+    assert all(s.text != "NATO" for s in suggest(sample, user))
+    tagging.reject(sample, user, "nato")  # again, any case: no error, no duplicate
     assert sample.rejected_suggestions.count() == 1
 
 
 def test_tag_all_tags_the_others_and_nothing_twice(sample, user):
     zelensky, _ = _tag_zelensky_and_putin(sample, user)
-    made = entities.tag_all(sample, user, zelensky)
+    made = tagging.tag_all(sample, user, zelensky)
     assert len(made) == 4  # the full name and three more "Zelensky"
-    assert entities.tag_all(sample, user, zelensky) == []
+    assert tagging.tag_all(sample, user, zelensky) == []
     assert Annotation.objects.filter(entity=zelensky).count() == 5
 
 
@@ -130,23 +133,23 @@ def test_tagging_reports_how_many_others_remain(sample, user):
 
 
 def test_a_wrong_quote_creates_neither_mention_nor_entity(sample, user):
-    with pytest.raises(entities.EntityError):
-        entities.tag(sample, user, start=0, end=6, quote="Moscow", name="Moscow", kind="place")
+    with pytest.raises(EntityError):
+        tagging.tag(sample, user, start=0, end=6, quote="Moscow", name="Moscow", kind="place")
     assert not Entity.objects.exists()
 
 
 def test_an_unknown_kind_is_refused(sample, user):
-    with pytest.raises(entities.EntityError, match="Choose a kind"):
-        entities.create_entity("Moscow", "planet", user)
+    with pytest.raises(EntityError, match="Choose a kind"):
+        curation.create_entity("Moscow", "planet", user)
 
 
 def test_a_wikidata_identifier_must_be_q_and_digits(user):
-    entity = entities.create_entity("Douglas Adams", "person", user)
+    entity = curation.create_entity("Douglas Adams", "person", user)
     for bad in ["42", "Q", "Q42x", "P31", "javascript:alert(1)"]:
-        with pytest.raises(entities.EntityError, match="Wikidata"):
-            entities.update_entity(entity, name=entity.name, kind="person", description="",
+        with pytest.raises(EntityError, match="Wikidata"):
+            curation.update_entity(entity, name=entity.name, kind="person", description="",
                                    wikidata_id=bad)  # fmt: skip
-    entities.update_entity(entity, name=entity.name, kind="person", description="",
+    curation.update_entity(entity, name=entity.name, kind="person", description="",
                            wikidata_id="https://www.wikidata.org/wiki/Q42")  # fmt: skip
     entity.refresh_from_db()
     assert entity.wikidata_id == "Q42"
@@ -157,47 +160,46 @@ def test_merging_moves_mentions_and_names_and_loses_nothing(sample, user):
     text = sample.body_text
     start = text.index("Moscow")
     a = _tag(sample, user, "Moscow", start, start + 6, name="Moscow", kind="place")
-    b = entities.create_entity("Moskva", "place", user)
-    entities.add_alias(b, "Москва")
+    b = curation.create_entity("Moskva", "place", user)
+    curation.add_alias(b, "Москва")
     start = text.index("Moscow", start + 1)
     _tag(sample, user, "Moscow", start, start + 6, entity=b)
-    survivor = entities.merge(b, a.mention.entity)
+    survivor = curation.merge(b, a.mention.entity)
     assert Annotation.objects.filter(entity=survivor).count() == 2
     assert set(survivor.aliases.values_list("name", flat=True)) == {"Moskva", "Москва"}
     assert not Entity.objects.filter(pk=b.pk).exists()
 
 
 def test_merging_into_itself_is_refused(user):
-    entity = entities.create_entity("NATO", "organisation", user)
-    with pytest.raises(entities.EntityError, match="itself"):
-        entities.merge(entity, entity)
+    entity = curation.create_entity("NATO", "organisation", user)
+    with pytest.raises(EntityError, match="itself"):
+        curation.merge(entity, entity)
 
 
 def test_the_gazetteer_follows_new_aliases_and_deletions(sample, user):
-    entity = entities.create_entity("Democratic People's Republic of Korea", "place", user)
-    assert not [s for s in entities.suggest(sample, user) if s.entity_id == entity.pk]
-    alias = entities.add_alias(entity, "North Korea")
-    assert [s for s in entities.suggest(sample, user) if s.entity_id == entity.pk]
-    entities.remove_alias(alias)
-    assert not [s for s in entities.suggest(sample, user) if s.entity_id == entity.pk]
+    entity = curation.create_entity("Democratic People's Republic of Korea", "place", user)
+    assert not [s for s in suggest(sample, user) if s.entity_id == entity.pk]
+    alias = curation.add_alias(entity, "North Korea")
+    assert [s for s in suggest(sample, user) if s.entity_id == entity.pk]
+    curation.remove_alias(alias)
+    assert not [s for s in suggest(sample, user) if s.entity_id == entity.pk]
     assert not EntityAlias.objects.exists()
 
 
 def test_someone_elses_private_mention_does_not_hide_a_suggestion(sample, user, django_user_model):
     bob = django_user_model.objects.create_user("bob", password="pw-bob-12345")
     start = sample.body_text.index("Kyiv")
-    _tag(sample, bob, "Kyiv", start, start + 4, name="Kyiv", kind="place", visibility="private")
-    mine = entities.suggest(sample, user)
+    _tag(sample, bob, "Kyiv", start, start + 4, name="Kyiv", kind="place", audience=None)
+    mine = suggest(sample, user)
     assert any(s.start == start for s in mine)
-    assert all(s.start != start for s in entities.suggest(sample, bob))
+    assert all(s.start != start for s in suggest(sample, bob))
 
 
 def test_mentions_are_reanchored_when_the_text_changes(sample, user):
     start = sample.body_text.index("Tehran")
     mention = _tag(sample, user, "Tehran", start, start + 6, name="Tehran", kind="place").mention
-    from articles.annotations import replace_body
-
-    replace_body(sample, "<p>A new first paragraph.</p>" + sample.body_html)
+    new_body = body_document("<p>A new first paragraph.</p>" + sample.body_html)
+    versions.replace_text(sample, new_body)
     mention.refresh_from_db()
     sample.refresh_from_db()
     assert sample.body_text[mention.start : mention.end] == "Tehran"
@@ -208,7 +210,7 @@ def test_the_command_prints_one_json_object_per_suggestion(sample, user):
     out = io.StringIO()
     call_command("entities", "suggest", str(sample.pk), "--json", stdout=out)
     rows = [json.loads(line) for line in out.getvalue().splitlines()]
-    assert len(rows) == len(entities.suggest(sample, None))
+    assert len(rows) == len(suggest(sample, None))
     text = sample.body_text
     for row in rows:
         assert set(row) >= {"text", "start", "end", "kind"}
@@ -219,7 +221,7 @@ def test_the_command_prints_one_json_object_per_suggestion(sample, user):
 
 
 def test_the_command_names_known_entities(sample, user):
-    entity = entities.create_entity("NATO", "organisation", user)
+    entity = curation.create_entity("NATO", "organisation", user)
     out = io.StringIO()
     call_command("entities", "suggest", str(sample.pk), "--json", stdout=out)
     rows = [json.loads(line) for line in out.getvalue().splitlines()]

@@ -8,7 +8,9 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from articles import entities, sharing
+from articles import sharing
+from articles.entities import curation, tagging
+from articles.entities.suggestions import suggest
 from articles.ingest import ingest
 from articles.models import Annotation, Entity, EntityAlias, RejectedSuggestion
 
@@ -62,7 +64,7 @@ def test_tagging_a_selection_creates_the_entity_and_shows_the_mention(alice_clie
 
 
 def test_tagging_with_an_existing_entity_reuses_it(alice_client, article, user):
-    entity = entities.create_entity("Port of Rotterdam", "place", user)
+    entity = curation.create_entity("Port of Rotterdam", "place", user)
     _tag(alice_client, article, "Rotterdam", n=2, entity=str(entity.pk), alias="on")
     assert Entity.objects.count() == 1
     assert Annotation.objects.get().entity == entity
@@ -101,7 +103,7 @@ def test_a_forged_tag_form_changes_nothing(user, article):
 
 
 def test_signed_out_visitors_cannot_tag_or_see_entities(client, article, user):
-    entity = entities.create_entity("FNV", "organisation", user)
+    entity = curation.create_entity("FNV", "organisation", user)
     assert _tag(client, article, "FNV", name="FNV", kind="organisation").status_code == 302
     assert client.get(reverse("entities")).status_code == 302
     assert client.get(entity.get_absolute_url()).status_code == 302
@@ -151,7 +153,7 @@ def test_accepting_what_is_no_longer_suggested_is_refused(alice_client, article)
 
 
 def test_a_mention_card_shows_name_kind_description_count_and_link(alice_client, article, user):
-    entity = entities.create_entity("FNV", "organisation", user, description="Dutch union")
+    entity = curation.create_entity("FNV", "organisation", user, description="Dutch union")
     _tag(alice_client, article, "FNV", entity=str(entity.pk))
     mention = Annotation.objects.get()
     card = alice_client.get(reverse("annotation_cards"), {"ids": mention.pk}, headers=HX).text
@@ -163,7 +165,7 @@ def test_a_mention_card_shows_name_kind_description_count_and_link(alice_client,
 
 def test_entity_names_and_descriptions_are_escaped_everywhere(alice_client, article, user):
     hostile = '<script>alert("x")</script>'
-    entity = entities.create_entity(hostile, "person", user, description="<img src=x onerror=1>")
+    entity = curation.create_entity(hostile, "person", user, description="<img src=x onerror=1>")
     _tag(alice_client, article, "FNV", entity=str(entity.pk))
     mention = Annotation.objects.get()
     pages = [
@@ -180,7 +182,7 @@ def test_entity_names_and_descriptions_are_escaped_everywhere(alice_client, arti
 
 
 def test_renaming_describing_and_linking_to_wikidata(alice_client, user):
-    entity = entities.create_entity("Aboutaleb", "person", user)
+    entity = curation.create_entity("Aboutaleb", "person", user)
     url = reverse("edit_entity", args=[entity.pk])
     form = {
         "name": "Ahmed Aboutaleb",
@@ -201,7 +203,7 @@ def test_renaming_describing_and_linking_to_wikidata(alice_client, user):
 
 
 def test_aliases_are_added_and_removed(alice_client, user):
-    entity = entities.create_entity("Ahmed Aboutaleb", "person", user)
+    entity = curation.create_entity("Ahmed Aboutaleb", "person", user)
     alice_client.post(reverse("add_alias", args=[entity.pk]), {"name": "Aboutaleb"})
     response = alice_client.post(reverse("add_alias", args=[entity.pk]), {"name": "aboutaleb"})
     assert "already known as" in alice_client.get(response["Location"]).text
@@ -212,9 +214,9 @@ def test_aliases_are_added_and_removed(alice_client, user):
 
 
 def test_merging_needs_the_creator_or_staff(client, article, user, bob, admin_user):
-    keep = entities.create_entity("FNV", "organisation", user)
-    other = entities.create_entity("Federatie Nederlandse Vakbeweging", "organisation", user)
-    entities.tag(article, user, **_span(article, "FNV"), entity=other)
+    keep = curation.create_entity("FNV", "organisation", user)
+    other = curation.create_entity("Federatie Nederlandse Vakbeweging", "organisation", user)
+    tagging.tag(article, user, **_span(article, "FNV"), entity=other)
     client.force_login(bob)
     url = reverse("merge_entity", args=[other.pk])
     assert client.get(url).status_code == 403
@@ -229,7 +231,7 @@ def test_merging_needs_the_creator_or_staff(client, article, user, bob, admin_us
 
 
 def test_merging_into_itself_is_refused_with_a_message(alice_client, user):
-    entity = entities.create_entity("FNV", "organisation", user)
+    entity = curation.create_entity("FNV", "organisation", user)
     url = reverse("merge_entity", args=[entity.pk])
     response = alice_client.post(url, {"entity": entity.pk}, follow=True)
     assert "cannot be merged into itself" in response.text
@@ -237,8 +239,8 @@ def test_merging_into_itself_is_refused_with_a_message(alice_client, user):
 
 
 def test_deleting_asks_first_then_deletes_mentions(alice_client, article, user):
-    entity = entities.create_entity("FNV", "organisation", user)
-    entities.tag(article, user, **_span(article, "FNV"), entity=entity)
+    entity = curation.create_entity("FNV", "organisation", user)
+    tagging.tag(article, user, **_span(article, "FNV"), entity=entity)
     url = reverse("delete_entity", args=[entity.pk])
     assert "1 mention" in alice_client.get(url).text
     assert Entity.objects.exists()
@@ -248,11 +250,9 @@ def test_deleting_asks_first_then_deletes_mentions(alice_client, article, user):
 
 
 def test_the_entity_page_lists_mentions_with_their_sentence(alice_client, article, user, bob):
-    entity = entities.create_entity("Aboutaleb", "person", user)
-    entities.tag(article, user, **_span(article, "Aboutaleb"), entity=entity)
-    entities.tag(
-        article, bob, **_span(article, "Aboutaleb", 1), entity=entity, visibility="private"
-    )
+    entity = curation.create_entity("Aboutaleb", "person", user)
+    tagging.tag(article, user, **_span(article, "Aboutaleb"), entity=entity)
+    tagging.tag(article, bob, **_span(article, "Aboutaleb", 1), entity=entity, audience=None)
     page = alice_client.get(entity.get_absolute_url()).text
     assert '<mark class="mention-here">Aboutaleb</mark>' in page
     assert "the FNV said Ahmed <mark" in page
@@ -262,10 +262,10 @@ def test_the_entity_page_lists_mentions_with_their_sentence(alice_client, articl
 
 
 def test_the_entity_page_shows_co_occurring_entities(alice_client, article, user):
-    mayor = entities.create_entity("Aboutaleb", "person", user)
-    union = entities.create_entity("FNV", "organisation", user)
-    entities.tag(article, user, **_span(article, "Aboutaleb"), entity=mayor)
-    entities.tag(article, user, **_span(article, "FNV"), entity=union)
+    mayor = curation.create_entity("Aboutaleb", "person", user)
+    union = curation.create_entity("FNV", "organisation", user)
+    tagging.tag(article, user, **_span(article, "Aboutaleb"), entity=mayor)
+    tagging.tag(article, user, **_span(article, "FNV"), entity=union)
     page = alice_client.get(mayor.get_absolute_url()).text
     related = page.split('id="related-heading"')[1]
     assert "FNV" in related
@@ -273,9 +273,9 @@ def test_the_entity_page_shows_co_occurring_entities(alice_client, article, user
 
 
 def test_the_index_filters_by_kind_and_searches_names_and_aliases(alice_client, user):
-    entities.create_entity("Rotterdam", "place", user)
-    fnv = entities.create_entity("Federatie Nederlandse Vakbeweging", "organisation", user)
-    entities.add_alias(fnv, "FNV")
+    curation.create_entity("Rotterdam", "place", user)
+    fnv = curation.create_entity("Federatie Nederlandse Vakbeweging", "organisation", user)
+    curation.add_alias(fnv, "FNV")
     url = reverse("entities")
     assert "Rotterdam" not in alice_client.get(url, {"kind": "organisation"}).text
     found = alice_client.get(url, {"q": "fnv"}).text
@@ -295,8 +295,8 @@ def test_the_index_without_entities_explains_how_to_start(alice_client):
 
 
 def test_lookup_suggests_existing_entities_by_name_or_alias(alice_client, user):
-    fnv = entities.create_entity("Federatie Nederlandse Vakbeweging", "organisation", user)
-    entities.add_alias(fnv, "FNV")
+    fnv = curation.create_entity("Federatie Nederlandse Vakbeweging", "organisation", user)
+    curation.add_alias(fnv, "FNV")
     html = alice_client.get(reverse("entity_lookup"), {"name": "fn"}, headers=HX).text
     assert f'value="{fnv.pk}"' in html
     assert "New entity “fn”" in html
@@ -311,16 +311,16 @@ def _queries(client, url):
 
 def test_the_index_and_entity_page_query_counts_do_not_grow(alice_client, user):
     articles = [ingest(STORY.replace("Rotterdam", f"Rotterdam {i}")).article for i in range(3)]
-    entity = entities.create_entity("FNV", "organisation", user)
-    entities.tag(articles[0], user, **_span(articles[0], "FNV"), entity=entity)
+    entity = curation.create_entity("FNV", "organisation", user)
+    tagging.tag(articles[0], user, **_span(articles[0], "FNV"), entity=entity)
     index_one = _queries(alice_client, reverse("entities"))
     page_one = _queries(alice_client, entity.get_absolute_url())
     for i, article in enumerate(articles):
-        other = entities.create_entity(f"Person {i}", "person", user)
-        entities.add_alias(other, f"P{i}")
+        other = curation.create_entity(f"Person {i}", "person", user)
+        curation.add_alias(other, f"P{i}")
         for n in range(2):
-            entities.tag(article, user, **_span(article, "FNV", n), entity=entity)
-        entities.tag(article, user, **_span(article, "Aboutaleb"), entity=other)
+            tagging.tag(article, user, **_span(article, "FNV", n), entity=entity)
+        tagging.tag(article, user, **_span(article, "Aboutaleb"), entity=other)
     assert _queries(alice_client, reverse("entities")) == index_one
     assert _queries(alice_client, entity.get_absolute_url()) == page_one
     assert page_one <= 10
@@ -349,14 +349,14 @@ def test_an_entity_made_for_a_private_mention_is_invisible_to_colleagues(
     assert "KESTREL" not in alice.get(reverse("entity_lookup"), {"q": "kestrel"}).text
     assert alice.get(secret.get_absolute_url()).status_code == 404
     assert "KESTREL" not in alice.get(article.get_absolute_url()).text
-    assert all(s.entity_id != secret.pk for s in entities.suggest(article, user))
+    assert all(s.entity_id != secret.pk for s in suggest(article, user))
     # Bob still has it everywhere.
     assert "KESTREL" in client.get(reverse("entities")).text
-    assert any(s.entity_id == secret.pk for s in entities.suggest(article, bob))
+    assert any(s.entity_id == secret.pk for s in suggest(article, bob))
 
 
 def test_a_private_mention_adds_no_alias_to_a_team_entity(client, article, user, bob):
-    team = entities.create_entity("Ahmed Aboutaleb", "person", user)
+    team = curation.create_entity("Ahmed Aboutaleb", "person", user)
     client.force_login(bob)
     _tag_privately(client, article, "Aboutaleb", entity=str(team.pk), alias="on")
     assert not team.aliases.exists()
@@ -394,8 +394,8 @@ def test_a_shared_tag_of_a_name_someone_keeps_privately_makes_a_team_entity(
 
 
 def test_an_entity_with_colleagues_private_mentions_cannot_be_deleted(client, article, user, bob):
-    entity = entities.create_entity("FNV", "organisation", user)
-    entities.tag(article, bob, **_span(article, "FNV"), entity=entity, visibility="private",
+    entity = curation.create_entity("FNV", "organisation", user)
+    tagging.tag(article, bob, **_span(article, "FNV"), entity=entity, audience=None,
                  note="my source")  # fmt: skip
     client.force_login(user)
     url = reverse("delete_entity", args=[entity.pk])

@@ -9,7 +9,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from articles import feeds, tasks
+from articles import feeds, maintenance
 from articles.models import Article, Feed, FeedEntry, FetchJob
 from tests.fetching import STORY, run_worker
 
@@ -306,12 +306,12 @@ def test_the_heartbeat_polls_due_feeds_and_schedules_itself(httpserver, feed):
     later = Feed.objects.create(
         url=httpserver.url_for("/later.xml"), next_poll_at=timezone.now() + dt.timedelta(hours=1)
     )
-    assert tasks.ensure_maintenance() is True
-    assert tasks.ensure_maintenance() is False  # one heartbeat waiting is enough
+    assert maintenance.ensure_maintenance() is True
+    assert maintenance.ensure_maintenance() is False  # one heartbeat waiting is enough
     run_worker()
     feed.refresh_from_db()
     later.refresh_from_db()
     assert feed.last_polled_at is not None
     assert later.last_polled_at is None
     assert Article.objects.count() == 1
-    assert tasks.ensure_maintenance() is False  # it queued its own next beat
+    assert maintenance.ensure_maintenance() is False  # it queued its own next beat

@@ -16,7 +16,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from articles import annotations as annotating
-from articles import entities, library, sharing
+from articles import library, sharing
+from articles.entities import curation, tagging
 from articles.ingest import ingest
 from articles.models import Annotation, ArticleState, Label, Membership, TeamGroup
 
@@ -51,10 +52,10 @@ def world(django_user_model):
     Membership.objects.create(group=desk, user=bob)
     article = ingest(STORY).article
     private = annotating.create(
-        article, alice, **_span(article, "eighth day"), note=PRIVATE_TEXT, visibility="private"
+        article, alice, **_span(article, "eighth day"), note=PRIVATE_TEXT, audience=None
     )
     shared = annotating.create(
-        article, alice, **_span(article, "container ships"), note=GROUP_TEXT, group=desk
+        article, alice, **_span(article, "container ships"), note=GROUP_TEXT, audience=desk
     )
     valid = sharing.create_link(alice, article, group=desk, audience="anyone")
     expired = sharing.create_link(
@@ -64,10 +65,10 @@ def world(django_user_model):
     revoked = sharing.create_link(alice, article, group=desk, audience="anyone")
     sharing.revoke(revoked)
     # Entities: alice's, mentioned once privately and once for the desk.
-    port = entities.create_entity("Rotterdam", "place", alice)
-    other = entities.create_entity("Port of Rotterdam", "place", alice)
-    entities.tag(article, alice, **_span(article, "Rotterdam"), entity=port, visibility="private")
-    entities.tag(article, alice, **_span(article, "Monday"), entity=other, group=desk)
+    port = curation.create_entity("Rotterdam", "place", alice)
+    other = curation.create_entity("Port of Rotterdam", "place", alice)
+    tagging.tag(article, alice, **_span(article, "Rotterdam"), entity=port, audience=None)
+    tagging.tag(article, alice, **_span(article, "Monday"), entity=other, audience=desk)
     # The library: a team label on the article.
     label = library.add_label(article, "Harbours", alice)
     return {

@@ -15,7 +15,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from articles import annotations as annotating
-from articles import entities, search
+from articles import search
+from articles.entities import curation
 from articles.models import Annotation, Article, ColorLabel, Membership, TeamGroup
 
 pytestmark = pytest.mark.django_db
@@ -184,15 +185,15 @@ def test_page_notes_and_orphaned_highlights_link_to_their_card(user, war):
 
 
 def test_entity_mentions_are_not_listed_as_highlights(user, war):
-    putin = entities.create_entity("Vladimir Putin", "person", user)
+    putin = curation.create_entity("Vladimir Putin", "person", user)
     highlight(war, user, "Putin", entity=putin)
     found = search.run(user, "putin")
     assert {r.kind for r in found.results} == {"article", "entity"}
 
 
 def test_entities_match_by_prefix_ignoring_case_and_accents(user, war):
-    zelensky = entities.create_entity("Volodymyr Zelénskyy", "person", user)
-    entities.add_alias(zelensky, "Зеленский")
+    zelensky = curation.create_entity("Volodymyr Zelénskyy", "person", user)
+    curation.add_alias(zelensky, "Зеленский")
     highlight(war, user, "Zelensky", entity=zelensky)
     for typed in ("zelen", "ZELENSKYY", "volo zel", "Зелен"):
         found = search.run(user, typed)
@@ -206,8 +207,8 @@ def test_entities_match_by_prefix_ignoring_case_and_accents(user, war):
 def test_entities_with_vietnamese_or_decomposed_accents_are_found_without_them(user, war):
     # Vietnamese letters (ễ, ọ) are outside Latin-1; a name pasted in decomposed form
     # (e + combining acute) has its accents as separate characters.
-    trong = entities.create_entity("Nguyễn Phú Trọng", "person", user)
-    jose = entities.create_entity("Jose\u0301 Marti\u0301", "person", user)
+    trong = curation.create_entity("Nguyễn Phú Trọng", "person", user)
+    jose = curation.create_entity("Jose\u0301 Marti\u0301", "person", user)
     for typed, entity in [
         ("Nguyễn", trong),
         ("nguyen phu trong", trong),
@@ -224,7 +225,7 @@ def test_entities_with_vietnamese_or_decomposed_accents_are_found_without_them(u
 
 
 def test_someone_elses_private_entity_is_not_found(user, bob):
-    entities.create_entity("Secret Source", "person", bob, private=True)
+    curation.create_entity("Secret Source", "person", bob, private=True)
     assert search.run(user, "secret").total == 0
     assert search.run(bob, "secret").counts["entity"] == 1
 
@@ -241,7 +242,7 @@ def test_site_qualifier_matches_host_subdomains_and_site_name(user, war, trade):
 
 
 def test_entity_qualifier(user, war, trade):
-    putin = entities.create_entity("Vladimir Putin", "person", user)
+    putin = curation.create_entity("Vladimir Putin", "person", user)
     highlight(war, user, "Putin", entity=putin)
     assert titles(search.run(user, 'entity:"Vladimir Putin"')) == [war.title]
     assert titles(search.run(user, 'putin entity:"vladimir putin"')) == [war.title]
@@ -251,8 +252,8 @@ def test_entity_qualifier(user, war, trade):
 
 
 def test_entity_qualifier_ignores_mentions_the_user_cannot_see(user, bob, war):
-    putin = entities.create_entity("Vladimir Putin", "person", user)
-    highlight(war, bob, "Putin", entity=putin, visibility="private")
+    putin = curation.create_entity("Vladimir Putin", "person", user)
+    highlight(war, bob, "Putin", entity=putin, audience=None)
     assert search.run(user, 'entity:"Vladimir Putin"').total == 0
     assert search.run(bob, 'entity:"Vladimir Putin"').total == 1
 
@@ -295,7 +296,7 @@ def test_type_qualifier(user, war):
 
 
 def test_facets_count_the_matches_and_add_their_qualifier(user, carol, war, trade):
-    putin = entities.create_entity("Vladimir Putin", "person", user)
+    putin = curation.create_entity("Vladimir Putin", "person", user)
     highlight(war, user, "Putin", entity=putin)
     highlight(war, carol, "North Korean troops", color="green")
     found = search.run(user, "putin")
@@ -316,7 +317,7 @@ def test_every_facet_count_is_the_number_of_results_it_leads_to(user, carol, war
     from articles import library
 
     library.add_label(war, "Ukraine", user)
-    putin = entities.create_entity("Vladimir Putin", "person", user)
+    putin = curation.create_entity("Vladimir Putin", "person", user)
     highlight(war, user, "Putin", entity=putin)
     highlight(war, carol, "victory plan", note="Putin's plan, says the desk", color="green")
     annotating.create_page_note(war, user, note="Putin again")
@@ -342,7 +343,7 @@ def test_facets_for_names_with_quotes_or_sharp_s_find_what_they_count(user, war)
 
     library.add_label(war, "Großbritannien", user)
     library.add_label(war, 'Operation "Dawn"', user)
-    rock = entities.create_entity('Dwayne "The Rock" Johnson', "person", user)
+    rock = curation.create_entity('Dwayne "The Rock" Johnson', "person", user)
     highlight(war, user, "Zelensky", entity=rock)
     found = search.run(user, "troops")
     facets = [*found.facets["label"], *found.facets["entity"]]
@@ -367,9 +368,9 @@ def test_site_name_matches_ignoring_case_in_any_language(user):
 def test_private_and_other_group_annotations_never_show_not_even_as_counts(user, bob, war):
     desk = TeamGroup.objects.create(name="Investigations")
     Membership.objects.create(group=desk, user=bob)
-    highlight(war, bob, "North Korean troops", note="zebra private", visibility="private")
-    highlight(war, bob, "victory plan", note="zebra desk", group=desk)
-    annotating.create_page_note(war, bob, note="zebra page", visibility="private")
+    highlight(war, bob, "North Korean troops", note="zebra private", audience=None)
+    highlight(war, bob, "victory plan", note="zebra desk", audience=desk)
+    annotating.create_page_note(war, bob, note="zebra page", audience=None)
     for q in ("zebra", "by:bob", "has:notes", "color:yellow", "troops", "zebra type:highlight"):
         found = search.run(user, q)
         assert found.counts.get("highlight", 0) == 0, q
@@ -514,7 +515,7 @@ def test_pagination(user):
 
 
 def _corpus(user, bob, n: int) -> None:
-    putin = entities.create_entity("Vladimir Putin", "person", user)
+    putin = curation.create_entity("Vladimir Putin", "person", user)
     for i in range(n):
         article = make_article(
             f"Putin story {i}",
@@ -607,8 +608,8 @@ def test_labels_and_reading_state_qualifiers(user, bob, war, trade):
 
 
 def test_a_common_word_lists_its_newest_matches_with_the_full_count(user, monkeypatch):
-    monkeypatch.setattr(search, "HIT_CAP", 3)
-    monkeypatch.setattr(search, "RANK_LIMIT", 2)
+    monkeypatch.setattr(search.limits, "HIT_CAP", 3)
+    monkeypatch.setattr(search.limits, "RANK_LIMIT", 2)
     now = timezone.now()
     made = [
         make_article(
@@ -625,7 +626,7 @@ def test_a_common_word_lists_its_newest_matches_with_the_full_count(user, monkey
 
 
 def test_ranking_covers_the_newest_matches_and_older_ones_follow(user, monkeypatch):
-    monkeypatch.setattr(search, "RANK_LIMIT", 2)
+    monkeypatch.setattr(search.limits, "RANK_LIMIT", 2)
     now = timezone.now()
     older_title = make_article(
         "Harbour harbour harbour", "Nothing else.", published_at=now - dt.timedelta(days=30)
@@ -642,7 +643,7 @@ def test_ranking_covers_the_newest_matches_and_older_ones_follow(user, monkeypat
 
 
 def test_a_filter_matching_more_than_the_cap_says_more_than(user, alice_client, monkeypatch):
-    monkeypatch.setattr(search, "HIT_CAP", 3)
+    monkeypatch.setattr(search.limits, "HIT_CAP", 3)
     for i in range(5):
         make_article(f"Story {i}", "Text.", source_url=f"https://example.com/{i}")
     found = search.run(user, "site:example.com")

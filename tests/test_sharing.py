@@ -174,7 +174,7 @@ def test_editing_only_the_note_logs_no_move(article, user):
 
 def test_the_audit_log_is_read_only_in_the_admin(admin_client, article, user, desk):
     annotation = annotating.create(article, user, **_span(article, "eighth day"))
-    annotating.update(annotation, group=desk, by=user)
+    annotating.update(annotation, audience=desk, by=user)
     page = admin_client.get(reverse("admin:articles_audiencechange_changelist"))
     assert "Politics desk" in page.text
     assert admin_client.get(reverse("admin:articles_audiencechange_add")).status_code == 403
@@ -183,7 +183,7 @@ def test_the_audit_log_is_read_only_in_the_admin(admin_client, article, user, de
 def test_colleagues_annotations_show_with_author_initials_and_group(article, user, bob, desk):
     bob.first_name, bob.last_name = "Bob", "Marley"
     bob.save()
-    annotating.create(article, bob, **_span(article, "eighth day"), note="desk", group=desk)
+    annotating.create(article, bob, **_span(article, "eighth day"), note="desk", audience=desk)
     page = _signed_in(user).get(article.get_absolute_url()).text
     assert '<span class="initials">BM</span>' in page
     assert "Bob Marley" in page
@@ -192,9 +192,9 @@ def test_colleagues_annotations_show_with_author_initials_and_group(article, use
 
 def test_the_panel_filters_by_author_and_group(article, user, bob, desk):
     annotating.create(article, user, **_span(article, "eighth day"), note="alice-everyone")
-    annotating.create(article, bob, **_span(article, "Rotterdam"), note="bob-desk", group=desk)
+    annotating.create(article, bob, **_span(article, "Rotterdam"), note="bob-desk", audience=desk)
     annotating.create(
-        article, user, **_span(article, "port authority"), note="alice-mine", visibility="private"
+        article, user, **_span(article, "port authority"), note="alice-mine", audience=None
     )
     client = _signed_in(user)
     url = article.get_absolute_url()
@@ -221,10 +221,8 @@ def test_the_panel_filters_by_author_and_group(article, user, bob, desk):
 def test_the_home_page_lists_colleagues_shared_annotations_newest_first(article, user, bob, desk):
     older = annotating.create(article, bob, **_span(article, "eighth day"), note="first")
     Annotation.objects.filter(pk=older.pk).update(created_at=timezone.now() - dt.timedelta(hours=2))
-    annotating.create(article, bob, **_span(article, "Rotterdam"), note="second", group=desk)
-    annotating.create(
-        article, bob, **_span(article, "port"), note="bob-private", visibility="private"
-    )
+    annotating.create(article, bob, **_span(article, "Rotterdam"), note="second", audience=desk)
+    annotating.create(article, bob, **_span(article, "port"), note="bob-private", audience=None)
     annotating.create(article, user, **_span(article, "Monday"), note="my-own")
     page = _signed_in(user).get(reverse("library")).text
     feed = page[page.index('id="activity-heading"') :]
@@ -296,7 +294,7 @@ def test_a_forged_share_form_or_revocation_is_refused(article, user):
 def test_the_shared_page_shows_the_owners_shared_annotations_read_only(client, article, user, bob):
     annotating.create(article, user, **_span(article, "eighth day"), note="shared-note")
     annotating.create(
-        article, user, **_span(article, "Rotterdam"), note="private-note", visibility="private"
+        article, user, **_span(article, "Rotterdam"), note="private-note", audience=None
     )
     annotating.create(article, bob, **_span(article, "port authority"), note="bobs-note")
     link = sharing.create_link(user, article, audience="anyone")
@@ -325,7 +323,7 @@ def test_a_link_to_one_annotation_quotes_its_passage_for_previews(client, articl
 
 
 def test_a_group_link_shows_everything_shared_with_that_group(client, article, user, bob, desk):
-    annotating.create(article, bob, **_span(article, "eighth day"), note="bob-desk", group=desk)
+    annotating.create(article, bob, **_span(article, "eighth day"), note="bob-desk", audience=desk)
     annotating.create(article, user, **_span(article, "Rotterdam"), note="alice-everyone")
     link = sharing.create_link(user, article, group=desk, audience="anyone")
     html = client.get(link.get_absolute_url()).text
@@ -423,7 +421,7 @@ def test_opening_a_valid_link_often_is_never_limited(client, article, user, sett
 
 def test_the_reader_offers_a_share_link_for_annotations_a_link_shows(article, user):
     mine = annotating.create(article, user, **_span(article, "eighth day"))
-    private = annotating.create(article, user, **_span(article, "Rotterdam"), visibility="private")
+    private = annotating.create(article, user, **_span(article, "Rotterdam"), audience=None)
     link = sharing.create_link(user, article)
     page = _signed_in(user).get(article.get_absolute_url()).text
     assert f'href="{link.get_absolute_url()}?a={mine.pk}#annotation-{mine.pk}"' in page

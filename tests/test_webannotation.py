@@ -18,9 +18,10 @@ from django.test.utils import CaptureQueriesContext
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from articles import anchoring, entities, webannotation
+from articles import anchoring, versions, webannotation
 from articles import annotations as annotating
-from articles.ingest import ingest
+from articles.entities import curation
+from articles.ingest import ingest, prepare
 from articles.models import Annotation, Article
 from tests.conftest import shared_file
 
@@ -68,10 +69,10 @@ def annotated(user):
     """One of each kind on one article: a highlight, a highlight with a note, a page note,
     and an orphan (its words edited away by a re-ingest of the same source)."""
     article = ingest(SOURCE + STORY).article
-    port = entities.create_entity("Rotterdam", "place", user)
-    entities.update_entity(port, name="Rotterdam", kind="place", description="",
+    port = curation.create_entity("Rotterdam", "place", user)
+    curation.update_entity(port, name="Rotterdam", kind="place", description="",
                            wikidata_id="Q34370")  # fmt: skip
-    union = entities.create_entity("FNV", "organisation", user)
+    union = curation.create_entity("FNV", "organisation", user)
     made = {
         "highlight": annotating.create(
             article, user, **_span(article, "container ships waiting"), color="green"
@@ -94,7 +95,9 @@ def annotated(user):
             article, user, entity=union, text="FNV"
         ),
     }
-    result = ingest(SOURCE + STORY.replace("would resume on Thursday", "are off"), update=True)
+    result = versions.save_or_update(
+        prepare(SOURCE + STORY.replace("would resume on Thursday", "are off"))
+    )
     assert result.updated.orphaned == 1
     article.refresh_from_db()
     for annotation in made.values():
@@ -338,12 +341,10 @@ def test_any_selection_round_trips_through_the_export(text, data):
 
 def test_another_users_private_annotations_are_never_exported(alice_client, article, user, bob):
     hidden = annotating.create(
-        article, bob, **_span(article, "eighth day"), note="bob only", visibility="private"
+        article, bob, **_span(article, "eighth day"), note="bob only", audience=None
     )
     shared = annotating.create(article, bob, **_span(article, "Monday"))
-    own_private = annotating.create(
-        article, user, **_span(article, "Rotterdam"), visibility="private"
-    )
+    own_private = annotating.create(article, user, **_span(article, "Rotterdam"), audience=None)
     page = _get(alice_client, _page_url(article))
     ids = {item["id"].rsplit("/", 1)[1] for item in page["items"]}
     assert ids == {f"{shared.pk}.jsonld", f"{own_private.pk}.jsonld"}

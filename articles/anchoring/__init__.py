@@ -88,6 +88,15 @@ class Anchor:
 ORPHANED = Anchor(None, "orphaned", 0.0)
 
 
+@dataclass(frozen=True)
+class Reanchored:
+    """What re-anchoring did to an article's annotations, as the person is told."""
+
+    kept: int  # on the same offsets
+    moved: int  # found again elsewhere
+    orphaned: int  # their words are gone
+
+
 def select(text: str, start: int, end: int, quote: str | None = None) -> Selector:
     """Derive the selector for text[start:end], refusing what a user cannot have meant."""
     for name, value in (("start", start), ("end", end)):

@@ -1,7 +1,7 @@
 """What the entity page shows: mentions grouped by article with their sentences, counts,
 first and last seen, and the entities that appear in the same articles.
 
-Every query goes through `Annotation.objects.visible_to(user)`: a private mention of
+Every query goes through `permissions.visible_annotations(user)`: a private mention of
 someone else is neither listed nor counted. The sentence around a mention is cut from a
 window of the article's text fetched by the database (`Substr`), so the page never loads
 whole articles.
@@ -17,6 +17,7 @@ from django.db import models
 from django.db.models.functions import Coalesce, Greatest, Lower, Substr
 
 from articles.models import Annotation, Article, Entity
+from articles.permissions import visible_annotations, visible_entities
 from articles.sharing import public_name
 
 if TYPE_CHECKING:
@@ -68,7 +69,7 @@ def sentence_around(window: str, start: int, end: int) -> Sentence:
 
 
 def visible_mentions(entity: Entity, user: AbstractBaseUser) -> models.QuerySet[Annotation]:
-    return Annotation.objects.visible_to(user).filter(entity=entity)
+    return visible_annotations(user).filter(entity=entity)
 
 
 def _article_date() -> Coalesce:
@@ -134,9 +135,9 @@ def stats(entity: Entity, user: AbstractBaseUser) -> Stats:
 def co_occurring(entity: Entity, user: AbstractBaseUser, limit: int = 10) -> list[Entity]:
     """Entities mentioned in the most articles that also mention this one (`shared`)."""
     articles = visible_mentions(entity, user).values("article")
-    nearby = Annotation.objects.visible_to(user).filter(article__in=articles)
+    nearby = visible_annotations(user).filter(article__in=articles)
     return list(
-        Entity.objects.visible_to(user)
+        visible_entities(user)
         .exclude(pk=entity.pk)
         .filter(mentions__in=nearby)
         .annotate(shared=models.Count("mentions__article", distinct=True))

@@ -13,7 +13,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
-from articles.models import Color
+from articles.models import Color, ColorLabel
 
 MAX_CHARS = 500
 
@@ -267,7 +267,6 @@ def _apply(query: Query, q: Qualifier) -> bool:  # noqa: C901, PLR0912 - one cas
 
 def _color(value: str) -> str | None:
     """A colour by its name (green) or by what the team calls it (Verified claim)."""
-    from articles.models import ColorLabel  # noqa: PLC0415 - labels are read only when asked
 
     wanted = value.casefold()
     if wanted in Color.values:

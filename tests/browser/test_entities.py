@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from articles import entities
+from articles.entities import curation, tagging
 from articles.ingest import ingest
 from articles.models import Annotation, Entity
 from tests.browser.test_annotate import _body_text, _drag_select, _open, _toolbar
@@ -55,8 +55,8 @@ def test_tagging_a_selection_through_the_form_then_tagging_the_others(
 
 
 def test_choosing_a_known_entity_from_the_lookup(signed_in, live_server, sample, user):
-    putin = entities.create_entity("Vladimir Putin", "person", user)
-    entities.add_alias(putin, "Putin")
+    putin = curation.create_entity("Vladimir Putin", "person", user)
+    curation.add_alias(putin, "Putin")
     page = signed_in
     _open(page, live_server, sample)
     _drag_select(page, sample, "Putin made", occurrence=0)
@@ -106,9 +106,9 @@ def test_dismissing_a_suggestion_removes_it_for_good(signed_in, live_server, sam
 def test_hovering_a_mention_shows_its_card_and_the_entity_page_lists_it(
     signed_in, live_server, sample, user
 ):
-    tehran = entities.create_entity("Tehran", "place", user, description="Capital of Iran")
+    tehran = curation.create_entity("Tehran", "place", user, description="Capital of Iran")
     start = sample.body_text.index("Tehran")
-    entities.tag(sample, user, start=start, end=start + 6, quote="Tehran", entity=tehran)
+    tagging.tag(sample, user, start=start, end=start + 6, quote="Tehran", entity=tehran)
     page = signed_in
     _open(page, live_server, sample)
     mark = page.locator("#article-body mark.hl[data-kind=mention]")
@@ -152,9 +152,9 @@ def test_hovering_from_one_mention_to_another_shows_the_second_card(
     signed_in, live_server, sample, user
 ):
     for name in ("Tehran", "Iran"):
-        entity = entities.create_entity(name, "place", user)
+        entity = curation.create_entity(name, "place", user)
         start = sample.body_text.index(f" {name} ") + 1
-        entities.tag(sample, user, start=start, end=start + len(name), quote=name, entity=entity)
+        tagging.tag(sample, user, start=start, end=start + len(name), quote=name, entity=entity)
     page = signed_in
     _open(page, live_server, sample)
     card = page.locator("#annotation-popover .card-entity .entity-name")

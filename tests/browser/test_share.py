@@ -31,7 +31,7 @@ def annotated(sample, user):
     )
     page_note = annotating.create_page_note(sample, user, note="Whole-story context note")
     private = annotating.create(
-        sample, user, **_span(sample, "Kim Jong Un"), note="My private hunch", visibility="private"
+        sample, user, **_span(sample, "Kim Jong Un"), note="My private hunch", audience=None
     )
     return {"shared": shared, "page_note": page_note, "private": private}
 

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
-from articles import entities
+from articles.entities.suggestions import suggest
 from articles.models import Article
 
 if TYPE_CHECKING:
@@ -20,14 +20,14 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: ArgumentParser) -> None:
         commands = parser.add_subparsers(dest="action", required=True)
-        suggest = commands.add_parser(
+        suggest_parser = commands.add_parser(
             "suggest", help="List the article's suggested mentions, in text order."
         )
-        suggest.add_argument("article_id", type=int)
-        suggest.add_argument(
+        suggest_parser.add_argument("article_id", type=int)
+        suggest_parser.add_argument(
             "--json", action="store_true", help="One JSON object per line, for scripts."
         )
-        suggest.add_argument(
+        suggest_parser.add_argument(
             "--user",
             help="Suggest as this person sees the article (their mentions count as tagged); "
             "by default every mention counts.",
@@ -44,7 +44,7 @@ class Command(BaseCommand):
                 user = get_user_model().objects.get_by_natural_key(options["user"])
             except get_user_model().DoesNotExist:
                 raise CommandError(f"There is no user {options['user']!r}.") from None
-        suggestions = entities.suggest(article, user)
+        suggestions = suggest(article, user)
         for s in suggestions:
             if options["json"]:
                 self.stdout.write(json.dumps(s.as_json(), ensure_ascii=False))

@@ -11,9 +11,9 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from tqdm import tqdm
 
-from articles import jobs
+from articles import ingest, jobs, versions
 from articles.errors import IngestError
-from articles.ingest import SUPPORTED_SUFFIXES, check_size, ingest
+from articles.ingest import SUPPORTED_SUFFIXES, check_size
 
 if TYPE_CHECKING:
     from articles.ingest import IngestResult
@@ -65,8 +65,8 @@ class Command(BaseCommand):
         parser.add_argument(
             "--update",
             action="store_true",
-            help="when a file is a new text of an article from the same source URL, replace "
-            "the article's text and re-anchor its annotations",
+            help="when a file is a new text of an article from the same source URL, make it "
+            "the article's text: the old one is kept as a version, annotations re-anchored",
         )
         parser.add_argument(
             "--base-url",
@@ -112,12 +112,13 @@ class Command(BaseCommand):
         if name.lower().startswith(("http://", "https://")):
             return jobs.ingest_url(name, user, update=update)
         if name == "-":
-            return ingest(sys.stdin.buffer.read(), user=user, update=update)
-        path = Path(name)
-        if not path.exists():
-            raise IngestError("No such file.")
-        if path.is_dir():
-            raise IngestError("It is a directory with no .txt or .html files.")
-        size = path.stat().st_size
-        check_size(size)  # refuse a huge file before reading it into memory
-        return ingest(path.read_bytes(), filename=path.name, user=user, update=update)
+            doc = ingest.prepare(sys.stdin.buffer.read())
+        else:
+            path = Path(name)
+            if not path.exists():
+                raise IngestError("No such file.")
+            if path.is_dir():
+                raise IngestError("It is a directory with no .txt or .html files.")
+            check_size(path.stat().st_size)  # refuse a huge file before reading it
+            doc = ingest.prepare(path.read_bytes(), filename=path.name)
+        return versions.save_or_update(doc, user) if update else ingest.save(doc, user)

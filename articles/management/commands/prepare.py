@@ -11,7 +11,7 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
-from articles import tasks
+from articles import maintenance
 from articles.ingest import ingest
 from articles.models import Article, SetupCode
 
@@ -27,7 +27,7 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         call_command("migrate", interactive=False, verbosity=0)
         # The background heartbeat: feed polls and recovery of jobs whose worker died.
-        tasks.ensure_maintenance()
+        maintenance.ensure_maintenance()
         has_users = get_user_model().objects.exists()
         # Only a fresh install gets the welcome article: once people use Newsroom it is
         # theirs to delete, and a later, reworded welcome must not come back as a copy.

@@ -14,8 +14,6 @@ or a bad label name a 400.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
@@ -25,52 +23,9 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from articles import library
 from articles.library import Filters, LabelError
-from articles.models import Article, Label, LibraryView
-from articles.permissions import HtmxHttpRequest, article_for, label_for
-
-if TYPE_CHECKING:
-    from django.contrib.auth.models import AbstractBaseUser
-
-
-def browse_context(
-    request: HtmxHttpRequest, filters: Filters, labels: list[Label] | None = None
-) -> dict:
-    """What the library's filter bar shows: the views with the unread count, the labels
-    (`labels_with_counts`, fetched here unless given) each as a link keeping the view."""
-    if labels is None:
-        labels = library.labels_with_counts()
-    current = filters.label.pk if filters.label else None
-    return {
-        "filters": filters,
-        "unread_count": filters.unread_count(request.user),
-        "labels": labels,
-        "view_links": [
-            {
-                "value": value,
-                "name": name,
-                "url": filters.url(view=value, page=None),
-                "current": value == filters.view,
-            }
-            for value, name in LibraryView.choices
-        ],
-        "label_links": [
-            {
-                "label": label,
-                # The current label's chip clears the label filter.
-                "url": filters.url(label=None if label.pk == current else label, page=None),
-                "current": label.pk == current,
-            }
-            for label in labels
-        ],
-        "clear_label_url": filters.url(label=None, page=None),
-    }
-
-
-def render_filters(request: HtmxHttpRequest, context: dict) -> str:
-    """The filter bar (from `browse_context`), out of band: it rides along with every
-    list or row swap, so counts and chips stay true."""
-    context = {**context, "oob": True}
-    return render_to_string("articles/library.html#library-filters", context, request)
+from articles.models import Article, Label
+from articles.permissions import article_for, label_for
+from articles.views._shared import HtmxHttpRequest, render_filters
 
 
 def _answer(
@@ -91,7 +46,7 @@ def _answer(
         return redirect(article.get_absolute_url() if in_reader else filters.url())
     context = {"label_error": label_error, "labelling": labelling or bool(label_error)}
     if in_reader:
-        context.update(shelf_context(article, request.user))
+        context.update(library.shelf(article, request.user))
         return render(request, "articles/reader.html#reader-shelf", context, status=status)
     row = filters.articles(request.user).filter(pk=article.pk).first()
     gone = row is None
@@ -101,15 +56,8 @@ def _answer(
         )
     context.update({"article": row, "filters": filters, "gone": gone, "undo": undo})
     html = render_to_string("articles/library.html#article-item", context, request)
-    filter_bar = render_filters(request, browse_context(request, filters))
+    filter_bar = render_filters(request, library.filter_bar(request.user, filters))
     return HttpResponse(html + filter_bar, status=status)
-
-
-def shelf_context(article: Article, user: AbstractBaseUser) -> dict:
-    """The reader's shelf: the person's state of the article, its labels, and every label
-    name for the add box's suggestions. Three queries."""
-    library.load_state(article, user)
-    return {"article": article, "label_names": Label.objects.values_list("name", flat=True)}
 
 
 # What the line replacing a row says, by (state, on).

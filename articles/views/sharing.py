@@ -3,8 +3,8 @@
 The shared page (/s/<token>/) and its popover fragment are the only pages open without
 signing in. They fetch the link through `permissions.link_for` (rate-limited, one query,
 wrong = expired = revoked = the same 410) and the annotations through
-`permissions.visible_annotations(link=...)`, and render no editing control, no private
-annotation and no e-mail address.
+`permissions.visible_annotations(link=...)` (`reader.build_shared`), and render no editing
+control, no private annotation and no e-mail address.
 """
 
 from __future__ import annotations
@@ -21,16 +21,14 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
-from articles import permissions, sharing
-from articles.cards import render_card
-from articles.reader_views import marked_body
-from articles.share_forms import ShareLinkForm
+from articles import permissions, reader, sharing
+from articles.forms import ShareLinkForm
 
 if TYPE_CHECKING:
     from collections.abc import Callable
 
     from articles.models import ShareLink
-    from articles.permissions import HtmxHttpRequest
+    from articles.views._shared import HtmxHttpRequest, VisitorRequest
 
 NOINDEX = "noindex, nofollow, noarchive"
 
@@ -89,12 +87,12 @@ def remember_audience(request: HtmxHttpRequest) -> HttpResponse:
 
 
 def _with_link(
-    view: Callable[[HtmxHttpRequest, ShareLink], HttpResponse],
-) -> Callable[[HtmxHttpRequest, str], HttpResponse]:
+    view: Callable[[VisitorRequest, ShareLink], HttpResponse],
+) -> Callable[[VisitorRequest, str], HttpResponse]:
     @login_not_required
     @require_GET
     @wraps(view)
-    def wrapper(request: HtmxHttpRequest, token: str) -> HttpResponse:
+    def wrapper(request: VisitorRequest, token: str) -> HttpResponse:
         try:
             link = permissions.link_for(request, token)
         except permissions.TooManyLookups:
@@ -113,57 +111,29 @@ def _with_link(
     return wrapper
 
 
-def _cards(link: ShareLink, annotations: list) -> None:
-    url = link.get_absolute_url()
-    for annotation in annotations:
-        annotation.card = render_card(
-            annotation,
-            viewer_id=None,  # no Edit or Delete, whoever is looking
-            article_url=url,
-            annotations_url="",
-            share_url=url,
-            public=True,
-        )
-
-
 @_with_link
-def share_page(request: HtmxHttpRequest, link: ShareLink) -> HttpResponse:
-    article = link.article
-    annotations = list(
-        permissions.visible_annotations(request, link=link)
-        .select_related("author", "group", "entity")
-        .in_text_order()
-    )
-    _cards(link, annotations)
-    anchored = [a for a in annotations if a.start is not None and not a.is_orphaned]
-    body_html = marked_body(article, anchored)
+def share_page(request: VisitorRequest, link: ShareLink) -> HttpResponse:
     # ?a=<id> names one passage for link previews (the #fragment never reaches a server).
-    pointed = next((a for a in annotations if str(a.pk) == request.GET.get("a")), None)
+    shared = reader.build_shared(link, request.user, request.GET.get("a", ""))
     sharing.count_view(link)
     context = {
-        "link": link,
-        "owner_name": sharing.public_name(link.owner),
-        "article": article,
-        "body_html": body_html,
-        "passages": [a for a in anchored if not a.is_mention],
-        "page_notes": [a for a in annotations if a.is_page_note],
-        "orphans": [a for a in annotations if a.is_orphaned],
-        "pointed": pointed,
+        "article": shared.article,
+        "shared": shared,
         "page_url": request.build_absolute_uri(request.get_full_path()),
     }
     return render(request, "articles/share_page.html", context)
 
 
 @_with_link
-def share_cards(request: HtmxHttpRequest, link: ShareLink) -> HttpResponse:
+def share_cards(request: VisitorRequest, link: ShareLink) -> HttpResponse:
     """The popover's cards on a shared page, from the link's annotations only."""
     raw = request.GET.get("ids", "").split()[:20]
     ids = [int(i) for i in raw if i.isdigit()]
     annotations = list(
-        permissions.visible_annotations(request, link=link)
+        permissions.visible_annotations(request.user, link=link)
         .filter(pk__in=ids)
         .select_related("author", "group", "entity")
         .in_text_order()
     )
-    _cards(link, annotations)
+    reader.shared_cards(link, annotations)
     return render(request, "articles/annotation_cards.html", {"annotations": annotations})

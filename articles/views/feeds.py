@@ -4,52 +4,23 @@ sees the team's feeds; the person who added a feed, or staff, changes or removes
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import TYPE_CHECKING
 
-from django import forms
 from django.conf import settings
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from articles import feeds, fetch
+from articles.forms import MAX_INTERVAL_MINUTES, FeedForm, IntervalForm
 from articles.models import Feed, FetchJob
+from articles.permissions import feed_for
 
 if TYPE_CHECKING:
     from django.http import HttpResponse
 
-    from articles.permissions import HtmxHttpRequest
-
-MAX_INTERVAL_MINUTES = 7 * 24 * 60
-
-
-class FeedForm(forms.Form):
-    url = forms.URLField(
-        label="Feed address",
-        max_length=2000,
-        assume_scheme="https",
-        widget=forms.URLInput(attrs={"placeholder": "https://example.org/feed.xml"}),
-    )
-    interval_minutes = forms.IntegerField(
-        label="Check every (minutes)",
-        min_value=1,
-        max_value=MAX_INTERVAL_MINUTES,
-        initial=settings.FEED_INTERVAL_MINUTES,
-    )
-
-
-class IntervalForm(forms.Form):
-    interval_minutes = forms.IntegerField(min_value=1, max_value=MAX_INTERVAL_MINUTES)
-
-
-def _feed_for(request: HtmxHttpRequest, pk: int, *, change: bool = False) -> Feed:
-    feed = get_object_or_404(Feed, pk=pk)
-    if change and not (request.user.is_staff or feed.added_by_id == request.user.pk):
-        raise PermissionDenied("Only the person who added this feed, or an administrator.")
-    return feed
+    from articles.views._shared import HtmxHttpRequest
 
 
 @require_http_methods(["GET", "POST"])
@@ -82,7 +53,7 @@ def feed_list(request: HtmxHttpRequest) -> HttpResponse:
 
 @require_POST
 def poll_now(request: HtmxHttpRequest, pk: int) -> HttpResponse:
-    feed = _feed_for(request, pk)
+    feed = feed_for(request, pk)
     feeds.schedule_now(feed)
     messages.info(request, f"Checking {feed} now.")
     return redirect("feeds")
@@ -90,7 +61,7 @@ def poll_now(request: HtmxHttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 def change_interval(request: HtmxHttpRequest, pk: int) -> HttpResponse:
-    feed = _feed_for(request, pk, change=True)
+    feed = feed_for(request, pk, change=True)
     form = IntervalForm(request.POST)
     if not form.is_valid():
         messages.error(
@@ -98,8 +69,7 @@ def change_interval(request: HtmxHttpRequest, pk: int) -> HttpResponse:
         )
         return redirect("feeds")
     feed.interval_minutes = form.cleaned_data["interval_minutes"]
-    base = feed.last_polled_at or feed.created_at
-    feed.next_poll_at = base + dt.timedelta(minutes=feed.interval_minutes)
+    feed.schedule_next()
     feed.save(update_fields=["interval_minutes", "next_poll_at"])
     messages.success(request, f"{feed} is now checked every {feed.interval_minutes} minutes.")
     return redirect("feeds")
@@ -107,7 +77,7 @@ def change_interval(request: HtmxHttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def delete_feed(request: HtmxHttpRequest, pk: int) -> HttpResponse:
-    feed = _feed_for(request, pk, change=True)
+    feed = feed_for(request, pk, change=True)
     if request.method == "POST":
         name = str(feed)
         feed.delete()

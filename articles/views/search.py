@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from django.http import HttpResponse  # noqa: TC002 - views return it at runtime
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
@@ -11,11 +9,9 @@ from django.views.decorators.vary import vary_on_headers
 
 from articles import search
 from articles.models import ColorLabel
-from articles.reader_views import parse_int
+from articles.search import limits
 from articles.search.query import KINDS
-
-if TYPE_CHECKING:
-    from articles.permissions import HtmxHttpRequest
+from articles.views._shared import HtmxHttpRequest, parse_int
 
 FACET_TITLES = {
     "site": "Site",
@@ -29,7 +25,7 @@ FACET_TITLES = {
 
 def _count(n: int) -> str:
     """A count, or "5,000+" where only the first HIT_CAP were counted."""
-    return f"{search.HIT_CAP:,}+" if n > search.HIT_CAP else f"{n:,}"
+    return f"{limits.HIT_CAP:,}+" if n > limits.HIT_CAP else f"{n:,}"
 
 
 @require_GET
@@ -63,8 +59,8 @@ def search_page(request: HtmxHttpRequest) -> HttpResponse:
             result.color_label = legend.get(result.obj.color, result.obj.color)
     context = {
         "q": query.raw,
-        "first_number": (found.page - 1) * search.PAGE_SIZE + 1,
-        "total": f"more than {search.HIT_CAP:,}" if found.more else f"{found.total:,}",
+        "first_number": (found.page - 1) * limits.PAGE_SIZE + 1,
+        "total": f"more than {limits.HIT_CAP:,}" if found.more else f"{found.total:,}",
         "found": found,
         "query": query,
         "kinds": kinds,

@@ -10,10 +10,12 @@ from django.views.decorators.http import require_GET, require_POST
 
 from articles import fetch, jobs, versions
 from articles.models import Annotation, FetchJob
-from articles.permissions import HtmxHttpRequest, article_for
+from articles.permissions import article_for, visible_annotations
 
 if TYPE_CHECKING:
     from django.http import HttpResponse
+
+    from articles.views._shared import HtmxHttpRequest
 
 
 @require_POST
@@ -54,7 +56,7 @@ def article_versions(request: HtmxHttpRequest, pk: int) -> HttpResponse:
         "chosen": chosen,
         "diff": versions.diff(chosen.body_text, article.body_text) if chosen else None,
         "refresh_job": refresh_job,
-        "orphans": Annotation.objects.visible_to(request.user)
+        "orphans": visible_annotations(request.user)
         .filter(article=article, status=Annotation.Status.ORPHANED)
         .count(),
     }

@@ -1,6 +1,6 @@
 """Entity tagging from the reader, and the entity pages: index, page, edit, merge.
 
-Tagging answers like every reader write (`reader_views.changed`): the new body and panel
+Tagging answers like every reader write (`_shared.changed`): the new body and panel
 for htmx, a redirect without JavaScript. After a mention is made, the status line offers
 to tag the entity's other occurrences in the article in one click.
 """
@@ -17,28 +17,25 @@ from django.template.loader import render_to_string
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 
-from articles import entities, sharing
-from articles.entities import pages
-from articles.models import Annotation, Entity, EntityAlias
-from articles.permissions import HtmxHttpRequest, article_for, entity_for
-from articles.reader_views import audience, changed, parse_int, refused
+from articles import sharing
+from articles.entities import curation, pages, tagging
+from articles.errors import EntityError
+from articles.models import Entity, EntityAlias
+from articles.permissions import (
+    article_for,
+    entity_for,
+    may_merge_entity,
+    visible_annotations,
+    visible_entities,
+)
+from articles.views._shared import HtmxHttpRequest, changed, chosen_audience, parse_int, refused
 
 INDEX_PAGE_SIZE = 50
 ARTICLES_PER_PAGE = 20
 LOOKUP_LIMIT = 8
 
 
-def _audience(request: HtmxHttpRequest) -> dict:
-    """Where new mentions go: the chosen group (remembered, as for highlights), the
-    person's default, or "Only me". Raises SharingError for a group they are not in."""
-    group, chosen = audience(request)
-    if chosen:
-        sharing.remember_audience(request.user, group)
-    private = Annotation.Visibility.PRIVATE
-    return {
-        "visibility": private if group is None else Annotation.Visibility.SHARED,
-        "group": group,
-    }
+REFUSALS = (EntityError, sharing.SharingError)
 
 
 def _chosen_entity(request: HtmxHttpRequest) -> Entity | None:
@@ -46,9 +43,9 @@ def _chosen_entity(request: HtmxHttpRequest) -> Entity | None:
     pk = parse_int(request.POST.get("entity"))
     if pk is None:
         return None
-    entity = Entity.objects.visible_to(request.user).filter(pk=pk).first()
+    entity = visible_entities(request.user).filter(pk=pk).first()
     if entity is None:
-        raise entities.EntityError(
+        raise EntityError(
             "That entity no longer exists (merged or deleted meanwhile); choose another."
         )
     return entity
@@ -61,7 +58,7 @@ def tag_entity(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     if start is None or end is None:
         return refused(request, "The selection's offsets must be whole numbers.")
     try:
-        tagged = entities.tag(
+        tagged = tagging.tag(
             article,
             request.user,
             start=start,
@@ -71,10 +68,10 @@ def tag_entity(request: HtmxHttpRequest, pk: int) -> HttpResponse:
             name=request.POST.get("name", ""),
             kind=request.POST.get("kind", ""),
             note=request.POST.get("note", ""),
-            **_audience(request),
+            audience=chosen_audience(request),
             add_as_alias=request.POST.get("alias") == "on",
         )
-    except (entities.EntityError, sharing.SharingError) as exc:
+    except REFUSALS as exc:
         return refused(request, str(exc))
     mention = tagged.mention
     if not request.htmx:
@@ -98,14 +95,14 @@ def tag_all(request: HtmxHttpRequest, pk: int, entity_pk: int) -> HttpResponse:
     article = article_for(request, pk)
     entity = entity_for(request, entity_pk)
     try:
-        made = entities.tag_all(
+        made = tagging.tag_all(
             article,
             request.user,
             entity,
             forms=request.POST.getlist("form")[:20],
-            **_audience(request),
+            audience=chosen_audience(request),
         )
-    except (entities.EntityError, sharing.SharingError) as exc:
+    except REFUSALS as exc:
         return refused(request, str(exc))
     return changed(request, article, {"id": made[0].pk if made else 0, "action": "tagged-all"})
 
@@ -126,16 +123,16 @@ def accept_suggestion(request: HtmxHttpRequest, pk: int) -> HttpResponse:
         template = "entities/accept.html"
         return render(request, template + "#accept-form" if request.htmx else template, context)
     try:
-        made = entities.accept(
+        made = tagging.accept(
             article,
             request.user,
             text=request.POST.get("text", ""),
             entity=_chosen_entity(request),
             name=request.POST.get("name", ""),
             kind=request.POST.get("kind", ""),
-            **_audience(request),
+            audience=chosen_audience(request),
         )
-    except (entities.EntityError, sharing.SharingError) as exc:
+    except REFUSALS as exc:
         return refused(request, str(exc))
     return changed(request, article, {"id": made[0].pk, "action": "accepted"})
 
@@ -145,8 +142,8 @@ def reject_suggestion(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     article = article_for(request, pk)
     try:
         for text in request.POST.getlist("text")[:20] or [""]:
-            entities.reject(article, request.user, text)
-    except (entities.EntityError, sharing.SharingError) as exc:
+            tagging.reject(article, request.user, text)
+    except REFUSALS as exc:
         return refused(request, str(exc))
     return changed(request, article, {"id": 0, "action": "rejected"})
 
@@ -158,9 +155,9 @@ def entity_lookup(request: HtmxHttpRequest) -> HttpResponse:
     query = query[: Entity.NAME_MAX_CHARS]
     found = (
         list(
-            Entity.objects.visible_to(request.user)
+            visible_entities(request.user)
             .matching(query)
-            .with_mention_counts(request.user)
+            .with_mention_counts(visible_annotations(request.user))
             .order_by("-mention_count", "name")[:LOOKUP_LIMIT]
         )
         if query
@@ -177,8 +174,8 @@ def entity_index(request: HtmxHttpRequest) -> HttpResponse:
     kind = request.GET.get("kind", "")
     if kind not in Entity.Kind.values:
         kind = ""
-    found = Entity.objects.visible_to(request.user).matching(query)
-    found = found.with_mention_counts(request.user)
+    found = visible_entities(request.user).matching(query)
+    found = found.with_mention_counts(visible_annotations(request.user))
     if kind:
         found = found.filter(kind=kind)
     found = found.order_by(F("mention_count").desc(nulls_last=True), Lower("name"), "pk")
@@ -188,7 +185,7 @@ def entity_index(request: HtmxHttpRequest) -> HttpResponse:
         "query": query,
         "kind": kind,
         "kinds": Entity.Kind.choices,
-        "total": Entity.objects.visible_to(request.user).count(),
+        "total": visible_entities(request.user).count(),
     }
     if request.htmx and request.htmx.target == "entity-list":
         return render(request, "entities/index.html#entity-list", context)
@@ -207,7 +204,7 @@ def entity_page(request: HtmxHttpRequest, pk: int) -> HttpResponse:
         "page": page,
         "groups": pages.mentions_by_article(entity, request.user, page),
         "related": pages.co_occurring(entity, request.user),
-        "can_merge": entity.can_merge(request.user),
+        "can_merge": may_merge_entity(request.user, entity),
         "kinds": Entity.Kind.choices,
     }
     return render(request, "entities/entity.html", context)
@@ -219,14 +216,14 @@ def edit_entity(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     error = ""
     if request.method == "POST":
         try:
-            entities.update_entity(
+            curation.update_entity(
                 entity,
                 name=request.POST.get("name", ""),
                 kind=request.POST.get("kind", ""),
                 description=request.POST.get("description", ""),
                 wikidata_id=request.POST.get("wikidata_id", ""),
             )
-        except (entities.EntityError, sharing.SharingError) as exc:
+        except REFUSALS as exc:
             error = str(exc)
             entity.refresh_from_db()
         else:
@@ -240,8 +237,8 @@ def edit_entity(request: HtmxHttpRequest, pk: int) -> HttpResponse:
 def add_alias(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     entity = entity_for(request, pk)
     try:
-        entities.add_alias(entity, request.POST.get("name", ""))
-    except (entities.EntityError, sharing.SharingError) as exc:
+        curation.add_alias(entity, request.POST.get("name", ""))
+    except REFUSALS as exc:
         messages.error(request, str(exc))
     return redirect(entity)
 
@@ -251,7 +248,7 @@ def remove_alias(request: HtmxHttpRequest, pk: int, alias_pk: int) -> HttpRespon
     entity = entity_for(request, pk)
     alias = EntityAlias.objects.filter(entity=entity, pk=alias_pk).first()
     if alias is not None:
-        entities.remove_alias(alias)
+        curation.remove_alias(alias)
         messages.success(request, f"Removed the alias {alias.name!r}.")
     return redirect(entity)
 
@@ -266,8 +263,8 @@ def merge_entity(request: HtmxHttpRequest, pk: int) -> HttpResponse:
             return redirect("merge_entity", pk=entity.pk)
         survivor = entity_for(request, target)
         try:
-            entities.merge(entity, survivor)
-        except (entities.EntityError, sharing.SharingError) as exc:
+            curation.merge(entity, survivor)
+        except REFUSALS as exc:
             messages.error(request, str(exc))
             return redirect("merge_entity", pk=entity.pk)
         messages.success(request, f"Merged {entity.name!r} into {survivor.name}.")
@@ -277,7 +274,7 @@ def merge_entity(request: HtmxHttpRequest, pk: int) -> HttpResponse:
 
 
 def _visible_mentions(request: HtmxHttpRequest, entity: Entity) -> int:
-    return Annotation.objects.visible_to(request.user).filter(entity=entity).count()
+    return visible_annotations(request.user).filter(entity=entity).count()
 
 
 @require_http_methods(["GET", "POST"])

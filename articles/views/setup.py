@@ -1,4 +1,5 @@
-"""First-run setup: create the administrator account with the console's setup code."""
+"""First-run setup: create the administrator account with the console's setup code; and
+the favicon that browsers ask for before reading any page."""
 
 from django.contrib.auth import get_user_model, login
 from django.contrib.auth.decorators import login_not_required

@@ -1,9 +1,7 @@
-"""Background tasks (django.tasks, run by `manage.py db_worker` on the database backend).
+"""The heartbeat: the background work nobody asks for, run every minute by the worker.
 
-Each task is a thin wrapper: the state lives in our own rows (FetchJob, Feed), so a task
-that is lost or run twice changes nothing that matters. `maintain` is the heartbeat: every
-minute it re-queues jobs whose worker died, polls the feeds that are due and prunes old
-task results, then queues its own next run. `ensure_maintenance` (called by
+`maintain` re-queues fetch jobs whose worker died, polls the feeds that are due and prunes
+old task results, then queues its own next run. `ensure_maintenance` (called by
 `manage.py prepare`, so by `make run`) starts the heartbeat when none is waiting.
 """
 
@@ -16,7 +14,6 @@ from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from articles import feeds, jobs
-from articles.models import Feed
 
 HEARTBEAT = dt.timedelta(minutes=1)
 # Finished task results are kept this long (errors stay on our own rows), then pruned.
@@ -24,25 +21,11 @@ KEEP_RESULTS = dt.timedelta(days=2)
 
 
 @task
-def run_fetch_job(job_id: int) -> str:
-    return jobs.run(job_id)
-
-
-@task
-def poll_feed(feed_id: int) -> dict:
-    feed = Feed.objects.filter(pk=feed_id).first()
-    if feed is None:
-        return {"status": "gone"}
-    result = feeds.poll(feed)
-    return {"status": result.status, "new_items": result.new_items, "error": result.error}
-
-
-@task
 def maintain() -> dict:
     recovered = jobs.recover()
     due = feeds.due()
     for feed_id in due:
-        poll_feed.enqueue(feed_id)
+        feeds.poll_feed.enqueue(feed_id)
     pruned, _ = (
         DBTaskResult.objects.finished()
         .filter(finished_at__lt=timezone.now() - KEEP_RESULTS)

@@ -36,7 +36,7 @@ def article_annotations_jsonld(request: HttpRequest, pk: int) -> JsonResponse:
     article = article_for(request, pk)
     # page_to_jsonld names the article once, so only the authors are joined.
     annotations = (
-        visible_annotations(request)
+        visible_annotations(request.user)
         .filter(article=article)
         .select_related("author", "entity")
         .in_text_order()

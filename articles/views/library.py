@@ -1,7 +1,5 @@
-"""Library views: the list of articles (filtered by view and label), adding one, deleting one.
-
-Objects come through `articles.permissions`, so no view can forget the permission rule.
-"""
+"""The library: the list of articles (filtered by view and label), adding one from pasted
+text, a file or a web address, and deleting one."""
 
 from __future__ import annotations
 
@@ -17,19 +15,18 @@ from django.views.decorators.http import require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import HttpResponseClientRedirect
 
-from articles import fetch_views, ingest, jobs, sharing
+from articles import fetch, ingest, jobs, library, sharing
 from articles.errors import IngestError
 from articles.forms import AddArticleForm
-from articles.library import Filters, labels_with_counts
-from articles.library_views import browse_context, render_filters
-from articles.models import Article, LibraryView
-from articles.permissions import HtmxHttpRequest, article_for
+from articles.models import Article, FetchJob, LibraryView
+from articles.permissions import article_for
+from articles.views._shared import HtmxHttpRequest, render_filters, render_jobs
 
 PAGE_SIZE = 25
 
 
 @vary_on_headers("HX-Request")  # the filters push URLs whose htmx answer is only the list
-def library(request: HtmxHttpRequest) -> HttpResponse:
+def library_page(request: HtmxHttpRequest) -> HttpResponse:
     return _render_library(request, AddArticleForm())
 
 
@@ -38,13 +35,13 @@ def _render_library(
 ) -> HttpResponse:
     if request.htmx and request.method == "POST":
         return render(request, "articles/library.html#add-article", {"form": form}, status=status)
-    labels = labels_with_counts()
-    filters = Filters.parse(request.GET, labels)
+    labels = library.labels_with_counts()
+    filters = library.Filters.parse(request.GET, labels)
     page = Paginator(filters.articles(request.user), PAGE_SIZE).get_page(request.GET.get("page"))
     # The rows' forms come back to the page actually shown.
     filters = dataclasses.replace(filters, page=page.number)
     context = {"form": form, "page": page, "articles": page.object_list}
-    context.update(browse_context(request, filters, labels))
+    context.update(library.filter_bar(request.user, filters, labels))
     if page.has_previous():
         context["previous_url"] = filters.url(page=page.previous_page_number())
     if page.has_next():
@@ -54,9 +51,32 @@ def _render_library(
     if request.htmx and request.htmx.target == "article-list":
         html = render_to_string("articles/library.html#article-list", context, request)
         return HttpResponse(html + render_filters(request, context), status=status)
-    context["jobs"] = jobs.visible_for(request.user)
+    context["jobs"] = jobs.recent_for(request.user)
     context["activity"] = sharing.recent_activity(request.user)
     return render(request, "articles/library.html", context, status=status)
+
+
+def _opened(request: HtmxHttpRequest, article: Article) -> HttpResponse:
+    url = article.get_absolute_url()
+    return HttpResponseClientRedirect(url) if request.htmx else redirect(url)
+
+
+def _save_url(request: HtmxHttpRequest, form: AddArticleForm) -> HttpResponse:
+    """The "Add article" box was given a web address (the form is valid): a fetch job."""
+    try:
+        job = jobs.submit(form.cleaned_data["url"], request.user)
+    except fetch.FetchError as exc:
+        form.add_error("url", str(exc))
+        return _render_library(request, form, status=400)
+    if job.status == FetchJob.Status.DONE and job.article:
+        messages.info(request, "That article is already in the library; here it is.")
+        return _opened(request, job.article)
+    if request.htmx:
+        html = render(request, "articles/library.html#add-article", {"form": AddArticleForm()})
+        html.content += render_jobs(request, oob=True).encode()
+        return html
+    messages.success(request, "Fetching the page; it appears below when it is ready.")
+    return redirect("library")
 
 
 @require_POST
@@ -72,12 +92,12 @@ def add_article(request: HtmxHttpRequest) -> HttpResponse:
     if not form.is_valid():
         return _render_library(request, form, status=400)
     if form.cleaned_data.get("url"):
-        return fetch_views.submit_url(request, form)
+        return _save_url(request, form)
     upload = form.cleaned_data.get("file")
     try:
         if upload:
-            ingest.check_size(upload.size)
-            result = ingest.ingest(upload.read(), filename=upload.name, user=request.user)
+            ingest.check_size(upload.size or 0)
+            result = ingest.ingest(upload.read(), filename=upload.name or "", user=request.user)
         else:
             result = ingest.ingest(form.cleaned_data["text"], user=request.user)
     except IngestError as exc:
@@ -85,15 +105,11 @@ def add_article(request: HtmxHttpRequest) -> HttpResponse:
         prefix = f"{upload.name}: " if upload else ""
         form.add_error(field, f"{prefix}{exc}")
         return _render_library(request, form, status=400)
-    article = result.article
     if result.duplicate:
         messages.info(request, "That article is already in the library; here it is.")
     else:
         messages.success(request, "Article added.")
-    url = article.get_absolute_url()
-    if request.htmx:
-        return HttpResponseClientRedirect(url)
-    return redirect(url)
+    return _opened(request, result.article)
 
 
 @require_http_methods(["GET", "POST"])

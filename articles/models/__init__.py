@@ -1,0 +1,48 @@
+"""Newsroom's models, one module per concern, all importable from `articles.models`.
+
+- `articles`: Article and its queryset (the library's views of it);
+- `annotations`: Annotation, the colour palette and its team labels;
+- `entities`: Entity, EntityAlias, RejectedSuggestion;
+- `sharing`: TeamGroup, Membership, Preference, AudienceChange, ShareLink;
+- `saving`: FetchJob, Feed, FeedEntry, ArticleVersion, SaveToken;
+- `library`: LibraryView, Label, ArticleLabel, ArticleState;
+- `setup`: SetupCode.
+
+Rules about who may see or change a row are not here: they are `articles.permissions`.
+"""
+
+from articles.models.annotations import Annotation, AnnotationQuerySet, Color, ColorLabel
+from articles.models.articles import Article, ArticleQuerySet
+from articles.models.entities import Entity, EntityAlias, EntityQuerySet, RejectedSuggestion
+from articles.models.library import ArticleLabel, ArticleState, Label, LibraryView
+from articles.models.saving import ArticleVersion, Feed, FeedEntry, FetchJob, SaveToken
+from articles.models.setup import SetupCode
+from articles.models.sharing import AudienceChange, Membership, Preference, ShareLink, TeamGroup
+
+__all__ = [
+    "Annotation",
+    "AnnotationQuerySet",
+    "Article",
+    "ArticleLabel",
+    "ArticleQuerySet",
+    "ArticleState",
+    "ArticleVersion",
+    "AudienceChange",
+    "Color",
+    "ColorLabel",
+    "Entity",
+    "EntityAlias",
+    "EntityQuerySet",
+    "Feed",
+    "FeedEntry",
+    "FetchJob",
+    "Label",
+    "LibraryView",
+    "Membership",
+    "Preference",
+    "RejectedSuggestion",
+    "SaveToken",
+    "SetupCode",
+    "ShareLink",
+    "TeamGroup",
+]

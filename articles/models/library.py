@@ -1,0 +1,106 @@
+"""The library: the team's labels, and each person's reading state of each article.
+
+Labels describe the article, so they are the team's; ArticleState (read, archived,
+favourite) is one person's, and nobody but its owner ever sees it.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models.functions import Lower
+from django.urls import reverse
+from django.utils import timezone
+
+
+class LibraryView(models.TextChoices):
+    """The library's views of one person's reading (see ArticleQuerySet.in_view)."""
+
+    ALL = "all", "All"
+    UNREAD = "unread", "Unread"
+    FAVOURITES = "favourites", "Favourites"
+    ARCHIVED = "archived", "Archived"
+
+
+class Label(models.Model):
+    """A team-wide label on articles ("Ukraine", "Investigation X").
+
+    Labels describe the article, so everyone sees, adds, removes, renames and deletes
+    them. Names are plain text (escaped wherever shown), 1-50 characters with whitespace
+    collapsed, and unique ignoring case: adding "ukraine" reuses "Ukraine".
+    """
+
+    NAME_MAX_CHARS = 50
+
+    name = models.CharField(max_length=NAME_MAX_CHARS)
+    articles = models.ManyToManyField(
+        "Article", through="ArticleLabel", related_name="labels", blank=True
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = [Lower("name"), "id"]
+        constraints = [
+            models.UniqueConstraint(Lower("name"), name="label_name_unique_ignoring_case"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        """The library filtered by this label."""
+        return f"{reverse('library')}?label={self.pk}"
+
+    def clean(self) -> None:
+        # The admin's forms get the same spelling rule as library.clean_label_name.
+        self.name = " ".join(self.name.split())
+
+
+class ArticleLabel(models.Model):
+    """One label on one article, and who put it there."""
+
+    article = models.ForeignKey("Article", on_delete=models.CASCADE, related_name="label_links")
+    label = models.ForeignKey(Label, on_delete=models.CASCADE, related_name="article_links")
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    added_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["article", "label"], name="article_label_once"),
+        ]
+        indexes = [models.Index(fields=["label", "article"], name="articlelabel_label_article")]
+
+    def __str__(self) -> str:
+        return f"{self.label} on {self.article_id}"
+
+
+class ArticleState(models.Model):
+    """One person's reading of one article: read, archived, favourite (each a time or None).
+
+    Created the first time the person changes one of them; no row means unread, not
+    archived, not a favourite. Nobody but its owner ever sees it.
+    """
+
+    FIELDS = ("read_at", "archived_at", "favourite_at")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="article_states"
+    )
+    article = models.ForeignKey("Article", on_delete=models.CASCADE, related_name="states")
+    read_at = models.DateTimeField(null=True, blank=True)
+    archived_at = models.DateTimeField(null=True, blank=True)
+    favourite_at = models.DateTimeField(null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "article"], name="article_state_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} on article {self.article_id}"

@@ -1,0 +1,320 @@
+"""What the reader page shows one person: the article with its marks, and the panel.
+
+`build` gathers it, in a fixed number of queries whatever the number of annotations, into
+a `ReaderPage` that `templates/articles/reader.html` reads; the views only choose which
+part of the page to send. The shared page (`/s/<token>/`) is drawn from the same parts.
+
+Invariants:
+- Everything listed comes through `permissions.visible_annotations` for the viewer.
+- The marked body is `highlights.render_marks` over the sanitised `body_html`: the
+  offsets are those of `body_text`, the text the browser's `textContent` gives.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+from urllib.parse import urlencode
+
+from django.urls import reverse
+
+from articles import sharing, versions
+from articles.cards import render_card
+from articles.entities.suggestions import Suggestion, suggest
+from articles.highlights import Span, render_marks
+from articles.models import Annotation, Article, Color, ColorLabel, Entity, ShareLink
+from articles.permissions import link_showing, may_delete_article, visible_annotations
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+
+    from articles.models import TeamGroup
+    from articles.types import Viewer
+
+
+@dataclass(frozen=True)
+class PanelFilters:
+    """The panel's filters, from the query string: colour, author id, group ("private" or
+    a group id). Anything unknown is dropped, never an error."""
+
+    color: str = ""
+    author: int | None = None
+    group: str = ""
+
+    @classmethod
+    def parse(cls, params: Mapping[str, str]) -> PanelFilters:
+        color = params.get("color", "")
+        author = params.get("author", "")
+        group = params.get("group", "")
+        return cls(
+            color=color if color in Color.values else "",
+            author=int(author) if author.isdigit() and len(author) < 19 else None,
+            group=group if group == sharing.PRIVATE or group.isdigit() else "",
+        )
+
+    @property
+    def active(self) -> bool:
+        return bool(self.color or self.author or self.group)
+
+    @property
+    def query(self) -> str:
+        """The author and group filters as a query string, for the colour links."""
+        kept = (("author", self.author or ""), ("group", self.group))
+        return urlencode({k: v for k, v in kept if v})
+
+    def shows(self, annotation: Annotation) -> bool:
+        if self.author is not None and annotation.author_id != self.author:
+            return False
+        if self.group == sharing.PRIVATE:
+            return annotation.group_id is None
+        return not self.group or str(annotation.group_id) == self.group
+
+
+@dataclass(frozen=True)
+class AudienceMenu:
+    """ "Only me" and the viewer's groups, as (value, name), and the one selected."""
+
+    choices: list[tuple[str, str]]
+    current: str
+
+    @classmethod
+    def for_viewer(cls, viewer: Viewer) -> AudienceMenu:
+        """For a new annotation: the viewer's remembered choice selected."""
+        groups, default = sharing.audience_menu(viewer)
+        return cls(cls._choices(groups), sharing.audience_value(default))
+
+    @classmethod
+    def for_annotation(cls, viewer: Viewer, annotation: Annotation) -> AudienceMenu:
+        """For an edit: the annotation's own audience selected."""
+        groups, _default = sharing.audience_menu(viewer)
+        return cls(cls._choices(groups), sharing.audience_value(annotation.group))
+
+    @staticmethod
+    def _choices(groups: list[TeamGroup]) -> list[tuple[str, str]]:
+        return [(sharing.PRIVATE, sharing.ONLY_ME)] + [(str(g.pk), g.name) for g in groups]
+
+
+@dataclass
+class EntityGroup:
+    """One entity tagged in the article, with its mentions (anchored ones to go to)."""
+
+    entity: Entity
+    mentions: list[Annotation] = field(default_factory=list)
+    anchored: list[Annotation] = field(default_factory=list)
+
+
+@dataclass
+class SuggestionGroup:
+    """One suggested text (or known entity), with how often and in which forms it occurs."""
+
+    suggestion: Suggestion
+    count: int = 0
+    forms: list[str] = field(default_factory=list)
+    entity: Entity | None = None
+    tag_all_url: str = ""
+
+
+@dataclass(frozen=True)
+class ReaderPage:
+    article: Article
+    body_html: str  # the sanitised body with its marks: safe HTML
+    passages: list[Annotation]  # highlights and passage notes the filters show
+    page_notes: list[Annotation]
+    orphans: list[Annotation]
+    annotation_count: int
+    entity_groups: list[EntityGroup]
+    suggestion_groups: list[SuggestionGroup]
+    suggestion_spans_json: str
+    filters: PanelFilters
+    author_choices: list[tuple[int, str]]
+    group_choices: list[tuple[str, str]]
+    legend: list[tuple[str, str, str]]
+    audience_menu: AudienceMenu
+    can_delete: bool
+    updated_since_annotated: bool
+    entity_kinds: list[tuple[str, str]] = field(default_factory=lambda: Entity.Kind.choices)
+
+    @property
+    def accept_url(self) -> str:
+        return reverse("accept_suggestion", args=[self.article.pk])
+
+    @property
+    def reject_url(self) -> str:
+        return reverse("reject_suggestion", args=[self.article.pk])
+
+
+def marked_body(article: Article, anchored: list[Annotation]) -> str:
+    """The article's body with its anchored annotations drawn: highlights in their colour,
+    mentions in their entity's kind."""
+    spans = [
+        Span(a.pk, a.start, a.end, a.entity.kind, "mention") if a.entity is not None
+        else Span(a.pk, a.start, a.end, a.color)
+        for a in anchored
+        if a.start is not None and a.end is not None
+    ]  # fmt: skip
+    return render_marks(article.body_html, spans)
+
+
+def anchored(annotations: list[Annotation]) -> list[Annotation]:
+    """The annotations drawn in the text: on a passage and not orphaned."""
+    return [a for a in annotations if a.start is not None and not a.is_orphaned]
+
+
+def with_cards(
+    viewer: Viewer,
+    annotations: list[Annotation],
+    *,
+    id_prefix: str = "card-",
+    links: list[ShareLink] | None = None,
+) -> None:
+    """Give each annotation its rendered `card`; mentions carry their entity's counts."""
+    entity_ids = {a.entity_id for a in annotations if a.entity_id}
+    counts = dict(
+        Entity.objects.filter(pk__in=entity_ids)
+        .with_mention_counts(visible_annotations(viewer))
+        .values_list("pk", "mention_count")
+    ) if entity_ids else {}  # fmt: skip
+    annotations_url = reverse("annotation_cards")
+    # Computed once per article and per link: 500 cards must not build 500 URLs each.
+    article_urls: dict[int, str] = {}
+    link_urls = {link.pk: link.get_absolute_url() for link in links or []}
+    for annotation in annotations:
+        link = link_showing(links, annotation) if links else None
+        article_url = article_urls.get(annotation.article_id)
+        if article_url is None:
+            article_url = article_urls[annotation.article_id] = (
+                annotation.article.get_absolute_url()
+            )
+        annotation.card = render_card(
+            annotation,
+            viewer_id=viewer.pk,
+            article_url=article_url,
+            annotations_url=annotations_url,
+            id_prefix=id_prefix,
+            share_url=link_urls[link.pk] if link else None,
+            mention_count=counts.get(annotation.entity_id) or 0,
+        )
+
+
+def shared_cards(link: ShareLink, annotations: list[Annotation]) -> None:
+    """Cards for a share-link page: no Edit or Delete, no group names, whoever looks."""
+    url = link.get_absolute_url()
+    for annotation in annotations:
+        annotation.card = render_card(
+            annotation,
+            viewer_id=None,
+            article_url=url,
+            annotations_url="",
+            share_url=url,
+            public=True,
+        )
+
+
+def _entity_groups(mentions: list[Annotation]) -> list[EntityGroup]:
+    groups: dict[int, EntityGroup] = {}
+    for mention in mentions:
+        if mention.entity is None:
+            continue
+        group = groups.setdefault(mention.entity.pk, EntityGroup(mention.entity))
+        group.mentions.append(mention)
+        if mention.start is not None and not mention.is_orphaned:
+            group.anchored.append(mention)
+    return sorted(groups.values(), key=lambda g: (-len(g.mentions), g.entity.name.lower()))
+
+
+def _suggestion_groups(article: Article, suggestions: list[Suggestion]) -> list[SuggestionGroup]:
+    """One row per suggested text (or known entity), with how often it occurs."""
+    groups: dict[tuple[str, object], SuggestionGroup] = {}
+    for s in suggestions:
+        key = ("known", s.entity_id) if s.kind == "known" else ("candidate", s.text.casefold())
+        group = groups.setdefault(key, SuggestionGroup(s))
+        group.count += 1
+        if s.text not in group.forms:
+            group.forms.append(s.text)
+    known = Entity.objects.in_bulk([k[1] for k in groups if k[0] == "known"])
+    for (kind, entity_id), group in groups.items():
+        entity = known.get(entity_id) if kind == "known" else None
+        group.entity = entity
+        if entity is not None:
+            group.tag_all_url = reverse("tag_all", args=[article.pk, entity.pk])
+    return list(groups.values())
+
+
+def build(viewer: Viewer, article: Article, params: Mapping[str, str]) -> ReaderPage:
+    """The reader page of `article` for `viewer`, with the panel filtered by `params`."""
+    filters = PanelFilters.parse(params)
+    annotations = list(
+        visible_annotations(viewer)
+        .filter(article=article)
+        .select_related("author", "group", "entity")
+        .in_text_order()
+    )
+    for annotation in annotations:
+        annotation.article = article
+    with_cards(viewer, annotations, links=sharing.active_links(viewer, article))
+    drawn = anchored(annotations)
+    suggestions = suggest(article, viewer, annotations)
+    shown = [a for a in annotations if filters.shows(a)]
+    authors = {a.author_id: sharing.public_name(a.author) for a in annotations}
+    groups = {a.group_id: a.group.name for a in annotations if a.group is not None}
+    if any(a.group_id is None for a in annotations):
+        groups[sharing.PRIVATE] = sharing.ONLY_ME
+    return ReaderPage(
+        article=article,
+        body_html=marked_body(article, drawn),
+        passages=[
+            a for a in anchored(shown) if not a.is_mention and a.color == (filters.color or a.color)
+        ],
+        page_notes=[a for a in shown if a.is_page_note],
+        orphans=[a for a in shown if a.is_orphaned],
+        annotation_count=sum(1 for a in drawn if not a.is_mention),
+        entity_groups=_entity_groups([a for a in annotations if a.is_mention]),
+        suggestion_groups=_suggestion_groups(article, suggestions),
+        suggestion_spans_json=json.dumps(
+            [[s.start, s.end] for s in suggestions if s.start is not None]
+        ),
+        filters=filters,
+        author_choices=sorted(authors.items(), key=lambda item: item[1].casefold()),
+        group_choices=[(str(k), v) for k, v in groups.items()],
+        legend=ColorLabel.legend(),
+        audience_menu=AudienceMenu.for_viewer(viewer),
+        can_delete=may_delete_article(viewer, article),
+        updated_since_annotated=versions.updated_since_annotated(article, viewer, annotations),
+    )
+
+
+@dataclass(frozen=True)
+class SharedPage:
+    """What a share link shows: the article, the link's annotations, the one it points at."""
+
+    link: ShareLink
+    owner_name: str
+    article: Article
+    body_html: str
+    passages: list[Annotation]
+    page_notes: list[Annotation]
+    orphans: list[Annotation]
+    pointed: Annotation | None
+
+
+def build_shared(link: ShareLink, viewer: Viewer, pointed_id: str = "") -> SharedPage:
+    """The shared page of `link`; `pointed_id` names one passage (for link previews)."""
+    article = link.article
+    annotations = list(
+        visible_annotations(viewer, link=link)
+        .select_related("author", "group", "entity")
+        .in_text_order()
+    )
+    shared_cards(link, annotations)
+    drawn = anchored(annotations)
+    return SharedPage(
+        link=link,
+        owner_name=sharing.public_name(link.owner),
+        article=article,
+        body_html=marked_body(article, drawn),
+        passages=[a for a in drawn if not a.is_mention],
+        page_notes=[a for a in annotations if a.is_page_note],
+        orphans=[a for a in annotations if a.is_orphaned],
+        pointed=next((a for a in annotations if str(a.pk) == pointed_id), None),
+    )

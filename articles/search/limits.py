@@ -1,0 +1,11 @@
+"""How much one search reads and returns; the plan, the page and the bench share these."""
+
+PAGE_SIZE = 20
+# Matches of each kind listed, ranked and counted in the facets (the newest ones).
+HIT_CAP = 2000
+FACET_SIZE = 8
+# Ranking reads each match's vector: only the newest this many of each kind are ranked.
+RANK_LIMIT = 500
+# Facets that join other tables count the newest this many matches.
+FACET_SAMPLE = 1000
+MAX_PAGE = 500

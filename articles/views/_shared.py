@@ -1,0 +1,103 @@
+"""What several view modules share: the request type, int parsing, refusals, and the
+answer after a write in the reader.
+
+htmx requests get back only what changed: after a reader write, the article body
+(`#article-body`, re-rendered with its marks) and the panel (`#annotation-panel`, out of
+band). Without JavaScript the same URLs answer with redirects and full pages.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django_htmx.http import reswap, retarget, trigger_client_event
+
+from articles import jobs, reader, sharing
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+    from django_htmx.middleware import HtmxDetails
+
+    from articles.models import Article
+
+
+class VisitorRequest(HttpRequest):
+    """A request to a page open without signing in (the shared page, the bookmarklet)."""
+
+    htmx: HtmxDetails
+
+
+class HtmxHttpRequest(VisitorRequest):
+    """A request from a signed-in member: LoginRequiredMiddleware lets no other through."""
+
+    user: User
+
+
+def parse_int(value: str | None) -> int | None:
+    """A whole number from a form or query string, or None for anything else."""
+    try:
+        return int(value or "")
+    except ValueError:
+        return None
+
+
+def refused(request: HtmxHttpRequest, message: str, status: int = 400) -> HttpResponse:
+    """A reader write that cannot be done: the status line for htmx, a page without it."""
+    if request.htmx:
+        response = HttpResponse(
+            render_to_string("articles/reader.html#annotate-status", {"error": message}, request),
+            status=status,
+        )
+        retarget(response, "#annotate-status")
+        reswap(response, "outerHTML")
+        return response
+    return render(request, "articles/refused.html", {"message": message}, status=status)
+
+
+def changed(request: HtmxHttpRequest, article: Article, event: dict | None = None) -> HttpResponse:
+    """After a reader write: the new body and panel for htmx, or back to the article."""
+    if not request.htmx:
+        anchor = f"#annotation-{event['id']}" if event and event.get("id") else ""
+        return redirect(article.get_absolute_url() + anchor)
+    context = {"article": article, "reader": reader.build(request.user, article, request.GET)}
+    html = render_to_string("articles/reader.html#article-body", context, request)
+    html += render_to_string(
+        "articles/reader.html#annotation-panel", {**context, "oob": True}, request
+    )
+    response = HttpResponse(html)
+    retarget(response, "#article-body")
+    reswap(response, "outerHTML")
+    if event:
+        # After settling: the form that asked may sit in the popover the handler closes.
+        trigger_client_event(response, "newsroom:annotated", event, after="settle")
+    return response
+
+
+def chosen_audience(request: HtmxHttpRequest) -> sharing.Audience:
+    """Where a new annotation from this form goes; a choice made here is remembered as
+    the person's default. Raises SharingError for a group they are not in."""
+    audience, chosen = sharing.audience_for_new(request.user, request.POST)
+    if chosen:
+        sharing.remember_audience(request.user, audience)
+    return audience
+
+
+def render_jobs(
+    request: HtmxHttpRequest, job_list: jobs.JobList | None = None, *, oob: bool = False
+) -> str:
+    """The library's list of the person's fetch jobs (`#fetch-jobs`)."""
+    return render_to_string(
+        "articles/fetch_jobs.html#fetch-jobs",
+        {"jobs": job_list or jobs.recent_for(request.user), "oob": oob},
+        request,
+    )
+
+
+def render_filters(request: HtmxHttpRequest, context: dict) -> str:
+    """The library's filter bar (`library.filter_bar`), out of band: it rides along with
+    every list or row swap, so counts and chips stay true."""
+    context = {**context, "oob": True}
+    return render_to_string("articles/library.html#library-filters", context, request)

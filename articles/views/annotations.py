@@ -1,0 +1,111 @@
+"""Highlights and notes from the reader: create, edit, delete, and the popover's cards.
+
+Each write answers like every reader write (`_shared.changed`): the new body and panel for
+htmx, a redirect to the passage without JavaScript.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.shortcuts import render
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from articles import annotations as annotating
+from articles import reader, sharing
+from articles.models import Color, ColorLabel
+from articles.permissions import annotation_for, article_for, visible_annotations
+from articles.views._shared import HtmxHttpRequest, changed, chosen_audience, parse_int, refused
+
+if TYPE_CHECKING:
+    from django.http import HttpResponse
+
+REFUSALS = (annotating.AnnotationError, sharing.SharingError)
+
+
+@require_POST
+def annotate(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    article = article_for(request, pk)
+    start, end = parse_int(request.POST.get("start")), parse_int(request.POST.get("end"))
+    if start is None or end is None:
+        return refused(request, "The selection's offsets must be whole numbers.")
+    try:
+        annotation = annotating.create(
+            article,
+            request.user,
+            start=start,
+            end=end,
+            quote=request.POST.get("quote", ""),
+            color=request.POST.get("color") or Color.YELLOW,
+            note=request.POST.get("note", ""),
+            audience=chosen_audience(request),
+        )
+    except REFUSALS as exc:
+        return refused(request, str(exc))
+    return changed(request, article, {"id": annotation.pk, "action": "created"})
+
+
+@require_POST
+def add_page_note(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    article = article_for(request, pk)
+    try:
+        annotation = annotating.create_page_note(
+            article,
+            request.user,
+            note=request.POST.get("note", ""),
+            audience=chosen_audience(request),
+        )
+    except REFUSALS as exc:
+        return refused(request, str(exc))
+    return changed(request, article, {"id": annotation.pk, "action": "created"})
+
+
+@require_http_methods(["GET", "POST"])
+def edit_annotation(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    annotation = annotation_for(request, pk, change=True)
+    if request.method == "GET":
+        context = {
+            "annotation": annotation,
+            "legend": ColorLabel.legend(),
+            "select_id": f"audience-{annotation.pk}",
+            "audience_menu": reader.AudienceMenu.for_annotation(request.user, annotation),
+        }
+        template = "articles/annotation_edit.html"
+        return render(request, template + "#edit-form" if request.htmx else template, context)
+    try:
+        annotating.update(
+            annotation,
+            note=request.POST.get("note"),
+            color=request.POST.get("color"),
+            audience=sharing.audience_for_edit(request.user, request.POST, annotation),
+            by=request.user,
+        )
+    except REFUSALS as exc:
+        return refused(request, str(exc))
+    return changed(request, annotation.article, {"id": annotation.pk, "action": "edited"})
+
+
+@require_http_methods(["GET", "POST"])
+def delete_annotation(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    annotation = annotation_for(request, pk, change=True)
+    if request.method == "POST":
+        article = annotation.article
+        annotation.delete()
+        return changed(request, article, {"id": 0, "action": "deleted"})
+    return render(request, "articles/confirm_delete_annotation.html", {"annotation": annotation})
+
+
+@require_GET
+def annotation_cards(request: HtmxHttpRequest) -> HttpResponse:
+    """The cards of the annotations on one mark (several where highlights overlap)."""
+    ids = [i for raw in request.GET.get("ids", "").split() if (i := parse_int(raw)) is not None]
+    annotations = list(
+        visible_annotations(request.user)
+        .filter(pk__in=ids[:20])
+        .select_related("author", "article", "group", "entity")
+        .in_text_order()
+    )
+    links = sharing.active_links(request.user, annotations[0].article) if annotations else []
+    # Ids differ from the panel's, where the same cards are.
+    reader.with_cards(request.user, annotations, id_prefix="popover-card-", links=links)
+    return render(request, "articles/annotation_cards.html", {"annotations": annotations})
