@@ -26,3 +26,27 @@ STORY = page(
 def run_worker() -> None:
     """Run every task that is due, in this process, as `manage.py db_worker` does."""
     call_command("db_worker", batch=True, startup_delay=False, reload=False, verbosity=0)
+
+
+LONG = " ".join(["The council met for four hours and agreed the new budget for the harbour."] * 12)
+
+
+def rss(*items: str, title: str = "Harbour News") -> str:
+    return (
+        '<?xml version="1.0" encoding="utf-8"?>'
+        '<rss version="2.0" xmlns:content="http://purl.org/rss/1.0/modules/content/">'
+        f"<channel><title>{title}</title><link>https://harbour.example/</link>"
+        + "".join(items)
+        + "</channel></rss>"
+    )
+
+
+def item(guid: str, title: str, *, link: str = "", content: str = "", summary: str = "") -> str:
+    parts = [f"<guid>{guid}</guid>", f"<title>{title}</title>"]
+    if link:
+        parts.append(f"<link>{link}</link>")
+    if content:
+        parts.append(f"<content:encoded><![CDATA[{content}]]></content:encoded>")
+    if summary:
+        parts.append(f"<description>{summary}</description>")
+    return "<item>" + "".join(parts) + "</item>"

@@ -19,12 +19,23 @@ from articles import annotations as annotating
 from articles import library, sharing
 from articles.entities import curation, tagging
 from articles.ingest import ingest
-from articles.models import Annotation, ArticleState, Label, Membership, TeamGroup
+from articles.models import (
+    Annotation,
+    Article,
+    ArticleState,
+    Feed,
+    FetchJob,
+    Label,
+    Membership,
+    SaveToken,
+    TeamGroup,
+)
 
 pytestmark = pytest.mark.django_db
 
 PRIVATE_TEXT = "PRIVATE-LEAD-7731"
 GROUP_TEXT = "DESK-NOTE-4410"
+STORY_PAGE = "<html><body><article><h1>Ferries</h1><p>Ferries ran late.</p></article></body></html>"
 STORY = (
     "Harbour Strike Enters Second Week\n\n"
     "Dock workers in Rotterdam stayed off the job for an eighth day on Monday, leaving "
@@ -69,8 +80,15 @@ def world(django_user_model):
     other = curation.create_entity("Port of Rotterdam", "place", alice)
     tagging.tag(article, alice, **_span(article, "Rotterdam"), entity=port, audience=None)
     tagging.tag(article, alice, **_span(article, "Monday"), entity=other, audience=desk)
+    curation.add_alias(port, "R'dam")
     # The library: a team label on the article.
     label = library.add_label(article, "Harbours", alice)
+    # Saving from the web: alice's failed fetch, and a feed she subscribed to.
+    job = FetchJob.objects.create(
+        url="https://news.example.org/gone", status=FetchJob.Status.FAILED, error="404",
+        requested_by=alice,
+    )  # fmt: skip
+    feed = Feed.objects.create(url="https://news.example.org/feed.xml", added_by=alice)
     return {
         "users": {"author": alice, "member": bob, "non-member": carol, "admin": root},
         "tokens": {
@@ -90,6 +108,8 @@ def world(django_user_model):
         "port": port,
         "other": other,
         "label": label,
+        "job": job,
+        "feed": feed,
     }
 
 
@@ -194,6 +214,27 @@ def _request(world, actor, endpoint):
         ),
         "label-delete-form": lambda: client.get(reverse("delete_label", args=[world["label"].pk])),
         "label-delete": lambda: client.post(reverse("delete_label", args=[world["label"].pk])),
+        "alias-remove": lambda: client.post(
+            reverse("remove_alias", args=[world["port"].pk, world["port"].aliases.get().pk])
+        ),
+        "add-article": lambda: client.post(
+            reverse("add_article"), {"text": "Ferry Talks\n\nThe ferry line resumed today."}
+        ),
+        "delete-article": lambda: client.post(reverse("delete_article", args=[article.pk])),
+        "refresh": lambda: client.post(reverse("refresh_article", args=[article.pk])),
+        "retry-job": lambda: client.post(reverse("retry_fetch", args=[world["job"].pk])),
+        "dismiss-job": lambda: client.post(reverse("dismiss_fetch", args=[world["job"].pk])),
+        "feed-poll": lambda: client.post(reverse("poll_feed", args=[world["feed"].pk])),
+        "feed-interval": lambda: client.post(
+            reverse("feed_interval", args=[world["feed"].pk]), {"interval_minutes": "5"}
+        ),
+        "feed-delete": lambda: client.post(reverse("delete_feed", args=[world["feed"].pk])),
+        "settings-save": lambda: client.post(reverse("save_settings")),
+        # The bookmarklet's endpoint trusts its token, never the session cookie.
+        "save-page": lambda: client.post(
+            reverse("save_page"),
+            {"token": "not-a-token", "url": "https://news.example.org/x", "html": STORY_PAGE},
+        ),
     }
     return requests[endpoint]()
 
@@ -254,6 +295,20 @@ MATRIX: dict[str, dict[str, tuple[int | str, bool]]] = {
     "label-rename": dict.fromkeys(_SIGNED_IN, (302, False)),
     "label-delete-form": dict.fromkeys(_SIGNED_IN, (200, False)),
     "label-delete": dict.fromkeys(_SIGNED_IN, (302, False)),
+    "alias-remove": dict.fromkeys(_SIGNED_IN, (302, False)),
+    "add-article": dict.fromkeys(_SIGNED_IN, (302, False)),
+    # Nobody added the article (it came from a file): only an administrator deletes it.
+    "delete-article": {"author": (403, False), "member": (403, False), "non-member": (403, False), "admin": (302, False)},
+    "refresh": dict.fromkeys(_SIGNED_IN, (302, False)),
+    # A fetch job is its requester's; administrators see everyone's.
+    "retry-job": {"author": (302, False), "member": (404, False), "non-member": (404, False), "admin": (302, False)},
+    "dismiss-job": {"author": (302, False), "member": (404, False), "non-member": (404, False), "admin": (302, False)},
+    # Feeds are the team's; changing one is for whoever added it, and administrators.
+    "feed-poll": dict.fromkeys(_SIGNED_IN, (302, False)),
+    "feed-interval": {"author": (302, False), "member": (403, False), "non-member": (403, False), "admin": (302, False)},
+    "feed-delete": {"author": (302, False), "member": (403, False), "non-member": (403, False), "admin": (302, False)},
+    "settings-save": dict.fromkeys(_SIGNED_IN, (302, False)),
+    "save-page": dict.fromkeys(ACTORS, (403, False)),
 }  # fmt: skip
 # Where the author legitimately sees their own private note.
 AUTHOR_SEES_PRIVATE = {
@@ -284,7 +339,11 @@ def test_permission_matrix(world, endpoint, actor):
     assert "alice@example.org" not in body
 
 
-@pytest.mark.parametrize(("endpoint", "actor"), [c for c in CASES if c[1] != "author"])
+# An administrator deleting the article deletes its annotations with it, as it should.
+@pytest.mark.parametrize(
+    ("endpoint", "actor"),
+    [c for c in CASES if c[1] != "author" and c != ("delete-article", "admin")],
+)
 def test_nobody_but_the_author_changes_an_annotation(world, endpoint, actor):
     _request(world, actor, endpoint)
     private = Annotation.objects.get(pk=world["private"].pk)
@@ -319,3 +378,40 @@ def test_reading_state_written_by_one_person_is_theirs_alone(world):
         _request(world, actor, "reading-state")
     owners = set(ArticleState.objects.values_list("user__username", flat=True))
     assert owners == {"bob", "root"}
+
+
+REFUSED_WRITES = {
+    "retry-job": ["member", "non-member"],
+    "dismiss-job": ["member", "non-member"],
+    "feed-interval": ["member", "non-member"],
+    "feed-delete": ["member", "non-member"],
+    "delete-article": ["author", "member", "non-member"],
+}
+
+
+@pytest.mark.parametrize(
+    ("endpoint", "actor"),
+    [(e, a) for e, actors in REFUSED_WRITES.items() for a in [*actors, "anonymous", "link"]],
+)
+def test_a_refused_write_changes_nothing(world, endpoint, actor):
+    _request(world, actor, endpoint)
+    job = FetchJob.objects.get(pk=world["job"].pk)
+    assert (job.status, job.dismissed) == (FetchJob.Status.FAILED, False)
+    feed = Feed.objects.get(pk=world["feed"].pk)
+    assert feed.interval_minutes == world["feed"].interval_minutes
+    assert Article.objects.filter(pk=world["article"].pk).exists()
+
+
+@pytest.mark.parametrize("actor", ACTORS)
+def test_the_save_endpoint_saves_nothing_without_a_valid_token(world, actor):
+    before = Article.objects.count()
+    assert _request(world, actor, "save-page").status_code == 403
+    assert Article.objects.count() == before
+
+
+def test_saving_the_settings_gives_only_the_requester_a_new_bookmarklet(world):
+    alice, bob = world["users"]["author"], world["users"]["member"]
+    theirs = SaveToken.regenerate(alice).token
+    _request(world, "member", "settings-save")
+    assert SaveToken.objects.get(user=alice).token == theirs
+    assert SaveToken.objects.filter(user=bob).exists()

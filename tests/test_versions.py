@@ -11,6 +11,7 @@ from werkzeug import Response
 from articles import annotations as annotating
 from articles import jobs, versions
 from articles.models import Annotation, Article, ArticleVersion, FetchJob
+from tests.factories import form_fields
 from tests.fetching import page, run_worker
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -187,3 +188,103 @@ def test_the_versions_page_polls_only_while_a_refresh_is_on_its_way(
     done = alice_client.get(reverse("article_versions", args=[article.pk])).text
     assert 'hx-trigger="every 2s"' not in done
     assert "<ins>ten days </ins>" in done
+
+
+# ---------- every way a text changes keeps the old one and tells the annotator ----------
+
+OLD_SENTENCE = "The mayor said the closure had cost the town about two million euros."
+
+
+def _kept_and_noticed(article, client, old_words: str) -> None:
+    """What a person notices after any text change: the old text is a version, the
+    reader says it changed since they annotated it, the versions page shows the diff."""
+    article.refresh_from_db()
+    assert article.text_changed_at is not None
+    old = ArticleVersion.objects.get(article=article)
+    assert old_words in old.body_text
+    assert old_words not in article.body_text
+    assert "Updated since you annotated it." in client.get(article.get_absolute_url()).text
+    versions_page = client.get(reverse("article_versions", args=[article.pk])).text
+    assert "Only one version so far." not in versions_page
+
+
+def test_an_admin_edit_of_the_text_keeps_a_version(admin_client, admin_user):
+    from articles.ingest import ingest
+
+    article = ingest(V1, url="https://harbour.example/story").article
+    _annotate(article, admin_user, "Fishing boats returned at dawn")
+    url = reverse("admin:articles_article_change", args=[article.pk])
+
+    fields = form_fields(admin_client.get(url).text)
+    data = {**fields, "body_html": article.body_html.replace(f"<p>{OLD_SENTENCE}</p>", "")}
+    response = admin_client.post(url, data)
+    assert response.status_code == 302, response.text[:2000]
+    _kept_and_noticed(article, admin_client, "two million euros")
+
+
+def test_an_admin_edit_to_an_empty_text_is_refused_on_the_form(admin_client):
+    from articles.ingest import ingest
+
+    article = ingest(V1).article
+    url = reverse("admin:articles_article_change", args=[article.pk])
+    response = admin_client.post(url, {"title": article.title, "body_html": "<p> </p>"})
+    assert response.status_code == 200
+    assert "The new text is empty." in response.text
+    article.refresh_from_db()
+    assert "two million euros" in article.body_text
+    assert not ArticleVersion.objects.exists()
+
+
+def test_ingest_update_of_a_file_keeps_a_version(tmp_path, user, alice_client):
+    from django.core.management import call_command
+
+    source = "Original url: https://harbour.example/2025/03/03/reopens\n\n"
+    first = f"Harbour reopens\n\nFishing boats returned at dawn.\n\n{OLD_SENTENCE}"
+    path = tmp_path / "story.txt"
+    path.write_text(source + first)
+    call_command("ingest", str(path))
+    article = Article.objects.get()
+    _annotate(article, user, "Fishing boats returned at dawn")
+    path.write_text(source + first.replace(OLD_SENTENCE, "Traders asked for compensation."))
+    call_command("ingest", "--update", str(path))
+    assert Article.objects.count() == 1
+    _kept_and_noticed(article, alice_client, "two million euros")
+
+
+def test_a_refresh_keeps_a_version(httpserver, story, user, alice_client):
+    article = _save(httpserver, user)
+    _annotate(article, user, "Fishing boats returned at dawn")
+    story["html"] = V2
+    alice_client.post(reverse("refresh_article", args=[article.pk]))
+    run_worker()
+    _kept_and_noticed(article, alice_client, "two million euros")
+
+
+def test_a_changed_feed_entry_updates_its_article_and_keeps_a_version(
+    httpserver, user, alice_client
+):
+    from articles import feeds
+    from articles.models import Feed
+    from tests.fetching import LONG, item, rss
+
+    served = {"content": f"<p>{LONG}</p><p>{OLD_SENTENCE}</p>"}
+    httpserver.expect_request("/feed.xml").respond_with_handler(
+        lambda _r: Response(
+            rss(item("a1", "Budget agreed", link="https://harbour.example/budget",
+                     content=served["content"])),
+            content_type="application/rss+xml",
+        )
+    )  # fmt: skip
+    feed = Feed.objects.create(url=httpserver.url_for("/feed.xml"), added_by=user)
+    assert feeds.poll(feed).new_items == 1
+    article = Article.objects.get()
+    _annotate(article, user, "agreed the new budget")
+
+    assert feeds.poll(feed).updated_items == 0  # the same entry again changes nothing
+    assert not ArticleVersion.objects.exists()
+
+    served["content"] = f"<p>{LONG}</p><p>Traders asked for compensation.</p>"
+    result = feeds.poll(feed)
+    assert (result.new_items, result.updated_items) == (0, 1)
+    assert Article.objects.count() == 1
+    _kept_and_noticed(article, alice_client, "two million euros")
