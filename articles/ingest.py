@@ -18,6 +18,7 @@ Invariants:
 from __future__ import annotations
 
 import codecs
+import dataclasses
 import datetime as dt
 import re
 from dataclasses import dataclass, field
@@ -200,21 +201,36 @@ def _safe_related(links: list[plaintext.RelatedLink]) -> list[dict[str, str]]:
     return out
 
 
-def _from_text(text: str) -> Document:
-    parsed = plaintext.parse_plaintext(text)
-    body_html = sanitize.clean_article_html(
-        "\n\n".join(f"<p>{escape(p, quote=False)}</p>" for p in parsed.paragraphs)
-    )
+# What both parsers (plain text and web pages) find about an article besides its text.
+_SHARED_METADATA = ("byline", "site_name", "source_url", "published")
+
+
+def _document(
+    html: str, kind: str, *, title: str = "", found: object = None, **more: object
+) -> Document:
+    """The article `html` (sanitised here, its text derived from it), with the title or
+    one made from the first sentence, and what the parser `found` about it."""
+    body_html = sanitize.clean_article_html(html)
     body_text = sanitize.text_content(body_html)
+    metadata = {name: getattr(found, name) for name in _SHARED_METADATA} if found else {}
     return Document(
-        title=parsed.title or _fallback_title(body_text),
-        byline=parsed.byline,
-        site_name=parsed.site_name,
-        source_url=parsed.source_url,
-        published=parsed.published,
+        title=title or _fallback_title(body_text),
         body_html=body_html,
         body_text=body_text,
-        kind=Article.Kind.TEXT,
+        kind=kind,
+        **metadata,
+        **more,
+    )
+
+
+def _from_text(text: str) -> Document:
+    parsed = plaintext.parse_plaintext(text)
+    html = "\n\n".join(f"<p>{escape(p, quote=False)}</p>" for p in parsed.paragraphs)
+    return _document(
+        html,
+        Article.Kind.TEXT,
+        title=parsed.title,
+        found=parsed,
         related=_safe_related(parsed.related),
     )
 
@@ -225,31 +241,18 @@ def _from_fragment(text: str) -> Document:
     if match := _FIRST_HEADING.search(text):
         title = " ".join(_TAG.sub(" ", match.group(1)).split())
         text = text[: match.start()] + text[match.end() :]
-    body_html = sanitize.clean_article_html(text)
-    body_text = sanitize.text_content(body_html)
-    return Document(
-        title=title or _fallback_title(body_text),
-        body_html=body_html,
-        body_text=body_text,
-        kind=Article.Kind.HTML,
-    )
+    return _document(text, Article.Kind.HTML, title=title)
 
 
 def _from_page(text: str, url: str) -> Document:
     page = extract.extract_article(text, url)
-    body_html = sanitize.clean_article_html(page.html)
-    body_text = sanitize.text_content(body_html)
-    return Document(
-        title=page.title or _fallback_title(body_text),
-        byline=page.byline,
+    return _document(
+        page.html,
+        Article.Kind.HTML,
+        title=page.title,
+        found=page,
         summary=" ".join(page.summary.split()),
-        site_name=page.site_name,
-        source_url=page.source_url,
-        published=page.published,
         language=page.language,
-        body_html=body_html,
-        body_text=body_text,
-        kind=Article.Kind.HTML,
     )
 
 
@@ -338,8 +341,7 @@ def ingest(
 def body_document(html: str, *, title: str = "") -> Document:
     """A new body for an article that exists (the admin's edit of its HTML): sanitised
     like every body, with no extraction, for `versions.replace_text`."""
-    body_html = sanitize.clean_article_html(html)
-    body_text = sanitize.text_content(body_html)
-    if not body_text.strip():
+    doc = _document(html, Article.Kind.HTML)
+    if not doc.body_text.strip():
         raise IngestError("The new text is empty.")
-    return Document(title=title, body_html=body_html, body_text=body_text, kind=Article.Kind.HTML)
+    return dataclasses.replace(doc, title=title)  # empty: the article keeps its title

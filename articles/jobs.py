@@ -175,26 +175,20 @@ def _finish(job: FetchJob, doc: ingest.Document) -> None:
 
 
 def _fail(job: FetchJob, exc: IngestError) -> None:
+    """A transient failure waits for another attempt (backing off); any other is final."""
     transient = isinstance(exc, fetch.FetchError) and exc.transient
+    again = transient and job.attempts < settings.FETCH_MAX_ATTEMPTS
+    when = timezone.now() + backoff(job.attempts) if again else None
     with transaction.atomic():
-        if transient and job.attempts < settings.FETCH_MAX_ATTEMPTS:
-            when = timezone.now() + backoff(job.attempts)
-            FetchJob.objects.filter(pk=job.pk).update(
-                status=FetchJob.Status.PENDING,
-                error=str(exc),
-                next_attempt_at=when,
-                lease_until=None,
-                updated_at=timezone.now(),
-            )
+        FetchJob.objects.filter(pk=job.pk).update(
+            status=FetchJob.Status.PENDING if again else FetchJob.Status.FAILED,
+            error=str(exc),
+            next_attempt_at=when,
+            lease_until=None,
+            updated_at=timezone.now(),
+        )
+        if when is not None:
             _enqueue(job, run_after=when)
-        else:
-            FetchJob.objects.filter(pk=job.pk).update(
-                status=FetchJob.Status.FAILED,
-                error=str(exc),
-                next_attempt_at=None,
-                lease_until=None,
-                updated_at=timezone.now(),
-            )
 
 
 def run(job_id: int) -> str:

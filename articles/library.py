@@ -24,6 +24,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from articles.models import Article, ArticleLabel, ArticleState, Label, LibraryView
+from articles.names import clean_name
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Mapping
@@ -56,12 +57,13 @@ class LabelError(ValueError):
 
 
 def clean_label_name(raw: str) -> str:
-    name = " ".join(raw.split())
-    if not name:
-        raise LabelError("Give the label a name.")
-    if len(name) > Label.NAME_MAX_CHARS:
-        raise LabelError(f"A label is at most {Label.NAME_MAX_CHARS} characters.")
-    return name
+    return clean_name(
+        raw,
+        limit=Label.NAME_MAX_CHARS,
+        error=LabelError,
+        empty="Give the label a name.",
+        too_long=f"A label is at most {Label.NAME_MAX_CHARS} characters.",
+    )
 
 
 def label_named(name: str) -> Label | None:

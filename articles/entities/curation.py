@@ -21,18 +21,20 @@ from django.utils import timezone
 from articles.entities.matching import fold
 from articles.errors import EntityError
 from articles.models import Annotation, Entity, EntityAlias
+from articles.names import clean_name
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser
 
 
 def _clean_name(name: str) -> str:
-    name = " ".join(name.split())
-    if not name:
-        raise EntityError("An entity needs a name.")
-    if len(name) > Entity.NAME_MAX_CHARS:
-        raise EntityError(f"A name can have at most {Entity.NAME_MAX_CHARS} characters.")
-    return name
+    return clean_name(
+        name,
+        limit=Entity.NAME_MAX_CHARS,
+        error=EntityError,
+        empty="An entity needs a name.",
+        too_long=f"A name can have at most {Entity.NAME_MAX_CHARS} characters.",
+    )
 
 
 def _clean_kind(kind: str) -> str:

@@ -8,7 +8,8 @@ band). Without JavaScript the same URLs answer with redirects and full pages.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypedDict
+from urllib.parse import urlencode
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -18,7 +19,10 @@ from django_htmx.http import reswap, retarget, trigger_client_event
 from articles import jobs, reader, sharing
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from django.contrib.auth.models import User
+    from django.core.paginator import Page
     from django_htmx.middleware import HtmxDetails
 
     from articles.models import Article
@@ -101,3 +105,34 @@ def render_filters(request: HtmxHttpRequest, context: dict) -> str:
     every list or row swap, so counts and chips stay true."""
     context = {**context, "oob": True}
     return render_to_string("articles/library.html#library-filters", context, request)
+
+
+def page_links(page: Page, url: Callable[[int], str]) -> dict[str, str]:
+    """The previous and next pages' URLs of a list (`url(number)`), for pagination.html."""
+    return {
+        "previous_url": url(page.previous_page_number()) if page.has_previous() else "",
+        "next_url": url(page.next_page_number()) if page.has_next() else "",
+    }
+
+
+def query_url(**params: object) -> str:
+    """A link to this page with these query parameters (empty ones left out)."""
+    return "?" + urlencode({k: v for k, v in params.items() if v not in ("", None)})
+
+
+class Passage(TypedDict):
+    start: int
+    end: int
+    quote: str
+
+
+def selection(request: HtmxHttpRequest) -> Passage | None:
+    """The passage a reader write is about: its offsets and quote, as posted; None when
+    the offsets are not whole numbers."""
+    start, end = parse_int(request.POST.get("start")), parse_int(request.POST.get("end"))
+    if start is None or end is None:
+        return None
+    return {"start": start, "end": end, "quote": request.POST.get("quote", "")}
+
+
+NOT_A_SELECTION = "The selection's offsets must be whole numbers."

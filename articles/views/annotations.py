@@ -15,7 +15,15 @@ from articles import annotations as annotating
 from articles import reader, sharing
 from articles.models import Color, ColorLabel
 from articles.permissions import annotation_for, article_for, visible_annotations
-from articles.views._shared import HtmxHttpRequest, changed, chosen_audience, parse_int, refused
+from articles.views._shared import (
+    NOT_A_SELECTION,
+    HtmxHttpRequest,
+    changed,
+    chosen_audience,
+    parse_int,
+    refused,
+    selection,
+)
 
 if TYPE_CHECKING:
     from django.http import HttpResponse
@@ -26,16 +34,14 @@ REFUSALS = (annotating.AnnotationError, sharing.SharingError)
 @require_POST
 def annotate(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     article = article_for(request, pk)
-    start, end = parse_int(request.POST.get("start")), parse_int(request.POST.get("end"))
-    if start is None or end is None:
-        return refused(request, "The selection's offsets must be whole numbers.")
+    passage = selection(request)
+    if passage is None:
+        return refused(request, NOT_A_SELECTION)
     try:
         annotation = annotating.create(
             article,
             request.user,
-            start=start,
-            end=end,
-            quote=request.POST.get("quote", ""),
+            **passage,
             color=request.POST.get("color") or Color.YELLOW,
             note=request.POST.get("note", ""),
             audience=chosen_audience(request),

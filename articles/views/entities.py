@@ -28,7 +28,17 @@ from articles.permissions import (
     visible_annotations,
     visible_entities,
 )
-from articles.views._shared import HtmxHttpRequest, changed, chosen_audience, parse_int, refused
+from articles.views._shared import (
+    NOT_A_SELECTION,
+    HtmxHttpRequest,
+    changed,
+    chosen_audience,
+    page_links,
+    parse_int,
+    query_url,
+    refused,
+    selection,
+)
 
 INDEX_PAGE_SIZE = 50
 ARTICLES_PER_PAGE = 20
@@ -54,16 +64,14 @@ def _chosen_entity(request: HtmxHttpRequest) -> Entity | None:
 @require_POST
 def tag_entity(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     article = article_for(request, pk)
-    start, end = parse_int(request.POST.get("start")), parse_int(request.POST.get("end"))
-    if start is None or end is None:
-        return refused(request, "The selection's offsets must be whole numbers.")
+    passage = selection(request)
+    if passage is None:
+        return refused(request, NOT_A_SELECTION)
     try:
         tagged = tagging.tag(
             article,
             request.user,
-            start=start,
-            end=end,
-            quote=request.POST.get("quote", ""),
+            **passage,
             entity=_chosen_entity(request),
             name=request.POST.get("name", ""),
             kind=request.POST.get("kind", ""),
@@ -182,6 +190,7 @@ def entity_index(request: HtmxHttpRequest) -> HttpResponse:
     page = Paginator(found, INDEX_PAGE_SIZE).get_page(request.GET.get("page"))
     context = {
         "page": page,
+        **page_links(page, lambda number: query_url(q=query, kind=kind, page=number)),
         "query": query,
         "kind": kind,
         "kinds": Entity.Kind.choices,
@@ -202,6 +211,7 @@ def entity_page(request: HtmxHttpRequest, pk: int) -> HttpResponse:
         "aliases": list(entity.aliases.all()),
         "stats": pages.stats(entity, request.user),
         "page": page,
+        **page_links(page, lambda number: query_url(page=number)),
         "groups": pages.mentions_by_article(entity, request.user, page),
         "related": pages.co_occurring(entity, request.user),
         "can_merge": may_merge_entity(request.user, entity),

@@ -20,7 +20,7 @@ from articles.errors import IngestError
 from articles.forms import AddArticleForm
 from articles.models import Article, FetchJob, LibraryView
 from articles.permissions import article_for
-from articles.views._shared import HtmxHttpRequest, render_filters, render_jobs
+from articles.views._shared import HtmxHttpRequest, page_links, render_filters, render_jobs
 
 PAGE_SIZE = 25
 
@@ -42,10 +42,7 @@ def _render_library(
     filters = dataclasses.replace(filters, page=page.number)
     context = {"form": form, "page": page, "articles": page.object_list}
     context.update(library.filter_bar(request.user, filters, labels))
-    if page.has_previous():
-        context["previous_url"] = filters.url(page=page.previous_page_number())
-    if page.has_next():
-        context["next_url"] = filters.url(page=page.next_page_number())
+    context.update(page_links(page, lambda number: filters.url(page=number)))
     if not page.paginator.count and filters.view == LibraryView.ALL and filters.label is None:
         context["library_empty"] = not Article.objects.exists()
     if request.htmx and request.htmx.target == "article-list":

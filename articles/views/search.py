@@ -11,7 +11,7 @@ from articles import search
 from articles.models import ColorLabel
 from articles.search import limits
 from articles.search.query import KINDS
-from articles.views._shared import HtmxHttpRequest, parse_int
+from articles.views._shared import HtmxHttpRequest, parse_int, query_url
 
 FACET_TITLES = {
     "site": "Site",
@@ -66,6 +66,8 @@ def search_page(request: HtmxHttpRequest) -> HttpResponse:
         "kinds": kinds,
         "facets": facets,
         "active": [{"token": q.token, "q": query.without(q)} for q in query.qualifiers],
+        "previous_url": query_url(q=query.raw, page=found.page - 1) if found.page > 1 else "",
+        "next_url": query_url(q=query.raw, page=found.page + 1) if found.has_next else "",
     }
     template = "search/search.html"
     if request.htmx and request.htmx.target == "search-results":
