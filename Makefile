@@ -29,9 +29,15 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
+# Static files are collected again only when they (or the installed packages) changed.
+COLLECTED := var/static/.collected
+$(COLLECTED): $(STAMP) $(shell find static -type f 2>/dev/null)
+	$(PY) manage.py collectstatic --noinput --verbosity 0
+	@touch $@
+
 run: $(STAMP)
 	$(PY) manage.py prepare --url http://$(HOST):$(PORT)
-	$(PY) manage.py collectstatic --noinput --verbosity 0
+	@$(MAKE) --no-print-directory $(COLLECTED)
 	@echo "Serving Newsroom at http://$(HOST):$(PORT)/ with one background worker  (Ctrl-C stops both)"
 	@$(PY) manage.py db_worker --verbosity 0 & worker=$$!; \
 	  trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
@@ -59,6 +65,7 @@ test: $(STAMP) chromium postgresql lint
 lint: $(STAMP)
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
+	$(PY) -m mypy
 
 format: $(STAMP)
 	$(PY) -m ruff format .

@@ -1,6 +1,8 @@
 """Admin: administrators add colleagues here, and can correct article metadata."""
 
-from typing import Any
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.contrib import admin, messages
@@ -25,6 +27,11 @@ from articles.models import (
     TeamGroup,
 )
 
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
+
+    from articles.models.library import ArticleCount
+
 
 class ArticleForm(forms.ModelForm):
     """An edited body is sanitised here, so an empty or unusable one is refused on the
@@ -35,7 +42,7 @@ class ArticleForm(forms.ModelForm):
         fields = "__all__"  # noqa: DJ007 - the admin's fieldsets choose what is shown
 
     def clean_body_html(self) -> str:
-        html = self.cleaned_data["body_html"]
+        html: str = self.cleaned_data["body_html"]
         if "body_html" in self.changed_data:
             try:
                 self.new_text = ingest.body_document(html, title=self.cleaned_data.get("title", ""))
@@ -232,7 +239,7 @@ class LabelAdmin(admin.ModelAdmin):
         return super().get_queryset(request).annotate(article_count=Count("article_links"))
 
     @admin.display(description="articles", ordering="article_count")
-    def article_count(self, obj: Label) -> int:
+    def article_count(self, obj: WithAnnotations[Label, ArticleCount]) -> int:
         return obj.article_count
 
     def save_model(self, request: Any, obj: Label, form: Any, change: bool) -> None:

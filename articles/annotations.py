@@ -25,7 +25,7 @@ from articles.models import Annotation, Article, Color, Entity
 from articles.notes import render_note
 
 if TYPE_CHECKING:
-    from django.contrib.auth.models import AbstractBaseUser
+    from django.contrib.auth.models import User
 
     from articles.sharing import Audience, Named
 
@@ -51,7 +51,7 @@ def _check_color(color: str) -> str:
     return color
 
 
-def _audience(author: AbstractBaseUser, audience: Audience | Literal[Named.EVERYONE]) -> Audience:
+def _audience(author: User, audience: Audience | Literal[Named.EVERYONE]) -> Audience:
     try:
         return sharing.resolve(author, audience)
     except sharing.SharingError as exc:
@@ -60,7 +60,7 @@ def _audience(author: AbstractBaseUser, audience: Audience | Literal[Named.EVERY
 
 def create(  # noqa: PLR0913 - one argument per field a person chooses
     article: Article,
-    author: AbstractBaseUser,
+    author: User,
     *,
     start: int,
     end: int,
@@ -102,7 +102,7 @@ def create(  # noqa: PLR0913 - one argument per field a person chooses
 
 def create_page_mention(
     article: Article,
-    author: AbstractBaseUser,
+    author: User,
     *,
     entity: Entity,
     text: str,
@@ -122,7 +122,7 @@ def create_page_mention(
 
 def create_page_note(
     article: Article,
-    author: AbstractBaseUser,
+    author: User,
     *,
     note: str,
     audience: Audience | Literal[Named.EVERYONE] = sharing.EVERYONE,
@@ -146,7 +146,7 @@ def update(
     note: str | None = None,
     color: str | None = None,
     audience: Audience | Literal[Named.KEEP] = sharing.KEEP,
-    by: AbstractBaseUser | None = None,
+    by: User | None = None,
 ) -> Annotation:
     """Change what was asked; a new audience is logged (`sharing.move`). A mention shared
     at last gives its private entity to the team."""
@@ -179,7 +179,11 @@ def reanchor_article(article: Article) -> anchoring.Reanchored:
     annotations = list(
         Annotation.objects.select_for_update().filter(article=article, start__isnull=False)
     )
-    olds = [anchoring.Selector(a.start, a.end, a.exact, a.prefix, a.suffix) for a in annotations]
+    olds = [
+        anchoring.Selector(a.start, a.end, a.exact, a.prefix, a.suffix)
+        for a in annotations
+        if a.start is not None and a.end is not None  # all: a start has an end (constraint)
+    ]
     anchors = anchoring.reanchor_all(olds, article.body_text)
     kept = moved = orphaned = 0
     for annotation, old, anchor in zip(annotations, olds, anchors, strict=True):

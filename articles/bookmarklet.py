@@ -17,7 +17,7 @@ from articles import fetch, ingest
 from articles.errors import IngestError
 
 if TYPE_CHECKING:
-    from django.contrib.auth.models import AbstractBaseUser
+    from django.contrib.auth.models import User
 
 _TEMPLATE = (
     "(function(){var f=document.createElement('form');f.method='post';"
@@ -39,7 +39,7 @@ def code(origin: str, token: str) -> str:
     return "javascript:" + quote(script(origin, token), safe="(){}[];,.='/:!*")
 
 
-def save(url: str, html: str, user: AbstractBaseUser) -> ingest.IngestResult:
+def save(url: str, html: str, user: User) -> ingest.IngestResult:
     fetch.check_url(url)
     if not html.strip():
         raise IngestError("The page sent no HTML.")

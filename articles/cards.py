@@ -23,9 +23,9 @@ from articles.models import Color
 from articles.sharing import initials, public_name
 
 if TYPE_CHECKING:
-    from django.contrib.auth.models import AbstractBaseUser
+    from django.contrib.auth.models import User
 
-    from articles.models import Annotation
+    from articles.models import Annotation, Entity
 
 QUOTE_CHARS = 280
 _PRIVATE = '<span class="badge">Only me</span>'
@@ -35,10 +35,9 @@ def _truncate(text: str) -> str:
     return text if len(text) <= QUOTE_CHARS else text[: QUOTE_CHARS - 1].rstrip() + "…"
 
 
-def _entity_block(annotation: Annotation, mention_count: int, *, public: bool) -> str:
+def _entity_block(entity: Entity, mention_count: int, *, public: bool) -> str:
     """Name, kind and description; the entity page and library counts only for the team
     (a share-link visitor cannot open them)."""
-    entity = annotation.entity
     description = (
         f'<p class="entity-description">{escape(_truncate(entity.description), quote=False)}</p>'
         if entity.description
@@ -65,10 +64,10 @@ def _entity_block(annotation: Annotation, mention_count: int, *, public: bool) -
 # Per card these were most of the cost of a 500-annotation panel: get_color_display()
 # rebuilds its choices dict on every call, and names are the same few authors again.
 _COLOR_NAMES = {value: escape(label) for value, label in Color.choices}
-_AUTHORS: dict[tuple, tuple[str, str]] = {}
+_AUTHORS: dict[tuple[int, str, str], tuple[str, str]] = {}
 
 
-def _author(user: AbstractBaseUser) -> tuple[str, str]:
+def _author(user: User) -> tuple[str, str]:
     """The author's public name and initials, escaped; remembered per name."""
     full = user.get_full_name() if hasattr(user, "get_full_name") else ""
     key = (user.pk, user.get_username(), full)
@@ -103,8 +102,9 @@ def render_card(  # noqa: PLR0913 - keyword options of one renderer
     color = escape(annotation.color)
     created = annotation.created_at
     swatch = ""
-    if annotation.is_mention:
-        kind = escape(annotation.entity.kind)
+    mentioned = annotation.entity  # None (and no query) unless it is a mention
+    if mentioned is not None:
+        kind = escape(mentioned.kind)
         swatch = f'<span class="kind-dot kind-{kind}" title="{kind}"></span>'
     elif not annotation.is_page_note:
         name = _COLOR_NAMES.get(annotation.color, color)
@@ -113,8 +113,8 @@ def render_card(  # noqa: PLR0913 - keyword options of one renderer
     badge = ""
     if annotation.group_id is None:
         badge = _PRIVATE
-    elif not public and not annotation.group.is_default:
-        badge = f'<span class="badge badge-group">{escape(annotation.group.name)}</span>'
+    elif not public and (group := annotation.group) is not None and not group.is_default:
+        badge = f'<span class="badge badge-group">{escape(group.name)}</span>'
     head = (
         f'{swatch}<span class="author" title="{username}"><span class="initials">'
         f'{author_initials}</span> <span class="author-name">{username}</span></span>'
@@ -129,9 +129,7 @@ def render_card(  # noqa: PLR0913 - keyword options of one renderer
             else f'<a href="#annotation-{pk}" data-goto="{pk}">{text}</a>'
         )
         quote = f'<blockquote class="card-quote">{inner}</blockquote>'
-    entity = (
-        _entity_block(annotation, mention_count, public=public) if annotation.is_mention else ""
-    )
+    entity = _entity_block(mentioned, mention_count, public=public) if mentioned is not None else ""
     # note_html is the output of notes.render_note, sanitised when it was written.
     note = f'<div class="card-note">{annotation.note_html}</div>' if annotation.note_html else ""
     actions = ""

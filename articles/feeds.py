@@ -46,7 +46,9 @@ from articles.errors import IngestError
 from articles.models import Article, Feed, FeedEntry, FetchJob
 
 if TYPE_CHECKING:
-    from django.contrib.auth.models import AbstractBaseUser
+    from django.contrib.auth.models import User
+
+    from articles.types import Viewer
 
 # An entry whose own content has this many words is the article; fewer is a teaser.
 FULL_TEXT_WORDS = 120
@@ -66,7 +68,7 @@ class PollResult:
     updated_items: int = 0  # entries seen before whose article got their new text
 
 
-def subscribe(url: str, user: AbstractBaseUser, interval_minutes: int | None = None) -> Feed:
+def subscribe(url: str, user: Viewer, interval_minutes: int | None = None) -> Feed:
     fetch.check_url(url)
     canonical = fetch.canonical_url(url)
     feed, _created = Feed.objects.get_or_create(
@@ -161,7 +163,7 @@ def _document(feed: Feed, entry: Any, link: str) -> ingest.Document:
     )
 
 
-def _ingest_entry(feed: Feed, entry: Any, user: AbstractBaseUser | None) -> Article | None:
+def _ingest_entry(feed: Feed, entry: Any, user: User | None) -> Article | None:
     """The entry's article (new or existing), or None when a fetch job will make it."""
     link = _link(entry)
     if link and (found := Article.objects.filter(source_url=link).first()):
@@ -172,7 +174,7 @@ def _ingest_entry(feed: Feed, entry: Any, user: AbstractBaseUser | None) -> Arti
     return ingest.save(_document(feed, entry, link), user).article
 
 
-def _update_entry(feed: Feed, entry: Any, article: Article, user: AbstractBaseUser | None) -> bool:
+def _update_entry(feed: Feed, entry: Any, article: Article, user: User | None) -> bool:
     """An entry seen before changed: its article gets the new text (through the one text
     writer), or a refresh job fetches the page when the feed has only a summary. True
     when the text was replaced now."""
@@ -247,9 +249,7 @@ def _ingest_entries(feed: Feed, entries: list[Any]) -> tuple[int, int]:
     return new, updated
 
 
-def _follow(
-    feed: Feed, entry: Any, known: FeedEntry, fingerprint: str, user: AbstractBaseUser | None
-) -> bool:
+def _follow(feed: Feed, entry: Any, known: FeedEntry, fingerprint: str, user: User | None) -> bool:
     """A seen entry again: when its content changed, update its article. An entry seen
     before fingerprints were kept only records its fingerprint."""
     if known.pk is None or known.content_hash == fingerprint:
@@ -280,7 +280,7 @@ def due(now: dt.datetime | None = None) -> list[int]:
 
 
 @task
-def poll_feed(feed_id: int) -> dict:
+def poll_feed(feed_id: int) -> dict[str, str | int]:
     """The background task: poll one feed now (a feed deleted meanwhile is skipped)."""
     feed = Feed.objects.filter(pk=feed_id).first()
     if feed is None:

@@ -163,7 +163,9 @@ def resolve(host: str, port: int) -> list[str]:
         ) from None
     except UnicodeError:
         raise FetchError(f"The site {host} could not be found.", reason="not_found") from None
-    return list(dict.fromkeys(info[4][0] for info in infos))
+    # An IPv4 or IPv6 socket address starts with the host as text (typeshed allows an int).
+    addresses = (info[4][0] for info in infos)
+    return list(dict.fromkeys(a for a in addresses if isinstance(a, str)))
 
 
 def checked_address(host: str, port: int) -> str:

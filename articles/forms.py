@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from django import forms
 from django.conf import settings
@@ -13,7 +13,7 @@ from articles.ingest import SUPPORTED_SUFFIXES
 from articles.models import ShareLink
 
 if TYPE_CHECKING:
-    from django.contrib.auth.models import AbstractBaseUser
+    from django.contrib.auth.models import User
     from django.core.files.uploadedfile import UploadedFile
 
     from articles.models import TeamGroup
@@ -44,7 +44,7 @@ class AddArticleForm(forms.Form):
     )
 
     def clean_url(self) -> str:
-        url = self.cleaned_data.get("url", "")
+        url: str = self.cleaned_data.get("url", "")
         if url:
             try:
                 fetch.check_url(url)
@@ -61,9 +61,10 @@ class AddArticleForm(forms.Form):
         return form
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data  # the dict Form.clean returns (typed as optional)
         has_text = bool((data.get("text") or "").strip())
-        upload: UploadedFile | None = data.get("file")
+        upload: UploadedFile[bytes] | None = data.get("file")
         if data.get("url"):
             if has_text or upload:
                 raise forms.ValidationError("Give a web address, text or a file: one at a time.")
@@ -106,12 +107,13 @@ class SetupForm(forms.Form):
     )
 
     def clean_username(self) -> str:
-        username = self.cleaned_data["username"]
+        username: str = self.cleaned_data["username"]
         get_user_model().username_validator(username)
         return username
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data  # the dict Form.clean returns (typed as optional)
         p1, p2 = data.get("password1"), data.get("password2")
         if p1 and p2 and p1 != p2:
             self.add_error("password2", "The two passwords differ.")
@@ -155,10 +157,12 @@ class ShareLinkForm(forms.Form):
         label="Expires", choices=EXPIRY_CHOICES, initial="7", widget=forms.RadioSelect
     )
 
-    def __init__(self, *args: Any, user: AbstractBaseUser, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.groups = {str(g.pk): g for g in sharing.groups_of(user)}
-        self.fields["what"].choices = [("mine", "My shared annotations")] + [
+        # `fields` holds every kind of field; this one is the ChoiceField declared above.
+        what = cast("forms.ChoiceField", self.fields["what"])
+        what.choices = [("mine", "My shared annotations")] + [
             (pk, f"Everything shared with {g.name}") for pk, g in self.groups.items()
         ]
         self.fields["what"].initial = "mine"

@@ -5,7 +5,7 @@ r"""Render annotations into body_html as <mark> elements, without changing its t
 `Span`s in body_text coordinates (Python str indices into `text_content(body_html)`),
 and returns the fragment with every annotated character inside a <mark>.
 
-Invariants (tests/test_highlights.py checks them for arbitrary articles and spans):
+Invariants (tests/test_highlights_properties.py checks them for arbitrary articles and spans):
 
 - The text is unchanged: `text_content(render_marks(html, spans)) == text_content(html)`,
   and a browser parsing the result in a div builds the input's elements plus marks and

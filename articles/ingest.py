@@ -24,7 +24,7 @@ import re
 from dataclasses import dataclass, field
 from html import escape
 from pathlib import PurePath
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypedDict, Unpack
 
 import charset_normalizer
 import py3langid
@@ -37,9 +37,10 @@ from articles.measure import content_hash, count_words, reading_minutes
 from articles.models import Article
 
 if TYPE_CHECKING:
-    from django.contrib.auth.models import AbstractBaseUser
+    from django.contrib.auth.models import User
 
     from articles.anchoring import Reanchored
+    from articles.types import Viewer
 
 TEXT_SUFFIXES = {".txt", ".text"}
 HTML_SUFFIXES = {".html", ".htm", ".xhtml"}
@@ -181,6 +182,7 @@ def detect_kind(text: str, filename: str = "") -> str:
 def _detect_language(text: str) -> str:
     if len(text.strip()) < 20:
         return ""
+    lang: str
     lang, _score = py3langid.classify(text[:5000])
     return lang
 
@@ -205,8 +207,16 @@ def _safe_related(links: list[plaintext.RelatedLink]) -> list[dict[str, str]]:
 _SHARED_METADATA = ("byline", "site_name", "source_url", "published")
 
 
+class _More(TypedDict, total=False):
+    """What only one of the parsers finds (the standfirst, the language, related links)."""
+
+    summary: str
+    language: str
+    related: list[dict[str, str]]
+
+
 def _document(
-    html: str, kind: str, *, title: str = "", found: object = None, **more: object
+    html: str, kind: str, *, title: str = "", found: object = None, **more: Unpack[_More]
 ) -> Document:
     """The article `html` (sanitised here, its text derived from it), with the title or
     one made from the first sentence, and what the parser `found` about it."""
@@ -290,7 +300,7 @@ def _existing(doc: Document, digest: str) -> Article | None:
     return query.order_by("pk").first()
 
 
-def save(doc: Document, user: AbstractBaseUser | None = None) -> IngestResult:
+def save(doc: Document, user: Viewer | None = None) -> IngestResult:
     """Save `doc`, or return the article it duplicates."""
     digest = content_hash(doc.body_text)
     with transaction.atomic():
@@ -333,7 +343,7 @@ def ingest(
     *,
     filename: str = "",
     url: str = "",
-    user: AbstractBaseUser | None = None,
+    user: User | None = None,
 ) -> IngestResult:
     return save(prepare(data, filename=filename, url=url), user)
 

@@ -36,7 +36,7 @@ from articles.errors import IngestError
 from articles.models import Article, FetchJob
 
 if TYPE_CHECKING:
-    from django.contrib.auth.models import AbstractBaseUser
+    from django.contrib.auth.models import User
 
     from articles.models import Feed
     from articles.types import Viewer
@@ -64,7 +64,7 @@ def _enqueue(job: FetchJob, run_after: dt.datetime | None = None) -> None:
 
 def submit(
     url: str,
-    user: AbstractBaseUser | None = None,
+    user: Viewer | None = None,
     *,
     purpose: str = FetchJob.Purpose.SAVE,
     article: Article | None = None,
@@ -147,9 +147,7 @@ def fetch_document(url: str) -> tuple[ingest.Document, str]:
     return dataclasses.replace(doc, source_url=source), response.url
 
 
-def ingest_url(
-    url: str, user: AbstractBaseUser | None = None, *, update: bool = False
-) -> ingest.IngestResult:
+def ingest_url(url: str, user: User | None = None, *, update: bool = False) -> ingest.IngestResult:
     """Fetch and save one page now (the command line's way); same rules as a job."""
     fetch.check_url(url)
     if not update and (found := Article.objects.filter(source_url=fetch.canonical_url(url))):

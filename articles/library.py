@@ -14,7 +14,7 @@ Invariants:
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, cast
 from urllib.parse import urlencode
 
 from django.db import IntegrityError, transaction
@@ -29,8 +29,12 @@ from articles.names import clean_name
 if TYPE_CHECKING:
     from collections.abc import Iterable, Mapping
 
+    from django.contrib.auth.models import User
+    from django_stubs_ext import WithAnnotations
+
     from articles.models import ArticleQuerySet
-    from articles.types import Viewer
+    from articles.models.articles import ReadingState
+    from articles.models.library import ArticleCount
 
 __all__ = [
     "STATES",
@@ -71,7 +75,7 @@ def label_named(name: str) -> Label | None:
     return Label.objects.alias(key=Lower("name")).filter(key=Lower(Value(name))).first()
 
 
-def add_label(article: Article, raw_name: str, user: Viewer) -> Label:
+def add_label(article: Article, raw_name: str, user: User) -> Label:
     """Put the label named `raw_name` on `article`, creating the label if it is new.
 
     Adding a label the article already carries changes nothing.
@@ -118,13 +122,13 @@ def rename_label(label: Label, raw_name: str) -> Label:
     return label
 
 
-def labels_with_counts() -> list[Label]:
+def labels_with_counts() -> list[WithAnnotations[Label, ArticleCount]]:
     """Every label with `article_count`, in name order: one query."""
     labels = Label.objects.annotate(article_count=Count("article_links"))
     return list(labels.order_by(Lower("name"), "id"))
 
 
-def set_state(user: Viewer, article: Article, state: str, on: bool) -> ArticleState:
+def set_state(user: User, article: Article, state: str, on: bool) -> ArticleState:
     """Mark `article` read, archived or favourite (`state` in STATES) for `user` only,
     or clear it. Setting what is already set keeps its first time."""
     field = STATES[state]
@@ -139,17 +143,19 @@ def set_state(user: Viewer, article: Article, state: str, on: bool) -> ArticleSt
     return row
 
 
-def load_state(article: Article, user: Viewer) -> Article:
+def load_state(article: Article, user: User) -> WithAnnotations[Article, ReadingState]:
     """Give one article `is_read`, `is_archived`, `is_favourite` for `user` and its labels
     (as `with_state().with_labels()` does for a list): two queries."""
     row = ArticleState.objects.filter(user_id=user.pk, article=article).first()
-    article.is_read = bool(row and row.read_at)
-    article.is_archived = bool(row and row.archived_at)
-    article.is_favourite = bool(row and row.favourite_at)
+    # The same object, from here on typed with the attributes set on it.
+    stated = cast("WithAnnotations[Article, ReadingState]", article)
+    stated.is_read = bool(row and row.read_at)
+    stated.is_archived = bool(row and row.archived_at)
+    stated.is_favourite = bool(row and row.favourite_at)
     prefetch_related_objects(
-        [article], Prefetch("labels", queryset=Label.objects.order_by(Lower("name"), "id"))
+        [stated], Prefetch("labels", queryset=Label.objects.order_by(Lower("name"), "id"))
     )
-    return article
+    return stated
 
 
 @dataclass(frozen=True)
@@ -204,7 +210,7 @@ class Filters:
         query = self.query(**changes)
         return reverse("library") + (f"?{query}" if query else "")
 
-    def articles(self, user: Viewer) -> ArticleQuerySet:
+    def articles(self, user: User) -> ArticleQuerySet[Article]:
         """The articles these filters show `user`, newest first, with state and labels."""
         found = Article.objects.for_library().in_view(user, self.view)
         if self.label_missing:
@@ -213,7 +219,7 @@ class Filters:
             found = found.labelled(self.label)
         return found.with_state(user).with_labels()
 
-    def unread_count(self, user: Viewer) -> int:
+    def unread_count(self, user: User) -> int:
         """Unread articles under the same label filter, so the count matches the view."""
         found = Article.objects.in_view(user, LibraryView.UNREAD)
         if self.label_missing:
@@ -223,7 +229,11 @@ class Filters:
         return found.count()
 
 
-def filter_bar(user: Viewer, filters: Filters, labels: list[Label] | None = None) -> dict:
+def filter_bar(
+    user: User,
+    filters: Filters,
+    labels: list[WithAnnotations[Label, ArticleCount]] | None = None,
+) -> dict[str, Any]:
     """What the library's filter bar shows: the views with the unread count, the labels
     (`labels_with_counts`, fetched here unless given) each as a link keeping the view."""
     if labels is None:
@@ -255,7 +265,7 @@ def filter_bar(user: Viewer, filters: Filters, labels: list[Label] | None = None
     }
 
 
-def shelf(article: Article, user: Viewer) -> dict:
+def shelf(article: Article, user: User) -> dict[str, Any]:
     """The reader's shelf: the person's state of the article, its labels, and every label
     name for the add box's suggestions. Three queries."""
     load_state(article, user)

@@ -21,7 +21,7 @@ KEEP_RESULTS = dt.timedelta(days=2)
 
 
 @task
-def maintain() -> dict:
+def maintain() -> dict[str, int]:
     recovered = jobs.recover()
     due = feeds.due()
     for feed_id in due:

@@ -59,6 +59,7 @@ from articles.models import (
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
 
+    from articles.models import AnnotationQuerySet, EntityQuerySet
     from articles.types import Viewer
 
 
@@ -96,7 +97,7 @@ def article_for(request: HttpRequest, pk: int, *, delete: bool = False) -> Artic
 # Annotations ---------------------------------------------------------------------------
 
 
-def _annotation_rule(viewer: Viewer) -> Q:
+def _annotation_rule(viewer: User) -> Q:
     """What a signed-in viewer may see: their own, and what is shared with their groups."""
     groups = Membership.objects.filter(user_id=viewer.pk).values("group_id")
     return Q(author_id=viewer.pk) | Q(group_id__in=groups)
@@ -123,7 +124,9 @@ def _holds(obj: Model, conditions: dict[str, Any]) -> bool:
     return True
 
 
-def visible_annotations(viewer: Viewer, *, link: ShareLink | None = None) -> QuerySet[Annotation]:
+def visible_annotations(
+    viewer: Viewer, *, link: ShareLink | None = None
+) -> AnnotationQuerySet[Annotation]:
     """Every annotation the viewer may see: as themselves, or through `link`."""
     if link is not None:
         return Annotation.objects.filter(**_link_conditions(link))
@@ -164,11 +167,11 @@ def annotation_for(
 # Entities ------------------------------------------------------------------------------
 
 
-def _entity_rule(viewer: Viewer) -> Q:
+def _entity_rule(viewer: User) -> Q:
     return Q(private_to__isnull=True) | Q(private_to_id=viewer.pk)
 
 
-def visible_entities(viewer: Viewer) -> QuerySet[Entity]:
+def visible_entities(viewer: Viewer) -> EntityQuerySet[Entity]:
     """The team's entities and the viewer's own private ones."""
     if not viewer.is_authenticated:
         return Entity.objects.none()
@@ -291,7 +294,9 @@ def user_for_save_token(raw: str) -> User | None:
 _PLACEHOLDER = re.compile(r"(?<!%)%s")
 
 
-def _as_sql(model: type[Model], rule: Q, alias: str, params: dict[str, Any], name: str) -> str:
+def _as_sql(
+    model: type[Annotation | Entity], rule: Q, alias: str, params: dict[str, Any], name: str
+) -> str:
     """`rule` (a Q on `model`) compiled by Django into a condition on the table `alias`,
     its values added to `params` as %(name_N)s, the placeholders of search's SQL."""
     query = model.objects.filter(rule).query

@@ -206,7 +206,9 @@ def socket_dir() -> Path:
     return locate().socket_dir
 
 
-def _run(cluster: Cluster, *cmd: str | Path, check: bool = True) -> subprocess.CompletedProcess:
+def _run(
+    cluster: Cluster, *cmd: str | Path, check: bool = True
+) -> subprocess.CompletedProcess[str]:
     argv = [str(c) for c in cmd]
     if cluster.run_as:
         argv = ["runuser", "-u", cluster.run_as, "--", *argv]
@@ -233,7 +235,9 @@ def _initdb(cluster: Cluster, server: pgservers.Server) -> None:
     _make_private_dir(cluster.base, cluster.run_as)
     _make_private_dir(cluster.data, cluster.run_as)
     bindir = server.bindir
-    base = [bindir / "initdb", "-D", cluster.data, "-U", DB_USER, "-A", "trust", "-E", "UTF8"]
+    base: list[str | Path] = [
+        bindir / "initdb", "-D", cluster.data, "-U", DB_USER, "-A", "trust", "-E", "UTF8"
+    ]  # fmt: skip
     # C.UTF-8 keeps sorting predictable while letting full-text search see non-ASCII
     # letters as letters; fall back to no locale on systems without it.
     result = _run(cluster, *base, "--locale=C.UTF-8", check=False)

@@ -23,8 +23,8 @@ WINDOW_SECONDS = 60
 
 def client_address(request: HttpRequest) -> str:
     if getattr(settings, "SECURE_PROXY_SSL_HEADER", None):
-        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-        last = forwarded.split(",")[-1].strip()
+        forwarded: str = request.META.get("HTTP_X_FORWARDED_FOR", "")
+        last = forwarded.rsplit(",", maxsplit=1)[-1].strip()
         if last:
             return last
     return request.META.get("REMOTE_ADDR", "") or "unknown"

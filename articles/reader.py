@@ -29,6 +29,8 @@ from articles.permissions import link_showing, may_delete_article, visible_annot
 if TYPE_CHECKING:
     from collections.abc import Mapping
 
+    from django.contrib.auth.models import User
+
     from articles.models import TeamGroup
     from articles.types import Viewer
 
@@ -79,13 +81,13 @@ class AudienceMenu:
     current: str
 
     @classmethod
-    def for_viewer(cls, viewer: Viewer) -> AudienceMenu:
+    def for_viewer(cls, viewer: User) -> AudienceMenu:
         """For a new annotation: the viewer's remembered choice selected."""
         groups, default = sharing.audience_menu(viewer)
         return cls(cls._choices(groups), sharing.audience_value(default))
 
     @classmethod
-    def for_annotation(cls, viewer: Viewer, annotation: Annotation) -> AudienceMenu:
+    def for_annotation(cls, viewer: User, annotation: Annotation) -> AudienceMenu:
         """For an edit: the annotation's own audience selected."""
         groups, _default = sharing.audience_menu(viewer)
         return cls(cls._choices(groups), sharing.audience_value(annotation.group))
@@ -170,7 +172,8 @@ def with_cards(
 ) -> None:
     """Give each annotation its rendered `card`; mentions carry their entity's counts."""
     entity_ids = {a.entity_id for a in annotations if a.entity_id}
-    counts = dict(
+    # By entity id; an annotation that is not a mention looks up None and finds nothing.
+    counts: dict[int | None, int | None] = dict(
         Entity.objects.filter(pk__in=entity_ids)
         .with_mention_counts(visible_annotations(viewer))
         .values_list("pk", "mention_count")
@@ -241,7 +244,7 @@ def _suggestion_groups(article: Article, suggestions: list[Suggestion]) -> list[
     return list(groups.values())
 
 
-def build(viewer: Viewer, article: Article, params: Mapping[str, str]) -> ReaderPage:
+def build(viewer: User, article: Article, params: Mapping[str, str]) -> ReaderPage:
     """The reader page of `article` for `viewer`, with the panel filtered by `params`."""
     filters = PanelFilters.parse(params)
     annotations = list(
@@ -257,7 +260,9 @@ def build(viewer: Viewer, article: Article, params: Mapping[str, str]) -> Reader
     suggestions = suggest(article, viewer, annotations)
     shown = [a for a in annotations if filters.shows(a)]
     authors = {a.author_id: sharing.public_name(a.author) for a in annotations}
-    groups = {a.group_id: a.group.name for a in annotations if a.group is not None}
+    groups: dict[int | str, str] = {
+        a.group.pk: a.group.name for a in annotations if a.group is not None
+    }
     if any(a.group_id is None for a in annotations):
         groups[sharing.PRIVATE] = sharing.ONLY_ME
     return ReaderPage(

@@ -41,8 +41,10 @@ from articles.models import (
 from articles.permissions import visible_annotations
 
 if TYPE_CHECKING:
-    from django.contrib.auth.models import AbstractBaseUser
+    from django.contrib.auth.models import User
     from django.http import QueryDict
+
+    from articles.types import Viewer
 
 ONLY_ME = "Only me"
 PRIVATE = "private"  # the form value of "Only me"
@@ -85,14 +87,14 @@ def default_group() -> TeamGroup:
         return group
 
 
-def ensure_default_membership(user: AbstractBaseUser) -> None:
+def ensure_default_membership(user: User) -> None:
     Membership.objects.get_or_create(group=default_group(), user=user)
 
 
 @receiver(post_save, sender=get_user_model(), dispatch_uid="newsroom-join-everyone")
 def _join_everyone(
     sender: type,  # noqa: ARG001 - the signal's signature
-    instance: AbstractBaseUser,
+    instance: User,
     created: bool,
     **kwargs: object,
 ) -> None:
@@ -103,20 +105,20 @@ def _join_everyone(
 @receiver(user_logged_in, dispatch_uid="newsroom-join-everyone-at-sign-in")
 def _join_everyone_at_sign_in(
     sender: type,  # noqa: ARG001 - the signal's signature
-    user: AbstractBaseUser,
+    user: User,
     **kwargs: object,  # noqa: ARG001
 ) -> None:
     ensure_default_membership(user)
 
 
-def groups_of(user: AbstractBaseUser) -> models.QuerySet[TeamGroup]:
+def groups_of(user: Viewer) -> models.QuerySet[TeamGroup]:
     """The groups `user` belongs to, "Everyone" first."""
     if not user.is_authenticated:
         return TeamGroup.objects.none()
     return TeamGroup.objects.filter(memberships__user=user).order_by("-is_default", "name")
 
 
-def is_member(user: AbstractBaseUser, group: TeamGroup) -> bool:
+def is_member(user: User, group: TeamGroup) -> bool:
     return Membership.objects.filter(group=group, user=user).exists()
 
 
@@ -124,7 +126,7 @@ def audience_name(group: TeamGroup | None) -> str:
     return ONLY_ME if group is None else group.name
 
 
-def public_name(user: AbstractBaseUser) -> str:
+def public_name(user: User) -> str:
     """The name shown beside an annotation: the full name, else the username, and never an
     e-mail address (anything shaped like one loses its domain)."""
     full = user.get_full_name() if hasattr(user, "get_full_name") else ""
@@ -142,7 +144,7 @@ def initials(name: str) -> str:
 # Where an annotation goes ----------------------------------------------------------------
 
 
-def default_audience(user: AbstractBaseUser) -> TeamGroup | None:
+def default_audience(user: User) -> TeamGroup | None:
     """What the person last chose; "Everyone" until they choose."""
     preference = Preference.objects.filter(user=user).select_related("default_group").first()
     if preference is None:
@@ -153,7 +155,7 @@ def default_audience(user: AbstractBaseUser) -> TeamGroup | None:
     return group
 
 
-def audience_menu(user: AbstractBaseUser) -> tuple[list[TeamGroup], TeamGroup | None]:
+def audience_menu(user: User) -> tuple[list[TeamGroup], TeamGroup | None]:
     """The user's groups and their default among them (None: "Only me"), in two queries."""
     groups = list(groups_of(user))
     preference = Preference.objects.filter(user=user).values_list("default_group_id", flat=True)
@@ -163,11 +165,11 @@ def audience_menu(user: AbstractBaseUser) -> tuple[list[TeamGroup], TeamGroup | 
     return groups, next((g for g in groups if g.pk == chosen[0]), None)
 
 
-def remember_audience(user: AbstractBaseUser, group: TeamGroup | None) -> None:
+def remember_audience(user: User, group: TeamGroup | None) -> None:
     Preference.objects.update_or_create(user=user, defaults={"default_group": group})
 
 
-def parse_audience(user: AbstractBaseUser, raw: str) -> TeamGroup | None:
+def parse_audience(user: User, raw: str) -> TeamGroup | None:
     """A form value ("private" or a group id) as a group the user belongs to, or None."""
     raw = raw.strip()
     if raw == PRIVATE:
@@ -184,7 +186,7 @@ def audience_value(group: TeamGroup | None) -> str:
     return PRIVATE if group is None else str(group.pk)
 
 
-def resolve(author: AbstractBaseUser, audience: Audience | Literal[Named.EVERYONE]) -> Audience:
+def resolve(author: User, audience: Audience | Literal[Named.EVERYONE]) -> Audience:
     """The group an annotation by `author` goes to (None: "Only me"); EVERYONE is the
     default group. Raises SharingError for a group the author does not belong to."""
     if audience is EVERYONE:
@@ -194,7 +196,7 @@ def resolve(author: AbstractBaseUser, audience: Audience | Literal[Named.EVERYON
     return audience
 
 
-def audience_for_new(user: AbstractBaseUser, data: QueryDict) -> tuple[Audience, bool]:
+def audience_for_new(user: User, data: QueryDict) -> tuple[Audience, bool]:
     """Where a new annotation from this form goes, and whether the person chose it here
     (then it becomes their default). `audience` is "private" or a group id; without it,
     the first release's `visibility=shared|private` is still understood, and otherwise the
@@ -211,7 +213,7 @@ def audience_for_new(user: AbstractBaseUser, data: QueryDict) -> tuple[Audience,
 
 
 def audience_for_edit(
-    user: AbstractBaseUser, data: QueryDict, annotation: Annotation
+    user: User, data: QueryDict, annotation: Annotation
 ) -> Audience | Literal[Named.KEEP]:
     """The audience an edit form asks for: KEEP unless it names one. The first release's
     `visibility=shared` shares a private annotation with Everyone and keeps a group."""
@@ -226,7 +228,7 @@ def audience_for_edit(
     return KEEP
 
 
-def move(annotation: Annotation, group: TeamGroup | None, *, by: AbstractBaseUser) -> bool:
+def move(annotation: Annotation, group: TeamGroup | None, *, by: User) -> bool:
     """Give `annotation` a new audience and log it; False when nothing changed."""
     if group is not None and not is_member(annotation.author, group):
         raise SharingError(f"The author is not a member of {group.name}.")
@@ -258,7 +260,7 @@ def new_token() -> str:
 
 
 def create_link(  # noqa: PLR0913 - one argument per choice on the Share form
-    owner: AbstractBaseUser,
+    owner: User,
     article: Article,
     *,
     group: TeamGroup | None = None,
@@ -300,7 +302,7 @@ def count_view(link: ShareLink) -> None:
     )
 
 
-def links_of(user: AbstractBaseUser) -> models.QuerySet[ShareLink]:
+def links_of(user: User) -> models.QuerySet[ShareLink]:
     return (
         ShareLink.objects.filter(owner=user)
         .select_related("article", "group")
@@ -308,7 +310,7 @@ def links_of(user: AbstractBaseUser) -> models.QuerySet[ShareLink]:
     )
 
 
-def active_links(user: AbstractBaseUser, article: Article) -> list[ShareLink]:
+def active_links(user: User, article: Article) -> list[ShareLink]:
     now = timezone.now()
     return list(
         ShareLink.objects.filter(owner=user, article=article, revoked_at__isnull=True)
@@ -320,7 +322,7 @@ def active_links(user: AbstractBaseUser, article: Article) -> list[ShareLink]:
 # Activity ------------------------------------------------------------------------------
 
 
-def recent_activity(user: AbstractBaseUser, limit: int = ACTIVITY_SIZE) -> list[Annotation]:
+def recent_activity(user: Viewer, limit: int = ACTIVITY_SIZE) -> list[Annotation]:
     """Colleagues' highlights and notes shared with the user's groups, newest first.
 
     Entity mentions are left out: one "tag all" would fill the feed with bare names.

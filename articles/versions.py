@@ -32,7 +32,7 @@ from articles.models import Annotation, Article, ArticleVersion
 if TYPE_CHECKING:
     from collections.abc import Iterable
 
-    from django.contrib.auth.models import AbstractBaseUser
+    from django.contrib.auth.models import User
 
     from articles.anchoring import Reanchored
     from articles.ingest import Document
@@ -89,7 +89,7 @@ def replace_text(article: Article, doc: Document) -> Applied:
     return Applied(changed=True, reanchored=result)
 
 
-def save_or_update(doc: Document, user: AbstractBaseUser | None = None) -> ingest.IngestResult:
+def save_or_update(doc: Document, user: User | None = None) -> ingest.IngestResult:
     """Save `doc` as a new article; or, when an article from the same source URL is in the
     library, make `doc` its text (`ingest --update`)."""
     found = Article.objects.filter(source_url=doc.source_url).first() if doc.source_url else None

@@ -44,17 +44,17 @@ from typing import TYPE_CHECKING, Any
 
 from django.urls import reverse
 
-from articles.models import Annotation, Article, Color
+from articles.models import Annotation, Article, Color, Entity
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
 
-    from django.contrib.auth.models import AbstractBaseUser
+    from django.contrib.auth.models import User
 
 CONTEXT = "http://www.w3.org/ns/anno.jsonld"
 
 # The light theme's highlight colours (--hl-* in static/css/newsroom.css).
-HIGHLIGHT_CSS = {
+HIGHLIGHT_CSS: dict[str, str] = {
     Color.YELLOW: "#fde68a",
     Color.GREEN: "#bbf7d0",
     Color.BLUE: "#bfdbfe",
@@ -76,7 +76,7 @@ def _public(name: str) -> str:
     return _EMAIL_DOMAIN.sub("", name).strip()
 
 
-def _creator(user: AbstractBaseUser) -> JsonLd:
+def _creator(user: User) -> JsonLd:
     username = _public(user.get_username()) or f"member {user.pk}"
     # AbstractBaseUser has no full name; the default User (and the reader's cards) do.
     full_name = _public(user.get_full_name()) if hasattr(user, "get_full_name") else ""
@@ -113,7 +113,7 @@ def _target(annotation: Annotation, source: str, style_class: str | None) -> str
         "prefix": annotation.prefix,
         "suffix": annotation.suffix,
     }
-    selectors = [quote]
+    selectors: list[JsonLd] = [quote]
     if not annotation.is_orphaned:
         position = {
             "type": "TextPositionSelector",
@@ -147,8 +147,8 @@ def _to_jsonld(annotation: Annotation, base_url: str, source: str) -> JsonLd:
             "value": f".{style_class} {{ background-color: {css}; }}",
         }
     bodies: list[JsonLd] = []
-    if annotation.is_mention:
-        bodies.append(_entity_body(annotation, base_url))
+    if annotation.entity is not None:  # a mention
+        bodies.append(_entity_body(annotation.entity, base_url))
     if annotation.note_html:
         bodies.append({
             "type": "TextualBody",
@@ -162,10 +162,9 @@ def _to_jsonld(annotation: Annotation, base_url: str, source: str) -> JsonLd:
     return data
 
 
-def _entity_body(annotation: Annotation, base_url: str) -> JsonLd:
+def _entity_body(entity: Entity, base_url: str) -> JsonLd:
     """A mention's body is the entity it identifies (model 3.3.5, purpose identifying):
     its Wikidata item when it has one, else our entity page."""
-    entity = annotation.entity
     return {
         "type": "SpecificResource",
         "purpose": "identifying",

@@ -1,8 +1,10 @@
 """Test data, made the way the app makes it: people, groups, articles, annotations.
 
 Every factory goes through the same functions the views call (ingest, annotations,
-sharing), so a test's world obeys the app's invariants. Names are plain: `make_user`,
-`make_group`, `make_article`, `span`, `highlight`.
+tagging, sharing), so a test's world obeys the app's invariants. Names are plain:
+`make_user`, `make_group`, `make_article`, `make_sample`, `span`, `highlight`, `tag`,
+and `signed_in` for a second browser session. The fixtures built on them (`user`, `bob`,
+`desk`, `article`, `sample`, ...) are in tests/conftest.py.
 """
 
 from __future__ import annotations
@@ -11,9 +13,11 @@ from html.parser import HTMLParser
 from typing import Any
 
 from django.contrib.auth import get_user_model
+from django.test import Client
 
 from articles import annotations as annotating
 from articles import sharing
+from articles.entities import tagging
 from articles.ingest import ingest
 from articles.models import Membership, TeamGroup
 
@@ -46,6 +50,22 @@ def make_article(text: str = STORY, **kwargs: Any):
     return ingest(text, **kwargs).article
 
 
+def make_sample(**kwargs: Any):
+    """The acceptance sample (../shared/samples/north-korean-troops.txt), ingested as an
+    upload of that file; the test skips where ../shared is absent."""
+    from tests.conftest import shared_file
+
+    path = shared_file("samples", "north-korean-troops.txt")
+    return ingest(path.read_bytes(), filename=path.name, **kwargs).article
+
+
+def signed_in(user) -> Client:
+    """A browser of its own, signed in as `user` (beside the `client` fixture's)."""
+    client = Client()
+    client.force_login(user)
+    return client
+
+
 def span(article, phrase: str, nth: int = 0) -> dict[str, Any]:
     """The offsets and quote of the `nth` occurrence of `phrase` in the article's text."""
     start = -1
@@ -59,6 +79,12 @@ def highlight(article, author, phrase: str, *, nth: int = 0, **fields: Any):
     `audience=` says otherwise (None for "Only me", or a group)."""
     fields.setdefault("audience", sharing.EVERYONE)
     return annotating.create(article, author, **span(article, phrase, nth), **fields)
+
+
+def tag(article, author, phrase: str, *, nth: int = 0, **fields: Any):
+    """A mention on `phrase`, as the tag form makes it: of `entity=`, or of a new entity
+    `name=` of `kind=`; shared with Everyone unless `audience=` says otherwise."""
+    return tagging.tag(article, author, **span(article, phrase, nth), **fields)
 
 
 class _FormFields(HTMLParser):

@@ -1,31 +1,18 @@
-"""Feeds: polling with ETag, full-text and summary-only items, hostile feeds kept to
-their own error, the feeds page, and the heartbeat that schedules polls."""
+"""Polling feeds (articles/feeds.py): ETags, full-text and summary-only items, hostile
+feeds kept to their own error."""
 
 from __future__ import annotations
 
 import datetime as dt
 
 import pytest
-from django.urls import reverse
 from django.utils import timezone
 
-from articles import feeds, maintenance
+from articles import feeds
 from articles.models import Article, Feed, FeedEntry, FetchJob
 from tests.fetching import LONG, STORY, item, rss, run_worker
 
-pytestmark = pytest.mark.django_db(transaction=True)
-
-
-@pytest.fixture(autouse=True)
-def allow_private(settings):
-    settings.FETCH_ALLOW_PRIVATE = True
-    settings.FETCH_CONNECT_TIMEOUT = 2
-    settings.FETCH_READ_TIMEOUT = 2
-
-
-@pytest.fixture
-def feed(httpserver, user):
-    return Feed.objects.create(url=httpserver.url_for("/feed.xml"), added_by=user)
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("allow_private")]
 
 
 def test_full_text_items_become_articles_once(httpserver, feed, user):
@@ -205,90 +192,3 @@ def test_an_atom_feed_is_read(httpserver, feed):
     assert article.title == "Ferry timetable changes"
     assert article.byline == "Ana Silva"
     assert article.published_at.date() == dt.date(2026, 11, 24)
-
-
-def test_the_feeds_page_subscribes_and_shows_polls_and_errors(alice_client, httpserver):
-    assert "No feeds yet." in alice_client.get(reverse("feeds")).text
-    httpserver.expect_request("/feed.xml").respond_with_data(
-        rss(item("a1", "Budget agreed", content=f"<p>{LONG}</p>")),
-        content_type="application/rss+xml",
-    )
-    httpserver.expect_request("/broken.xml").respond_with_data("nope", status=500)
-    for path in ("/feed.xml", "/broken.xml"):
-        response = alice_client.post(
-            reverse("feeds"), {"url": httpserver.url_for(path), "interval_minutes": "15"}
-        )
-        assert response.status_code == 302
-    run_worker()  # the first poll is queued at once
-    page = alice_client.get(reverse("feeds")).text
-    assert "Harbour News" in page
-    assert "1 new" in page
-    assert "every 15 min" in page
-    assert "HTTP 500" in page
-    assert Article.objects.get().title == "Budget agreed"
-
-
-def test_the_feeds_page_counts_items_whose_page_could_not_be_fetched(
-    alice_client, httpserver, feed
-):
-    httpserver.expect_request("/feed.xml").respond_with_data(
-        rss(item("s1", "Teaser", link=httpserver.url_for("/gone"), summary="Short.")),
-        content_type="application/rss+xml",
-    )
-    httpserver.expect_request("/gone").respond_with_data("", status=404)
-    feeds.poll(feed)
-    run_worker()
-    assert "1 item could not be fetched" in alice_client.get(reverse("feeds")).text
-
-
-def test_subscribing_refuses_a_non_web_address(alice_client):
-    response = alice_client.post(
-        reverse("feeds"), {"url": "ftp://x.example/feed", "interval_minutes": "30"}
-    )
-    assert response.status_code == 400
-    assert "Only http:// and https://" in response.text
-    assert not Feed.objects.exists()
-
-
-def test_unsubscribing_asks_first_and_keeps_the_articles(alice_client, feed, httpserver):
-    httpserver.expect_request("/feed.xml").respond_with_data(
-        rss(item("a1", "Budget agreed", content=f"<p>{LONG}</p>")),
-        content_type="application/rss+xml",
-    )
-    feeds.poll(feed)
-    confirm = alice_client.get(reverse("delete_feed", args=[feed.pk]))
-    assert "Unsubscribe from this feed?" in confirm.text
-    assert Feed.objects.exists()
-    alice_client.post(reverse("delete_feed", args=[feed.pk]))
-    assert not Feed.objects.exists()
-    assert Article.objects.count() == 1
-
-
-def test_only_the_subscriber_changes_a_feed(client, django_user_model, feed):
-    bob = django_user_model.objects.create_user("bob", "b@example.org", "correct horse 3")
-    client.force_login(bob)
-    assert client.post(reverse("delete_feed", args=[feed.pk])).status_code == 403
-    assert (
-        client.post(reverse("feed_interval", args=[feed.pk]), {"interval_minutes": "5"}).status_code
-        == 403
-    )
-    assert Feed.objects.get().interval_minutes == 30
-
-
-def test_the_heartbeat_polls_due_feeds_and_schedules_itself(httpserver, feed):
-    httpserver.expect_request("/feed.xml").respond_with_data(
-        rss(item("a1", "Budget agreed", content=f"<p>{LONG}</p>")),
-        content_type="application/rss+xml",
-    )
-    later = Feed.objects.create(
-        url=httpserver.url_for("/later.xml"), next_poll_at=timezone.now() + dt.timedelta(hours=1)
-    )
-    assert maintenance.ensure_maintenance() is True
-    assert maintenance.ensure_maintenance() is False  # one heartbeat waiting is enough
-    run_worker()
-    feed.refresh_from_db()
-    later.refresh_from_db()
-    assert feed.last_polled_at is not None
-    assert later.last_polled_at is None
-    assert Article.objects.count() == 1
-    assert maintenance.ensure_maintenance() is False  # it queued its own next beat

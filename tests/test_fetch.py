@@ -19,11 +19,7 @@ PAGE = (
 )
 
 
-@pytest.fixture(autouse=True)
-def allow_private(settings):
-    settings.FETCH_ALLOW_PRIVATE = True
-    settings.FETCH_CONNECT_TIMEOUT = 2
-    settings.FETCH_READ_TIMEOUT = 2
+pytestmark = pytest.mark.usefixtures("allow_private")
 
 
 def test_it_fetches_a_page_and_names_newsroom_in_the_user_agent(httpserver):

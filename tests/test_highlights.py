@@ -1,28 +1,22 @@
 r"""render_marks: annotations drawn as <mark> elements without changing the article's text.
 
 Pure functions, so no database. Inputs come from clean_article_html, as body_html does.
-The output is read back with an independent HTML5 parser (bleach's vendored html5lib
-building a minidom tree, as tests/test_sanitize.py does), never with the regex the
-renderer uses, and checked against an oracle computed on the parsed input: which
-positions each span covers, which text nodes are separators between blocks.
+Every output is checked by the oracle in tests/marks.py, which reads it back with an
+independent HTML5 parser; the cases here also spell out the expected HTML. The same
+invariants for arbitrary articles and spans are in test_highlights_properties.py.
 """
 
-from dataclasses import dataclass, field
-from html import escape, unescape
-from xml.dom import Node
+from __future__ import annotations
+
+from html import escape
 
 import pytest
-from bleach._vendor import html5lib
-from hypothesis import given, settings
-from hypothesis import strategies as st
 
-from articles.highlights import _INLINE, Span, _unescape, render_marks
+from articles.highlights import _INLINE, Span, render_marks
 from articles.sanitize import clean_article_html, text_content
+from tests.marks import check
 
 LINK = '<a href="https://x.example/" rel="nofollow noopener noreferrer">'
-HTML_SPACE = " \t\n\r\f"
-# Where a mark or an element in general is invalid, or moved away by the parser.
-NO_PHRASING_CHILD = {"ul", "ol", "dl", "table", "thead", "tbody", "tfoot", "tr"}
 
 
 def mark(ids: str, color: str = "yellow", kind: str = "highlight", depth: int = 1) -> str:
@@ -40,171 +34,6 @@ def render(html: str, *spans: Span) -> str:
     out = render_marks(body, spans)
     check(body, spans, out)
     return out
-
-
-# Reading the output as a browser builds it.
-
-
-def parse(html: str) -> Node:
-    parser = html5lib.HTMLParser(tree=html5lib.getTreeBuilder("dom"))
-    return parser.parseFragment(html, container="div")
-
-
-@dataclass(frozen=True)
-class Mark:
-    start: int
-    end: int
-    attrs: dict[str, str]
-    parent: str
-
-
-@dataclass
-class Reading:
-    """The parsed output: its text, marks and anchors, and its elements without them."""
-
-    text: list[str] = field(default_factory=list)
-    length: int = 0
-    marks: list[Mark] = field(default_factory=list)
-    anchors: dict[int, list[tuple[int, str]]] = field(default_factory=dict)
-    shape: list[tuple[str, ...]] = field(default_factory=list)  # elements and merged text
-
-    def add_text(self, data: str) -> None:
-        self.text.append(data)
-        self.length += len(data)
-        if self.shape and self.shape[-1][0] == "text":
-            data = self.shape.pop()[1] + data
-        self.shape.append(("text", data))
-
-
-def tag_of(node: Node) -> str:
-    return getattr(node, "tagName", "div")  # the fragment stands for the article's div
-
-
-def attributes(node: Node) -> dict[str, str]:
-    return {
-        node.attributes.item(i).name: node.attributes.item(i).value
-        for i in range(node.attributes.length)
-    }
-
-
-def read(html: str) -> Reading:
-    reading = Reading()
-    visit(parse(html), reading, in_mark=False)
-    return reading
-
-
-def visit(node: Node, reading: Reading, *, in_mark: bool) -> None:
-    for child in node.childNodes:
-        if child.nodeType == Node.TEXT_NODE:
-            reading.add_text(child.data)
-            continue
-        assert child.nodeType == Node.ELEMENT_NODE, child
-        attrs = attributes(child)
-        if child.tagName == "mark":
-            assert not in_mark, "a mark inside a mark"
-            start = reading.length
-            visit(child, reading, in_mark=True)
-            assert reading.length > start, "an empty mark"
-            reading.marks.append(Mark(start, reading.length, attrs, tag_of(node)))
-        elif child.tagName == "span" and attrs.get("class") == "hl-anchor":
-            assert not child.childNodes, "an anchor with content"
-            assert set(attrs) == {"class", "id"}
-            span_id = int(attrs["id"].removeprefix("annotation-"))
-            reading.anchors.setdefault(span_id, []).append((reading.length, tag_of(node)))
-        else:
-            reading.shape.append(("start", child.tagName, *sorted(attrs.items())))
-            visit(child, reading, in_mark=in_mark)
-            reading.shape.append(("end", child.tagName))
-
-
-def separators(body: str) -> set[int]:
-    """Positions in body_text of whitespace-only text nodes between blocks (outside pre)."""
-    found: set[int] = set()
-    offset = 0
-
-    def walk(node: Node, in_pre: bool) -> None:
-        nonlocal offset
-        children = list(node.childNodes)
-        i = 0
-        while i < len(children):
-            if children[i].nodeType != Node.TEXT_NODE:
-                walk(children[i], in_pre or children[i].tagName == "pre")
-                i += 1
-                continue
-            # html5lib may leave adjacent text nodes (" " then "end"); a DOM has one.
-            j = i
-            while j < len(children) and children[j].nodeType == Node.TEXT_NODE:
-                j += 1
-            data = "".join(c.data for c in children[i:j])
-            before = children[i - 1] if i else node
-            after = children[j] if j < len(children) else node
-            inline = tag_of(before) in _INLINE and tag_of(after) in _INLINE
-            if not in_pre and not data.strip(HTML_SPACE) and not inline:
-                found.update(range(offset, offset + len(data)))
-            offset += len(data)
-            i = j
-
-    walk(parse(body), in_pre=False)
-    return found
-
-
-# The oracle.
-
-
-def usable(spans: tuple[Span, ...], length: int) -> list[Span]:
-    chosen: dict[int, Span] = {}
-    for span in spans:
-        if 0 <= span.start < span.end <= length:
-            chosen.setdefault(span.id, span)
-    return list(chosen.values())
-
-
-def check(body: str, spans: tuple[Span, ...], out: str) -> None:
-    body_text = text_content(body)
-    before = read(body)
-    after = read(out)
-    # The text is unchanged, for our reader and for an HTML5 parser.
-    assert "".join(after.text) == body_text
-    assert text_content(out) == body_text
-    # Marks and anchors were added and nothing else moved: same elements, same text.
-    assert after.shape == before.shape
-    assert sum(e[0] == "start" for e in after.shape) == sum(e[0] == "start" for e in before.shape)
-    for m in after.marks:
-        assert m.parent not in NO_PHRASING_CHILD, m
-    # Every position is in a mark exactly when a span covers it and it is not a
-    # separator, and that mark knows every covering span and styles the innermost.
-    chosen = usable(spans, len(body_text))
-    skipped = separators(body)
-    marked = {p: m for m in after.marks for p in range(m.start, m.end)}
-    for p in range(len(body_text)):
-        covering = [s for s in chosen if s.start <= p < s.end]
-        if p in skipped or not covering:
-            assert p not in marked, (p, body_text[p])
-            continue
-        assert p in marked, (p, body_text[p])
-        attrs = marked[p].attrs
-        inner = min(covering, key=lambda s: (s.end - s.start, -s.id))
-        depth = {"data-depth": str(len(covering))} if len(covering) > 1 else {}
-        assert attrs == {
-            "class": "hl",
-            "data-ids": " ".join(str(i) for i in sorted(s.id for s in covering)),
-            "data-color": inner.color,
-            "data-kind": inner.kind,
-            **depth,
-        }
-    # As the brief states it: each span's marks hold exactly its range, separators apart.
-    for span in chosen:
-        own = [m for m in after.marks if str(span.id) in m.attrs["data-ids"].split()]
-        assert all(span.start <= m.start and m.end <= span.end for m in own)
-        expected = "".join(body_text[p] for p in range(span.start, span.end) if p not in skipped)
-        assert "".join(body_text[m.start : m.end] for m in own) == expected
-    # One anchor per span, before its first marked character, where a span may go.
-    assert sorted(after.anchors) == sorted(s.id for s in chosen)
-    for span in chosen:
-        first = next((p for p in range(span.start, len(body_text)) if p not in skipped), None)
-        [(position, parent)] = after.anchors[span.id]
-        assert position == (len(body_text) if first is None else first)
-        assert parent not in NO_PHRASING_CHILD
 
 
 # Hand-written cases.
@@ -383,16 +212,6 @@ def test_the_inline_elements_are_the_sanitizer_phrasing_elements_with_br_and_img
 WORDS = "the quick brown fox jumps over a lazy dog while 東京 & <friends> watch"
 
 
-@settings(max_examples=200, deadline=None)
-@given(
-    st.lists(
-        st.sampled_from(["&amp;", "&lt;", "&gt;", "&quot;", "&#60;", "&amp", "&", "a", "<", "lt;"])
-    ).map("".join)
-)
-def test_the_fast_unescape_agrees_with_html_unescape(text):
-    assert _unescape(text) == unescape(text)
-
-
 def long_article() -> tuple[str, list[Span]]:
     """About 10,000 words in 200 paragraphs with links and emphasis, and 500 spans."""
     words = [escape(w) for w in WORDS.split()]
@@ -419,104 +238,3 @@ def test_it_renders_500_spans_on_a_10k_word_article():
     out = render_marks(body, spans)
     assert out.count('class="hl-anchor"') == 500
     assert text_content(out) == text_content(body)
-
-
-# Property tests.
-
-TEXT = st.text(
-    alphabet=st.sampled_from(list("ab yz  \t\n\u00a0\u2003&<>\"'é字🗼👍🏽")),
-    min_size=1,
-    max_size=12,
-) | st.text(min_size=1, max_size=6)
-IMG = '<img src="https://x.example/i.png" alt="i">'
-INLINE = st.recursive(
-    TEXT | st.just("<br>") | st.just(IMG),
-    lambda kids: st.builds(
-        lambda tag, parts: f"<{tag}>{''.join(parts)}</{tag.split()[0]}>",
-        st.sampled_from(['a href="https://x.example/"', "em", "strong", "code", "b", "sub"]),
-        st.lists(kids, max_size=3),
-    ),
-    max_leaves=8,
-)
-INLINES = st.lists(INLINE, max_size=4).map("".join)
-TEXT_BLOCK = st.builds(
-    lambda tag, inner: f"<{tag}>{inner}</{tag}>",
-    st.sampled_from(["p", "h2", "h3", "pre", "blockquote"]),
-    INLINES,
-)
-
-
-def containers(blocks: st.SearchStrategy[str]) -> st.SearchStrategy[str]:
-    content = st.lists(blocks | INLINES, max_size=3).map("".join)
-    items = st.lists(content, min_size=1, max_size=3)
-    cells = st.lists(
-        st.builds("<{0}>{1}</{0}>".format, st.sampled_from(["td", "th"]), content),
-        min_size=1,
-        max_size=3,
-    )
-    return (
-        st.builds(
-            lambda tag, xs: f"<{tag}>{''.join(f'<li>{x}</li>' for x in xs)}</{tag}>",
-            st.sampled_from(["ul", "ol"]),
-            items,
-        )
-        | st.lists(cells.map("".join), min_size=1, max_size=3).map(
-            lambda rows: f"<table>{''.join(f'<tr>{r}</tr>' for r in rows)}</table>"
-        )
-        | st.lists(st.tuples(INLINES, content), min_size=1, max_size=2).map(
-            lambda pairs: f"<dl>{''.join(f'<dt>{t}</dt><dd>{d}</dd>' for t, d in pairs)}</dl>"
-        )
-        | content.map("<blockquote>{}</blockquote>".format)
-        | content.map("<li>{}</li>".format)  # out of place: the sanitiser repairs it
-        | st.builds(
-            lambda inner, cap: f"<figure>{inner}<figcaption>{cap}</figcaption></figure>",
-            content,
-            INLINES,
-        )
-        | st.just("<hr>")
-    )
-
-
-ARTICLE = st.lists(
-    st.recursive(TEXT_BLOCK, containers, max_leaves=6) | INLINES, min_size=1, max_size=5
-).map("".join)
-# Odd colors test the escaping; control characters are left out because a parser turns
-# NUL into U+FFFD and CR into LF in attribute values, so reading them back would differ.
-COLOR = st.sampled_from(["yellow", "green", "blue", "pink", "purple"]) | st.text(
-    st.characters(exclude_categories=("Cc", "Cs")) | st.sampled_from("\"<>&'"), max_size=4
-)
-KIND = st.sampled_from(["highlight", "mention"])
-
-
-@st.composite
-def articles_with_spans(draw: st.DrawFn) -> tuple[str, tuple[Span, ...]]:
-    body = clean_article_html(draw(ARTICLE))
-    length = len(text_content(body))
-    position = st.integers(-2, length + 2)
-    width = st.integers(-1, 12) | st.integers(-1, length + 2)
-    anchored = st.tuples(st.integers(1, 30), st.integers(0, length), width).map(
-        lambda t: (t[0], t[1], t[1] + t[2])
-    )
-    broken = st.tuples(st.integers(1, 30), position, position)
-    if draw(st.booleans()):  # any spans: overlapping, nested, broken, repeated ids
-        raw = draw(st.lists(anchored, min_size=1, max_size=8)) + draw(st.lists(broken, max_size=3))
-    else:  # side by side, as most highlights are
-        cuts = sorted(draw(st.lists(st.integers(0, length), min_size=2, max_size=12)))
-        raw = [(i, a, b) for i, (a, b) in enumerate(zip(cuts[::2], cuts[1::2], strict=False))]
-    return body, tuple(Span(i, a, b, draw(COLOR), draw(KIND)) for i, a, b in raw)
-
-
-@settings(max_examples=200, deadline=None)
-@given(articles_with_spans())
-def test_marks_cover_exactly_their_spans_and_leave_text_and_structure_alone(case):
-    body, spans = case
-    check(body, spans, render_marks(body, spans))
-
-
-@settings(max_examples=100, deadline=None)
-@given(articles_with_spans())
-def test_rendering_ignores_span_order(case):
-    body, spans = case
-    # Repeated ids aside (the first one wins), the order spans come in does not matter.
-    unique = tuple({s.id: s for s in reversed(spans)}.values())
-    assert render_marks(body, unique) == render_marks(body, unique[::-1])

@@ -10,20 +10,15 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from articles import library
-from articles.ingest import ingest
 from articles.library import Filters, LabelError
 from articles.models import Article, ArticleLabel, ArticleState, Label, LibraryView
+from tests.factories import make_article
 
 pytestmark = pytest.mark.django_db
 
 
 def story(n: int) -> Article:
-    return ingest(f"Story number {n}\n\nBody of story {n} about harbour number {n}.").article
-
-
-@pytest.fixture
-def bob(django_user_model):
-    return django_user_model.objects.create_user("bob", "bob@example.org")
+    return make_article(f"Story number {n}\n\nBody of story {n} about harbour number {n}.")
 
 
 @pytest.fixture

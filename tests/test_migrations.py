@@ -2,6 +2,17 @@
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
+
+
+def _migrate(target=None):
+    """Migrate the database to `target` (by default, to the latest migrations), and give the
+    historical apps of that state."""
+    executor = MigrationExecutor(connection)
+    target = target or executor.loader.graph.leaf_nodes()
+    executor.migrate(target)
+    return executor.loader.project_state(target).apps
 
 
 @pytest.mark.django_db
@@ -11,13 +22,8 @@ def test_no_model_change_lacks_a_migration():
 
 @pytest.mark.django_db(transaction=True)
 def test_shared_annotations_move_to_everyone_and_private_ones_stay_private():
-    from django.db import connection
-    from django.db.migrations.executor import MigrationExecutor
-
     before, after = [("articles", "0003_default_color_labels")], [("articles", "0004_sharing")]
-    executor = MigrationExecutor(connection)
-    executor.migrate(before)
-    old = executor.loader.project_state(before).apps
+    old = _migrate(before)
     user = old.get_model("auth", "User").objects.create(username="early")
     article = old.get_model("articles", "Article").objects.create(
         title="Old", body_html="<p>Old text here</p>", body_text="Old text here", content_hash="h"
@@ -28,9 +34,7 @@ def test_shared_annotations_move_to_everyone_and_private_ones_stay_private():
         article=article, author=user, note="p", visibility="private"
     )
 
-    executor = MigrationExecutor(connection)
-    executor.migrate(after)
-    new = executor.loader.project_state(after).apps
+    new = _migrate(after)
     group = new.get_model("articles", "TeamGroup").objects.get(is_default=True)
     assert group.name == "Everyone"
     membership = new.get_model("articles", "Membership")
@@ -39,25 +43,18 @@ def test_shared_annotations_move_to_everyone_and_private_ones_stay_private():
     assert moved.get(pk=shared.pk).group_id == group.pk
     assert moved.get(pk=private.pk).group_id is None
 
-    executor = MigrationExecutor(connection)
-    executor.migrate(before)  # and back: groups become visibility again
-    back = executor.loader.project_state(before).apps.get_model("articles", "Annotation")
+    # And back: groups become visibility again.
+    back = _migrate(before).get_model("articles", "Annotation")
     assert back.objects.get(pk=shared.pk).visibility == "shared"
     assert back.objects.get(pk=private.pk).visibility == "private"
 
-    executor = MigrationExecutor(connection)
-    executor.migrate(executor.loader.graph.leaf_nodes())
+    _migrate()
 
 
 @pytest.mark.django_db(transaction=True)
 def test_search_migration_indexes_existing_rows_and_reverses():
-    from django.db import connection
-    from django.db.migrations.executor import MigrationExecutor
-
     before, after = [("articles", "0007_private_entities")], [("articles", "0008_search")]
-    executor = MigrationExecutor(connection)
-    executor.migrate(before)
-    old = executor.loader.project_state(before).apps
+    old = _migrate(before)
     user = old.get_model("auth", "User").objects.create(username="early")
     article = old.get_model("articles", "Article").objects.create(
         title="Harbours", body_html="<p>Ships waited</p>", body_text="Ships waited",
@@ -67,8 +64,7 @@ def test_search_migration_indexes_existing_rows_and_reverses():
         article=article, author=user, start=0, end=5, exact="Ships", note="Count the vessels"
     )
 
-    executor = MigrationExecutor(connection)
-    executor.migrate(after)
+    _migrate(after)
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT search_vector @@ to_tsquery('english', 'ship') FROM articles_articlesearch"
@@ -80,8 +76,7 @@ def test_search_migration_indexes_existing_rows_and_reverses():
         )
         assert cursor.fetchone() == ("english", True)
 
-    executor = MigrationExecutor(connection)
-    executor.migrate(before)
+    _migrate(before)
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT count(*) FROM information_schema.columns WHERE column_name = 'search_vector'"
@@ -92,5 +87,4 @@ def test_search_migration_indexes_existing_rows_and_reverses():
         cursor.execute("SELECT count(*) FROM pg_proc WHERE proname LIKE 'newsroom_%%'")
         assert cursor.fetchone() == (0,)
 
-    executor = MigrationExecutor(connection)
-    executor.migrate(executor.loader.graph.leaf_nodes())
+    _migrate()

@@ -15,59 +15,29 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from articles import annotations as annotating
 from articles import library, sharing
-from articles.entities import curation, tagging
-from articles.ingest import ingest
-from articles.models import (
-    Annotation,
-    Article,
-    ArticleState,
-    Feed,
-    FetchJob,
-    Label,
-    Membership,
-    SaveToken,
-    TeamGroup,
-)
+from articles.entities import curation
+from articles.models import Annotation, Article, ArticleState, Feed, FetchJob, Label, SaveToken
+from tests.factories import highlight, make_article, make_group, make_user, span, tag
 
 pytestmark = pytest.mark.django_db
 
 PRIVATE_TEXT = "PRIVATE-LEAD-7731"
 GROUP_TEXT = "DESK-NOTE-4410"
 STORY_PAGE = "<html><body><article><h1>Ferries</h1><p>Ferries ran late.</p></article></body></html>"
-STORY = (
-    "Harbour Strike Enters Second Week\n\n"
-    "Dock workers in Rotterdam stayed off the job for an eighth day on Monday, leaving "
-    "container ships waiting outside the port.\n\n"
-    "The union said talks with the port authority would resume on Thursday."
-)
 
 ACTORS = ["anonymous", "author", "member", "non-member", "admin", "link", "expired", "revoked"]
 LOGIN = "login"  # a redirect to the sign-in page
 
 
-def _span(article, phrase):
-    start = article.body_text.index(phrase)
-    return {"start": start, "end": start + len(phrase), "quote": phrase}
-
-
 @pytest.fixture
-def world(django_user_model):
-    alice = django_user_model.objects.create_user("alice", "alice@example.org")
-    bob = django_user_model.objects.create_user("bob", "bob@example.org")
-    carol = django_user_model.objects.create_user("carol", "carol@example.org")
-    root = django_user_model.objects.create_superuser("root", "root@example.org", None)
-    desk = TeamGroup.objects.create(name="Politics desk")
-    Membership.objects.create(group=desk, user=alice)
-    Membership.objects.create(group=desk, user=bob)
-    article = ingest(STORY).article
-    private = annotating.create(
-        article, alice, **_span(article, "eighth day"), note=PRIVATE_TEXT, audience=None
-    )
-    shared = annotating.create(
-        article, alice, **_span(article, "container ships"), note=GROUP_TEXT, audience=desk
-    )
+def world(db):
+    alice, bob, carol = make_user("alice"), make_user("bob"), make_user("carol")
+    root = make_user("root", staff=True)
+    desk = make_group("Politics desk", alice, bob)
+    article = make_article()
+    private = highlight(article, alice, "eighth day", note=PRIVATE_TEXT, audience=None)
+    shared = highlight(article, alice, "container ships", note=GROUP_TEXT, audience=desk)
     valid = sharing.create_link(alice, article, group=desk, audience="anyone")
     expired = sharing.create_link(
         alice, article, group=desk, audience="anyone", expiry="1",
@@ -78,8 +48,8 @@ def world(django_user_model):
     # Entities: alice's, mentioned once privately and once for the desk.
     port = curation.create_entity("Rotterdam", "place", alice)
     other = curation.create_entity("Port of Rotterdam", "place", alice)
-    tagging.tag(article, alice, **_span(article, "Rotterdam"), entity=port, audience=None)
-    tagging.tag(article, alice, **_span(article, "Monday"), entity=other, audience=desk)
+    tag(article, alice, "Rotterdam", entity=port, audience=None)
+    tag(article, alice, "Monday", entity=other, audience=desk)
     curation.add_alias(port, "R'dam")
     # The library: a team label on the article.
     label = library.add_label(article, "Harbours", alice)
@@ -145,7 +115,7 @@ def _request(world, actor, endpoint):
         ),
         "annotate": lambda: client.post(
             reverse("annotate", args=[article.pk]),
-            {**_span(article, "Rotterdam"), "audience": "private"},
+            {**span(article, "Rotterdam"), "audience": "private"},
         ),
         "page-note": lambda: client.post(
             reverse("add_page_note", args=[article.pk]), {"note": "n", "audience": "private"}
@@ -174,7 +144,7 @@ def _request(world, actor, endpoint):
         "tag": lambda: client.post(
             reverse("tag_entity", args=[article.pk]),
             {
-                **_span(article, "port authority"),
+                **span(article, "port authority"),
                 "name": "Port authority",
                 "kind": "organisation",
                 "audience": "private",

@@ -15,9 +15,9 @@ from django.db import connection
 
 from articles import annotations as annotating
 from articles import permissions, search, sharing
-from articles.entities import curation, tagging
-from articles.ingest import ingest
-from articles.models import Annotation, Entity, Membership, TeamGroup
+from articles.entities import curation
+from articles.models import Annotation, Entity
+from tests.factories import highlight, make_article, make_group, make_user, tag
 
 pytestmark = pytest.mark.django_db
 
@@ -33,42 +33,27 @@ PHRASES = ["Dock workers", "eighth day", "container ships", "the port", "union",
 
 
 @pytest.fixture
-def world(django_user_model):
-    names = ["alice", "bob", "carol", "dave"]
-    people = {n: django_user_model.objects.create_user(n, f"{n}@example.org") for n in names}
-    people["root"] = django_user_model.objects.create_superuser("root", "r@example.org", None)
-    desk = TeamGroup.objects.create(name="Politics desk")
-    sports = TeamGroup.objects.create(name="Sports")
-    for group, members in ((desk, ["alice", "bob"]), (sports, ["bob", "carol"])):
-        for name in members:
-            Membership.objects.create(group=group, user=people[name])
-    article = ingest(STORY).article
+def world(db):
+    people = {n: make_user(n) for n in ["alice", "bob", "carol", "dave"]}
+    people["root"] = make_user("root", staff=True, email="r@example.org")
+    desk = make_group("Politics desk", people["alice"], people["bob"])
+    sports = make_group("Sports", people["bob"], people["carol"])
+    article = make_article(STORY)
     phrases = itertools.cycle(PHRASES)
     for person in people.values():
         audiences = [None, sharing.EVERYONE, *sharing.groups_of(person)]
         for i, audience in enumerate(audiences):
-            phrase = next(phrases)
-            start = article.body_text.index(phrase)
-            annotating.create(
-                article, person, start=start, end=start + len(phrase), quote=phrase,
-                note=f"{WORD} {person.username} {i}", audience=audience,
-            )  # fmt: skip
+            note = f"{WORD} {person.username} {i}"
+            highlight(article, person, next(phrases), note=note, audience=audience)
             annotating.create_page_note(
                 article, person, note=f"{WORD} page {person.username} {i}", audience=audience
             )
     # Entities: the team's, and one private to each person, with mentions of each.
     team = curation.create_entity("Rotterdam harbour", "place", people["alice"])
-    start = article.body_text.index("Rotterdam")
     for name, person in people.items():
         own = curation.create_entity(f"Zebra {name}", "other", person, private=True)
-        tagging.tag(
-            article, person, start=start, end=start + 9, quote="Rotterdam", entity=own,
-            audience=None,
-        )  # fmt: skip
-    tagging.tag(
-        article, people["bob"], start=start, end=start + 9, quote="Rotterdam", entity=team,
-        audience=desk,
-    )  # fmt: skip
+        tag(article, person, "Rotterdam", entity=own, audience=None)
+    tag(article, people["bob"], "Rotterdam", entity=team, audience=desk)
     return {"people": people, "article": article, "groups": [desk, sports]}
 
 

@@ -8,10 +8,9 @@ import pytest
 from django.urls import reverse
 from werkzeug import Response
 
-from articles import annotations as annotating
 from articles import jobs, versions
 from articles.models import Annotation, Article, ArticleVersion, FetchJob
-from tests.factories import form_fields
+from tests.factories import form_fields, highlight, make_article
 from tests.fetching import page, run_worker
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -54,19 +53,12 @@ def _save(httpserver, user):
     return job.article
 
 
-def _annotate(article, user, phrase, note=""):
-    start = article.body_text.index(phrase)
-    return annotating.create(
-        article, user, start=start, end=start + len(phrase), quote=phrase, note=note
-    )
-
-
 def test_refresh_keeps_the_old_text_and_reanchors_annotations(
     httpserver, story, user, alice_client
 ):
     article = _save(httpserver, user)
-    boats = _annotate(article, user, "Fishing boats returned at dawn", note="Check with the port")
-    mayor = _annotate(article, user, "two million euros", note="Source?")
+    boats = highlight(article, user, "Fishing boats returned at dawn", note="Check with the port")
+    mayor = highlight(article, user, "two million euros", note="Source?")
 
     story["html"] = V2
     response = alice_client.post(reverse("refresh_article", args=[article.pk]))
@@ -100,7 +92,7 @@ def test_refresh_keeps_the_old_text_and_reanchors_annotations(
 
 def test_an_unchanged_story_keeps_no_version(httpserver, story, user, alice_client):
     article = _save(httpserver, user)
-    _annotate(article, user, "Fishing boats")
+    highlight(article, user, "Fishing boats")
     alice_client.post(reverse("refresh_article", args=[article.pk]))
     run_worker()
     assert FetchJob.objects.filter(purpose=FetchJob.Purpose.REFRESH).get().status == "done"
@@ -122,7 +114,7 @@ def test_annotations_made_after_the_update_do_not_show_the_notice(
     alice_client.post(reverse("refresh_article", args=[article.pk]))
     run_worker()
     article.refresh_from_db()
-    _annotate(article, user, "ten days of repairs")
+    highlight(article, user, "ten days of repairs")
     assert (
         "Updated since you annotated it." not in alice_client.get(article.get_absolute_url()).text
     )
@@ -141,9 +133,7 @@ def test_a_failed_refresh_changes_nothing_and_says_why(httpserver, story, user, 
 
 
 def test_an_article_without_an_address_cannot_be_refreshed(alice_client):
-    from articles.ingest import ingest
-
-    article = ingest("A pasted story about the harbour and its long week of repairs.").article
+    article = make_article("A pasted story about the harbour and its long week of repairs.")
     response = alice_client.post(reverse("refresh_article", args=[article.pk]), follow=True)
     assert "no web address" in response.text
     assert not FetchJob.objects.exists()
@@ -209,10 +199,8 @@ def _kept_and_noticed(article, client, old_words: str) -> None:
 
 
 def test_an_admin_edit_of_the_text_keeps_a_version(admin_client, admin_user):
-    from articles.ingest import ingest
-
-    article = ingest(V1, url="https://harbour.example/story").article
-    _annotate(article, admin_user, "Fishing boats returned at dawn")
+    article = make_article(V1, url="https://harbour.example/story")
+    highlight(article, admin_user, "Fishing boats returned at dawn")
     url = reverse("admin:articles_article_change", args=[article.pk])
 
     fields = form_fields(admin_client.get(url).text)
@@ -223,9 +211,7 @@ def test_an_admin_edit_of_the_text_keeps_a_version(admin_client, admin_user):
 
 
 def test_an_admin_edit_to_an_empty_text_is_refused_on_the_form(admin_client):
-    from articles.ingest import ingest
-
-    article = ingest(V1).article
+    article = make_article(V1)
     url = reverse("admin:articles_article_change", args=[article.pk])
     response = admin_client.post(url, {"title": article.title, "body_html": "<p> </p>"})
     assert response.status_code == 200
@@ -244,7 +230,7 @@ def test_ingest_update_of_a_file_keeps_a_version(tmp_path, user, alice_client):
     path.write_text(source + first)
     call_command("ingest", str(path))
     article = Article.objects.get()
-    _annotate(article, user, "Fishing boats returned at dawn")
+    highlight(article, user, "Fishing boats returned at dawn")
     path.write_text(source + first.replace(OLD_SENTENCE, "Traders asked for compensation."))
     call_command("ingest", "--update", str(path))
     assert Article.objects.count() == 1
@@ -253,7 +239,7 @@ def test_ingest_update_of_a_file_keeps_a_version(tmp_path, user, alice_client):
 
 def test_a_refresh_keeps_a_version(httpserver, story, user, alice_client):
     article = _save(httpserver, user)
-    _annotate(article, user, "Fishing boats returned at dawn")
+    highlight(article, user, "Fishing boats returned at dawn")
     story["html"] = V2
     alice_client.post(reverse("refresh_article", args=[article.pk]))
     run_worker()
@@ -278,7 +264,7 @@ def test_a_changed_feed_entry_updates_its_article_and_keeps_a_version(
     feed = Feed.objects.create(url=httpserver.url_for("/feed.xml"), added_by=user)
     assert feeds.poll(feed).new_items == 1
     article = Article.objects.get()
-    _annotate(article, user, "agreed the new budget")
+    highlight(article, user, "agreed the new budget")
 
     assert feeds.poll(feed).updated_items == 0  # the same entry again changes nothing
     assert not ArticleVersion.objects.exists()

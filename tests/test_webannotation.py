@@ -13,7 +13,6 @@ import sys
 import pytest
 from django.contrib.auth import get_user_model
 from django.db import connection
-from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
@@ -21,26 +20,16 @@ from hypothesis import strategies as st
 from articles import anchoring, versions, webannotation
 from articles import annotations as annotating
 from articles.entities import curation
-from articles.ingest import ingest, prepare
+from articles.ingest import prepare
 from articles.models import Annotation, Article
 from tests.conftest import shared_file
+from tests.factories import STORY, highlight, make_article, make_user, signed_in
 
 pytestmark = pytest.mark.django_db
 
 SOURCE = "Original url: https://news.example.org/2025/03/03/harbour-strike\n\n"
-STORY = (
-    "Harbour Strike Enters Second Week\n\n"
-    "Dock workers in Rotterdam stayed off the job for an eighth day on Monday, leaving "
-    "container ships waiting outside the port.\n\n"
-    "The union said talks with the port authority would resume on Thursday."
-)
 JSONLD = 'application/ld+json; profile="http://www.w3.org/ns/anno.jsonld"'
 EMAIL = re.compile(r"[\w.+-]+@[\w-]+(\.[\w-]+)+")
-
-
-def _span(article, phrase):
-    start = article.body_text.index(phrase)
-    return {"start": start, "end": start + len(phrase), "quote": phrase}
 
 
 def _page_url(article):
@@ -55,42 +44,26 @@ def _get(client, url):
 
 
 @pytest.fixture
-def article():
-    return ingest(STORY).article
-
-
-@pytest.fixture
-def bob(django_user_model):
-    return django_user_model.objects.create_user("bob", "bob@example.org", "correct horse 3")
-
-
-@pytest.fixture
 def annotated(user):
     """One of each kind on one article: a highlight, a highlight with a note, a page note,
     and an orphan (its words edited away by a re-ingest of the same source)."""
-    article = ingest(SOURCE + STORY).article
+    article = make_article(SOURCE + STORY)
     port = curation.create_entity("Rotterdam", "place", user)
     curation.update_entity(port, name="Rotterdam", kind="place", description="",
                            wikidata_id="Q34370")  # fmt: skip
     union = curation.create_entity("FNV", "organisation", user)
     made = {
-        "highlight": annotating.create(
-            article, user, **_span(article, "container ships waiting"), color="green"
-        ),
-        "highlight with a note": annotating.create(
+        "highlight": highlight(article, user, "container ships waiting", color="green"),
+        "highlight with a note": highlight(
             article,
             user,
-            **_span(article, "Dock workers in Rotterdam"),
+            "Dock workers in Rotterdam",
             color="blue",
             note="Which **union**? See https://example.com/unions",
         ),
         "page note": annotating.create_page_note(article, user, note="Follow up on Friday."),
-        "orphan": annotating.create(
-            article, user, **_span(article, "resume on Thursday"), note="date?"
-        ),
-        "mention": annotating.create(
-            article, user, **_span(article, "Rotterdam"), note="The port city", entity=port
-        ),
+        "orphan": highlight(article, user, "resume on Thursday", note="date?"),
+        "mention": highlight(article, user, "Rotterdam", note="The port city", entity=port),
         "page-level mention": annotating.create_page_mention(
             article, user, entity=union, text="FNV"
         ),
@@ -340,11 +313,9 @@ def test_any_selection_round_trips_through_the_export(text, data):
 
 
 def test_another_users_private_annotations_are_never_exported(alice_client, article, user, bob):
-    hidden = annotating.create(
-        article, bob, **_span(article, "eighth day"), note="bob only", audience=None
-    )
-    shared = annotating.create(article, bob, **_span(article, "Monday"))
-    own_private = annotating.create(article, user, **_span(article, "Rotterdam"), audience=None)
+    hidden = highlight(article, bob, "eighth day", note="bob only", audience=None)
+    shared = highlight(article, bob, "Monday")
+    own_private = highlight(article, user, "Rotterdam", audience=None)
     page = _get(alice_client, _page_url(article))
     ids = {item["id"].rsplit("/", 1)[1] for item in page["items"]}
     assert ids == {f"{shared.pk}.jsonld", f"{own_private.pk}.jsonld"}
@@ -352,23 +323,18 @@ def test_another_users_private_annotations_are_never_exported(alice_client, arti
     assert alice_client.get(f"/annotations/{hidden.pk}.jsonld").status_code == 404
     assert alice_client.get(f"/annotations/{shared.pk}.jsonld").status_code == 200
 
-    bobs = Client()
-    bobs.force_login(bob)
+    bobs = signed_in(bob)
     assert len(_get(bobs, _page_url(article))["items"]) == 2
     assert bobs.get(f"/annotations/{own_private.pk}.jsonld").status_code == 404
 
 
-def test_no_email_address_appears_even_for_a_username_that_is_one(
-    alice_client, article, user, django_user_model
-):
-    carol = django_user_model.objects.create_user(
-        "carol@example.org", "carol@example.org", "correct horse 4", first_name=""
+def test_no_email_address_appears_even_for_a_username_that_is_one(alice_client, article, user):
+    carol = make_user(
+        "carol@example.org", email="carol@example.org", password="correct horse 4", first_name=""
     )
-    dave = django_user_model.objects.create_user(
-        "dave", "dave@example.org", "correct horse 5", first_name="Dave", last_name="Reporter"
-    )
-    annotating.create(article, user, **_span(article, "Rotterdam"), note="mine")
-    annotating.create(article, carol, **_span(article, "Monday"))
+    dave = make_user("dave", password="correct horse 5", first_name="Dave", last_name="Reporter")
+    highlight(article, user, "Rotterdam", note="mine")
+    highlight(article, carol, "Monday")
     annotating.create_page_note(article, dave, note="Checked with the port.")
     response = alice_client.get(_page_url(article))
     assert EMAIL.search(response.text) is None, response.text
@@ -379,7 +345,7 @@ def test_no_email_address_appears_even_for_a_username_that_is_one(
 
 def test_a_script_in_a_note_is_exported_only_as_sanitised_html(alice_client, article, user):
     note = "<script>alert(1)</script> [click](javascript:alert(2)) <img src=x onerror=alert(3)>"
-    annotation = annotating.create(article, user, **_span(article, "Rotterdam"), note=note)
+    annotation = highlight(article, user, "Rotterdam", note=note)
     single = _get(alice_client, f"/annotations/{annotation.pk}.jsonld")
     page = _get(alice_client, _page_url(article))
     for document in (single, page["items"][0]):
@@ -395,7 +361,7 @@ def test_a_script_in_a_note_is_exported_only_as_sanitised_html(alice_client, art
 
 
 def test_the_export_requires_sign_in(client, article, user):
-    annotation = annotating.create(article, user, **_span(article, "Rotterdam"))
+    annotation = highlight(article, user, "Rotterdam")
     for url in (_page_url(article), f"/annotations/{annotation.pk}.jsonld"):
         response = client.get(url)
         assert response.status_code == 302
@@ -403,7 +369,7 @@ def test_the_export_requires_sign_in(client, article, user):
 
 
 def test_the_export_only_answers_get(alice_client, article, user):
-    annotation = annotating.create(article, user, **_span(article, "Rotterdam"))
+    annotation = highlight(article, user, "Rotterdam")
     assert alice_client.post(_page_url(article)).status_code == 405
     assert alice_client.post(f"/annotations/{annotation.pk}.jsonld").status_code == 405
 
@@ -420,11 +386,11 @@ def test_an_article_without_annotations_exports_an_empty_page(alice_client, arti
 
 
 def test_the_page_costs_the_same_queries_for_one_or_nine_annotations(alice_client, article, user):
-    annotating.create(article, user, **_span(article, "Rotterdam"))
+    highlight(article, user, "Rotterdam")
     with CaptureQueriesContext(connection) as one:
         alice_client.get(_page_url(article))
     for word in ["Dock", "workers", "stayed", "off", "the job", "eighth", "day", "Monday"]:
-        annotating.create(article, user, **_span(article, word))
+        highlight(article, user, word)
     with CaptureQueriesContext(connection) as many:
         assert len(_get(alice_client, _page_url(article))["items"]) == 9
     assert len(many) == len(one)

@@ -1,7 +1,7 @@
 """Edit distance with Myers' bit-parallel algorithm, one Python int per bit vector.
 
 Invariant: every function here is exact, not a heuristic. `scan` gives the same numbers as
-the textbook dynamic programme (checked against it in tests/test_anchoring.py), for any
+the textbook dynamic programme (checked against it in tests/anchoring/test_myers.py), for any
 pattern length, in one pass over the text with a few big-int operations per character.
 """
 

@@ -27,6 +27,10 @@ from __future__ import annotations
 import functools
 import re
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from collections.abc import Set as AbstractSet
 
 _TOKEN = re.compile(
     r"(?:[^\W\d_]\.){2,}"  # U.S., U.N.
@@ -173,7 +177,7 @@ def _confirmed_keys(tokens: list[_Token]) -> set[str]:
     return {t.key for t in tokens if t.capitalised and not t.sentence_start}
 
 
-def find_candidates(text: str, confirmed: set[str] | None = None) -> list[Candidate]:
+def find_candidates(text: str, confirmed: AbstractSet[str] | None = None) -> list[Candidate]:
     """Candidate names in running text, in text order."""
     return scan(text, confirmed)[0]
 
@@ -191,7 +195,7 @@ def _scan_cached(text: str) -> tuple[tuple[Candidate, ...], frozenset[str]]:
     return tuple(candidates), frozenset(confirmed)
 
 
-def scan(text: str, confirmed: set[str] | None = None) -> tuple[list[Candidate], set[str]]:
+def scan(text: str, confirmed: AbstractSet[str] | None = None) -> tuple[list[Candidate], set[str]]:
     """Candidate names in text order, and the words the text capitalises mid-sentence."""
     tokens = _tokens(text)
     own = _confirmed_keys(tokens)
@@ -209,14 +213,14 @@ def scan(text: str, confirmed: set[str] | None = None) -> tuple[list[Candidate],
 
 
 def is_title_case(line: str) -> bool:
-    words = [t for t in _TOKEN.findall(line) if t[0].isalpha()]
+    words: list[str] = [t for t in _TOKEN.findall(line) if t[0].isalpha()]
     long_words = [w for w in words if len(w) > 3]
     if len(long_words) < 2:
         return False
     return sum(w[0].isupper() for w in long_words) / len(long_words) >= 0.75
 
 
-def find_in_headline(line: str, body_confirmed: set[str]) -> list[Candidate]:
+def find_in_headline(line: str, body_confirmed: AbstractSet[str]) -> list[Candidate]:
     """Candidates in a title or a related link's title; offsets are into `line`.
 
     A title-case headline capitalises every word, so it yields only the place or source

@@ -24,7 +24,7 @@ from articles.models import Annotation, Entity, EntityAlias
 from articles.names import clean_name
 
 if TYPE_CHECKING:
-    from django.contrib.auth.models import AbstractBaseUser
+    from articles.types import Viewer
 
 
 def _clean_name(name: str) -> str:
@@ -66,7 +66,7 @@ def _clean_description(text: str) -> str:
 def create_entity(
     name: str,
     kind: str,
-    user: AbstractBaseUser | None = None,
+    user: Viewer | None = None,
     *,
     description: str = "",
     private: bool = False,

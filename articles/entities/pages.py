@@ -23,8 +23,10 @@ from articles.sharing import public_name
 if TYPE_CHECKING:
     import datetime as dt
 
-    from django.contrib.auth.models import AbstractBaseUser
+    from django.contrib.auth.models import User
     from django.core.paginator import Page
+
+    from articles.models import AnnotationQuerySet
 
 WINDOW = 320  # characters of context fetched on each side of a mention
 _BOUNDARY = re.compile(r"(?:[.!?…][\"”’)\]]*\s+)|\n")
@@ -68,7 +70,7 @@ def sentence_around(window: str, start: int, end: int) -> Sentence:
     return Sentence(head.lstrip(), window[start:end], tail.rstrip("\n"))
 
 
-def visible_mentions(entity: Entity, user: AbstractBaseUser) -> models.QuerySet[Annotation]:
+def visible_mentions(entity: Entity, user: User) -> AnnotationQuerySet[Annotation]:
     return visible_annotations(user).filter(entity=entity)
 
 
@@ -76,7 +78,7 @@ def _article_date() -> Coalesce:
     return Coalesce("published_at", "created_at")
 
 
-def articles_page(entity: Entity, user: AbstractBaseUser) -> models.QuerySet[Article]:
+def articles_page(entity: Entity, user: User) -> models.QuerySet[Article]:
     """The articles that mention the entity (for this viewer), newest first."""
     return (
         Article.objects.filter(
@@ -88,9 +90,7 @@ def articles_page(entity: Entity, user: AbstractBaseUser) -> models.QuerySet[Art
     )
 
 
-def mentions_by_article(
-    entity: Entity, user: AbstractBaseUser, page: Page
-) -> list[ArticleMentions]:
+def mentions_by_article(entity: Entity, user: User, page: Page[Article]) -> list[ArticleMentions]:
     """The page's articles with each mention and its sentence, in text order (1 query)."""
     groups = {article.pk: ArticleMentions(article) for article in page.object_list}
     mentions = (
@@ -108,7 +108,7 @@ def mentions_by_article(
         .in_text_order()
     )
     for mention in mentions:
-        if mention.start is None or mention.is_orphaned:
+        if mention.start is None or mention.end is None or mention.is_orphaned:
             # Outside the body, or its passage is gone: the words it was made on.
             sentence = Sentence("", mention.exact, "")
         else:
@@ -122,7 +122,7 @@ def mentions_by_article(
     return list(groups.values())
 
 
-def stats(entity: Entity, user: AbstractBaseUser) -> Stats:
+def stats(entity: Entity, user: User) -> Stats:
     found = visible_mentions(entity, user).aggregate(
         mentions=models.Count("pk"),
         articles=models.Count("article", distinct=True),
@@ -132,7 +132,7 @@ def stats(entity: Entity, user: AbstractBaseUser) -> Stats:
     return Stats(found["mentions"], found["articles"], found["first"], found["last"])
 
 
-def co_occurring(entity: Entity, user: AbstractBaseUser, limit: int = 10) -> list[Entity]:
+def co_occurring(entity: Entity, user: User, limit: int = 10) -> list[Entity]:
     """Entities mentioned in the most articles that also mention this one (`shared`)."""
     articles = visible_mentions(entity, user).values("article")
     nearby = visible_annotations(user).filter(article__in=articles)

@@ -60,11 +60,14 @@ class Suggestion:
 
 # --- the gazetteer ------------------------------------------------------------------
 
-_cache: dict[str, tuple[tuple, Gazetteer]] = {}
+# The entity and alias tables' counts and latest changes (`_gazetteer_version`).
+type GazetteerVersion = tuple[object, ...]
+
+_cache: dict[str, tuple[GazetteerVersion, Gazetteer]] = {}
 _cache_lock = threading.Lock()
 
 
-def _gazetteer_version() -> tuple:
+def _gazetteer_version() -> GazetteerVersion:
     """Changes whenever an entity or alias is added, changed or removed (one query)."""
     entity, alias = Entity._meta.db_table, EntityAlias._meta.db_table  # noqa: SLF001
     with connection.cursor() as cursor:
@@ -76,7 +79,7 @@ def _gazetteer_version() -> tuple:
 
 
 @functools.lru_cache(maxsize=256)
-def _known_in(version: tuple, user_id: int | None, text: str) -> tuple[Match, ...]:
+def _known_in(version: GazetteerVersion, user_id: int | None, text: str) -> tuple[Match, ...]:
     """Known names in `text` for this user: the team's entities and their own private
     ones; remembered per gazetteer version, user and text."""
     found = gazetteer(version).find(text)
@@ -87,7 +90,7 @@ def _known_in(version: tuple, user_id: int | None, text: str) -> tuple[Match, ..
 
 
 @functools.lru_cache(maxsize=256)
-def _private_gazetteer(version: tuple, user_id: int | None) -> Gazetteer | None:  # noqa: ARG001 - the cache key
+def _private_gazetteer(version: GazetteerVersion, user_id: int | None) -> Gazetteer | None:  # noqa: ARG001 - the cache key
     if user_id is None:
         return None
     names = list(Entity.objects.filter(private_to_id=user_id).values_list("pk", "name"))
@@ -97,7 +100,7 @@ def _private_gazetteer(version: tuple, user_id: int | None) -> Gazetteer | None:
     return Gazetteer(names + list(aliases.values_list("entity_id", "name")))
 
 
-def gazetteer(version: tuple | None = None) -> Gazetteer:
+def gazetteer(version: GazetteerVersion | None = None) -> Gazetteer:
     """Every name and alias of the team's entities, as one automaton; cached per process.
     (Private entities are matched for their owner only, by `_private_gazetteer`.)"""
     if version is None:
@@ -129,10 +132,13 @@ class _Covered:
     """Which characters of a text are already claimed; an overlap test costs one scan of
     the range, not one comparison per claimed span."""
 
-    def __init__(self, length: int, spans: Iterable[tuple[int, int]]) -> None:
+    def __init__(self, length: int, spans: Iterable[tuple[int | None, int | None]]) -> None:
         self._marks = bytearray(length + 1)
         for start, end in spans:
-            self._marks[start:end] = b"\x01" * (end - start)
+            # Offsets as stored: a start always has an end (the annotation's check
+            # constraint); a mention without a passage claims no characters.
+            if start is not None and end is not None:
+                self._marks[start:end] = b"\x01" * (end - start)
 
     def overlaps(self, start: int, end: int) -> bool:
         return self._marks.find(1, start, end) != -1
@@ -160,7 +166,7 @@ def suggest(
         visible = annotations.filter(article=article, entity__isnull=False)
     mentions = [(a.start, a.end, a.entity_id, a.exact) for a in visible if a.entity_id]
     taken = [(s, e) for s, e, _, _ in mentions if s is not None]
-    page_level = {fold(exact) for s, _, _, exact in mentions if s is None}
+    page_level: set[str | int] = {fold(exact) for s, _, _, exact in mentions if s is None}
     page_level |= {entity_id for s, _, entity_id, _ in mentions if s is None}
     rejected = set(article.rejected_suggestions.values_list("text", flat=True))
     text = article.body_text
@@ -200,10 +206,10 @@ def _headline_suggestions(  # noqa: PLR0913 - what suggest() already knows, pass
     *,
     in_body: list[Suggestion],
     known_matches: tuple[Match, ...],
-    page_level: set,
+    page_level: set[str | int],
     rejected: set[str],
     confirmed: frozenset[str],
-    version: tuple,
+    version: GazetteerVersion,
     user_id: int | None,
 ) -> list[Suggestion]:
     """Names found only in the title or related links (such as "Seoul" after a dash)."""

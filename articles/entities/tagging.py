@@ -25,13 +25,13 @@ from articles.models import Annotation, Article, Entity, RejectedSuggestion
 if TYPE_CHECKING:
     from collections.abc import Iterable
 
-    from django.contrib.auth.models import AbstractBaseUser
+    from django.contrib.auth.models import User
 
     from articles.sharing import Audience, Named
 
 
 def _entity_for(
-    entity: Entity | None, name: str, kind: str, user: AbstractBaseUser, *, private: bool
+    entity: Entity | None, name: str, kind: str, user: User, *, private: bool
 ) -> Entity:
     if entity is None:
         return create_entity(name, kind, user, private=private)
@@ -51,12 +51,13 @@ def _maybe_alias(entity: Entity, surface: str, *, wanted: bool, private: bool) -
 @dataclass(frozen=True, slots=True)
 class Tagged:
     mention: Annotation
+    entity: Entity  # the mention's
     others: int  # untagged occurrences left in the article (names, aliases, this form)
 
 
 def tag(  # noqa: PLR0913 - one argument per field of the tag form
     article: Article,
-    user: AbstractBaseUser,
+    user: User,
     *,
     start: int,
     end: int,
@@ -87,12 +88,12 @@ def tag(  # noqa: PLR0913 - one argument per field of the tag form
             raise EntityError(str(exc)) from exc
         _maybe_alias(chosen, mention.exact, wanted=add_as_alias, private=private)
     others = occurrences(article, user, chosen, [mention.exact])
-    return Tagged(mention, len(others))
+    return Tagged(mention, chosen, len(others))
 
 
 def tag_all(
     article: Article,
-    user: AbstractBaseUser,
+    user: User,
     entity: Entity,
     *,
     forms: Iterable[str] = (),
@@ -122,7 +123,7 @@ def tag_all(
 
 def accept(  # noqa: PLR0913 - the fields of the accept form
     article: Article,
-    user: AbstractBaseUser,
+    user: User,
     *,
     text: str,
     entity: Entity | None = None,
@@ -145,7 +146,7 @@ def accept(  # noqa: PLR0913 - the fields of the accept form
 
 def _accept(  # noqa: PLR0913, PLR0917 - accept()'s checked arguments, passed on
     article: Article,
-    user: AbstractBaseUser,
+    user: User,
     current: list[Suggestion],
     entity: Entity | None,
     name: str,
@@ -187,7 +188,7 @@ def _accept(  # noqa: PLR0913, PLR0917 - accept()'s checked arguments, passed on
         return made
 
 
-def reject(article: Article, user: AbstractBaseUser, text: str) -> None:
+def reject(article: Article, user: User, text: str) -> None:
     key = fold(" ".join(text.split()))[: Entity.NAME_MAX_CHARS]
     if not key:
         raise EntityError("Which suggestion? The form did not say.")

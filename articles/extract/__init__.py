@@ -149,7 +149,8 @@ def _extract(tree: HtmlElement, url: str, *, fast: bool) -> _Found | None:
         include_links=True,
         include_images=True,
     )
-    if document is None or document.body is None:
+    # A dict only with as_dict=True, which is not asked for here.
+    if document is None or isinstance(document, dict) or document.body is None:
         return None
     title = metadata.squash(document.title or "")
     body = to_html(document.body, url)

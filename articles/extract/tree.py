@@ -64,7 +64,10 @@ def _is_break(node: etree._Element | str) -> bool:
 
 
 def regroup(
-    parent: etree._Element, nodes: list[etree._Element | str], *, standalone: Callable
+    parent: etree._Element,
+    nodes: list[etree._Element | str],
+    *,
+    standalone: Callable[[etree._Element], bool],
 ) -> None:
     """Put nodes back into parent, gathering text and inline elements into paragraphs."""
     paragraph: etree._Element | None = None

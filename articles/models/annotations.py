@@ -6,11 +6,16 @@ annotation is decided in `articles.permissions`, nowhere else.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Self
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
 from articles.models.articles import Article
+
+if TYPE_CHECKING:
+    from django.utils.safestring import SafeString
 
 
 class Color(models.TextChoices):
@@ -44,8 +49,9 @@ class ColorLabel(models.Model):
         return [(value, name, labels.get(value, "")) for value, name in Color.choices]
 
 
-class AnnotationQuerySet(models.QuerySet["Annotation"]):
-    def in_text_order(self) -> AnnotationQuerySet:
+# Generic in the model so that the annotations of `.annotate()` survive its methods.
+class AnnotationQuerySet[M: Annotation](models.QuerySet[M]):
+    def in_text_order(self) -> Self:
         return self.order_by(models.F("start").asc(nulls_first=True), "end", "created_at", "id")
 
 
@@ -102,6 +108,10 @@ class Annotation(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = AnnotationQuerySet.as_manager()
+
+    # Not columns: set on the instances some pages load, and only there.
+    card: SafeString  # the rendered panel card (`reader.with_cards`, `reader.shared_cards`)
+    author_name: str  # the author's public name (activity feed, entity page)
 
     class Meta:
         ordering = ["article", "start", "id"]

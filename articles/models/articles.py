@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import functools
 import re
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Self, TypedDict
 
 from django.conf import settings
 from django.db import models
@@ -29,6 +29,8 @@ from django.utils.text import slugify
 from articles.models.library import ArticleLabel, ArticleState, Label, LibraryView
 
 if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+
     from articles.types import Viewer
 
 # An article's sub-pages share the /articles/<id>/<segment>/ shape with its slug.
@@ -51,12 +53,21 @@ def reserved_slugs() -> frozenset[str]:
     return frozenset(reserved)
 
 
-class ArticleQuerySet(models.QuerySet["Article"]):
-    def for_library(self) -> ArticleQuerySet:
+class ReadingState(TypedDict):
+    """What `ArticleQuerySet.with_state` and `library.load_state` add to an article."""
+
+    is_read: bool
+    is_archived: bool
+    is_favourite: bool
+
+
+# Generic in the model so that the annotations of `.annotate()` survive its methods.
+class ArticleQuerySet[M: Article](models.QuerySet[M]):
+    def for_library(self) -> Self:
         # The library never shows bodies; leave the large columns in the database.
         return self.defer("body_html", "body_text").order_by("-created_at", "-id")
 
-    def with_state(self, user: Viewer) -> ArticleQuerySet:
+    def with_state(self, user: Viewer) -> Self:
         """Annotate `is_read`, `is_archived` and `is_favourite` (booleans) for `user`.
 
         One LEFT JOIN on that person's ArticleState row (unique per user and article, so
@@ -68,7 +79,7 @@ class ArticleQuerySet(models.QuerySet["Article"]):
             return self.annotate(is_read=false, is_archived=false, is_favourite=false)
         mine = models.FilteredRelation("states", condition=models.Q(states__user_id=user.pk))
 
-        def has(field: str) -> models.ExpressionWrapper:
+        def has(field: str) -> models.ExpressionWrapper[models.Q]:
             q = models.Q(**{f"viewer_state__{field}__isnull": False})
             return models.ExpressionWrapper(q, output_field=models.BooleanField())
 
@@ -76,7 +87,7 @@ class ArticleQuerySet(models.QuerySet["Article"]):
             is_read=has("read_at"), is_archived=has("archived_at"), is_favourite=has("favourite_at")
         )
 
-    def in_view(self, user: Viewer, view: str) -> ArticleQuerySet:
+    def in_view(self, user: User, view: str) -> Self:
         """The articles in one of `user`'s library views (a LibraryView value):
 
         - all: everything but the articles they archived;
@@ -100,12 +111,12 @@ class ArticleQuerySet(models.QuerySet["Article"]):
                 return self.filter(archived)
         raise ValueError(f"There is no library view {view!r}.")
 
-    def labelled(self, label: Label | int) -> ArticleQuerySet:
+    def labelled(self, label: Label | int) -> Self:
         """Articles carrying `label` (a Label or its id). Chain it for several labels."""
         links = ArticleLabel.objects.filter(article=models.OuterRef("pk"), label=label)
         return self.filter(models.Exists(links))
 
-    def with_labels(self) -> ArticleQuerySet:
+    def with_labels(self) -> Self:
         """Prefetch each article's labels in name order: one query for the whole page."""
         return self.prefetch_related(
             models.Prefetch("labels", queryset=Label.objects.order_by(Lower("name"), "id"))

@@ -6,7 +6,7 @@ merge or delete one, is decided in `articles.permissions`.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Self, TypedDict
 
 from django.conf import settings
 from django.core.validators import RegexValidator
@@ -18,11 +18,20 @@ from django.utils import timezone
 from articles.models.articles import Article
 
 if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
+
     from articles.models.annotations import Annotation
 
 
-class EntityQuerySet(models.QuerySet["Entity"]):
-    def matching(self, query: str) -> EntityQuerySet:
+class MentionCount(TypedDict):
+    """What `EntityQuerySet.with_mention_counts` adds to an entity (None: no mention)."""
+
+    mention_count: int | None
+
+
+# Generic in the model so that the annotations of `.annotate()` survive its methods.
+class EntityQuerySet[M: Entity](models.QuerySet[M]):
+    def matching(self, query: str) -> Self:
         """Entities whose name or an alias contains `query`, ignoring case."""
         query = query.strip()
         if not query:
@@ -34,7 +43,9 @@ class EntityQuerySet(models.QuerySet["Entity"]):
             )
         )
 
-    def with_mention_counts(self, mentions: models.QuerySet[Annotation]) -> EntityQuerySet:
+    def with_mention_counts(
+        self, mentions: models.QuerySet[Annotation]
+    ) -> EntityQuerySet[WithAnnotations[Entity, MentionCount]]:
         """Annotate `mention_count`: how many of `mentions` (the ones the viewer may see,
         from `permissions.visible_annotations`) name each entity, so a private mention of
         someone else is never counted."""

@@ -6,11 +6,16 @@ favourite) is one person's, and nobody but its owner ever sees it.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, TypedDict
+
 from django.conf import settings
 from django.db import models
 from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
+
+if TYPE_CHECKING:
+    from articles.models.articles import Article
 
 
 class LibraryView(models.TextChoices):
@@ -20,6 +25,12 @@ class LibraryView(models.TextChoices):
     UNREAD = "unread", "Unread"
     FAVOURITES = "favourites", "Favourites"
     ARCHIVED = "archived", "Archived"
+
+
+class ArticleCount(TypedDict):
+    """What `library.labels_with_counts` (and the admin's list) add to a label."""
+
+    article_count: int
 
 
 class Label(models.Model):
@@ -33,7 +44,7 @@ class Label(models.Model):
     NAME_MAX_CHARS = 50
 
     name = models.CharField(max_length=NAME_MAX_CHARS)
-    articles = models.ManyToManyField(
+    articles: models.ManyToManyField[Article, ArticleLabel] = models.ManyToManyField(
         "Article", through="ArticleLabel", related_name="labels", blank=True
     )
     created_by = models.ForeignKey(

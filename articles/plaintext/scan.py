@@ -110,7 +110,7 @@ def _related(entries: list[Entry], i: int, found: Found) -> int | None:
         rest = rest[: inline.start()] + " " + rest[inline.end() :]
     elif not rest:
         # The label stands alone: its title, and maybe its link, follow in the same block.
-        titles = []
+        titles: list[str] = []
         while (
             len(titles) < 2
             and (text := _text(entries, end))

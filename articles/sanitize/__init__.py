@@ -76,7 +76,11 @@ NOTE_TAGS = frozenset(
 NOTE_PROTOCOLS = frozenset({"http", "https", "mailto"})
 
 
-def _note_link_attrs(attrs: dict, new: bool = False) -> dict:  # noqa: ARG001 - bleach callback
+# bleach's linkify attributes: (namespace, name) -> value.
+type _LinkAttrs = dict[tuple[str | None, str], str]
+
+
+def _note_link_attrs(attrs: _LinkAttrs, new: bool = False) -> _LinkAttrs:  # noqa: ARG001 - bleach callback
     attrs[(None, "rel")] = "nofollow noopener noreferrer"
     return attrs
 
@@ -97,7 +101,8 @@ _NOTE_CLEANER = bleach.Cleaner(
 
 def clean_note_html(html: str) -> str:
     """Sanitise the HTML rendered from a note's Markdown: formatting and web links only."""
-    return _NOTE_CLEANER.clean(clean_chars(html))
+    cleaned: str = _NOTE_CLEANER.clean(clean_chars(html))
+    return cleaned
 
 
 def clean_article_html(html: str) -> str:

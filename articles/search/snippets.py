@@ -23,8 +23,12 @@ from django.db import connection
 from django.utils.safestring import SafeString, mark_safe
 
 if TYPE_CHECKING:
+    from articles.models import Annotation
     from articles.search import Result
     from articles.search.query import Query
+
+    type Job = tuple[str, str, str]  # configuration, document, options
+    type Slot = tuple[Result, str, int, str]  # result, field, window start, window
 
 START, STOP = "\x02", "\x03"
 _WORDS = re.compile(r"\w+")
@@ -95,7 +99,7 @@ def _first_mark(headline: str, doc: str) -> tuple[int, int] | None:
     return None
 
 
-def _headlines(jobs: list[tuple[str, str, str]], text: str) -> list[str]:
+def _headlines(jobs: list[Job], text: str) -> list[str]:
     """`ts_headline` for each (configuration, document, options), in one query."""
     if not jobs:
         return []
@@ -120,8 +124,8 @@ def fill(results: list[Result], query: Query) -> None:
             _plain(result)
         return
     stems = _stems(query)
-    jobs: list[tuple[str, str, str]] = []  # configuration, document, options
-    slots: list[tuple[Result, str, int, str]] = []  # result, field, window start, window
+    jobs: list[Job] = []
+    slots: list[Slot] = []
     for result in results:
         for job, slot in _jobs(result, stems):
             jobs.append(job)
@@ -141,7 +145,7 @@ def fill(results: list[Result], query: Query) -> None:
     _retry(retry, query)
 
 
-def _jobs(result: Result, stems: list[str]) -> list[tuple[tuple, tuple]]:
+def _jobs(result: Result, stems: list[str]) -> list[tuple[Job, Slot]]:
     """What to ask `ts_headline` for one result, and where its answer goes."""
     obj = result.obj
     if result.kind == "entity":
@@ -155,7 +159,7 @@ def _jobs(result: Result, stems: list[str]) -> list[tuple[tuple, tuple]]:
         start, window = _window(obj.body_text, found[0])
         return [((obj.search_config, window, _ARTICLE), (result, "article", start, window))]
     result.url = _annotation_url(obj)
-    jobs = []
+    jobs: list[tuple[Job, Slot]] = []
     if obj.exact:
         job = (obj.search_config, obj.exact[:QUOTE_CHARS], _FULL)
         jobs.append((job, (result, "snippet", 0, obj.exact)))
@@ -211,7 +215,7 @@ def _retry(results: list[Result], query: Query) -> None:
             result.url = result.obj.get_absolute_url()
 
 
-def _annotation_url(annotation: object) -> str:
+def _annotation_url(annotation: Annotation) -> str:
     """A highlight's passage; a page note's or an orphan's card in the panel (neither has
     a passage to scroll to, and the card is there without JavaScript too)."""
     article_url = annotation.article.get_absolute_url()

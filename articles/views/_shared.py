@@ -8,7 +8,7 @@ band). Without JavaScript the same URLs answer with redirects and full pages.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, TypedDict
+from typing import TYPE_CHECKING, Any, TypedDict
 from urllib.parse import urlencode
 
 from django.http import HttpRequest, HttpResponse
@@ -61,7 +61,9 @@ def refused(request: HtmxHttpRequest, message: str, status: int = 400) -> HttpRe
     return render(request, "articles/refused.html", {"message": message}, status=status)
 
 
-def changed(request: HtmxHttpRequest, article: Article, event: dict | None = None) -> HttpResponse:
+def changed(
+    request: HtmxHttpRequest, article: Article, event: dict[str, object] | None = None
+) -> HttpResponse:
     """After a reader write: the new body and panel for htmx, or back to the article."""
     if not request.htmx:
         anchor = f"#annotation-{event['id']}" if event and event.get("id") else ""
@@ -100,14 +102,14 @@ def render_jobs(
     )
 
 
-def render_filters(request: HtmxHttpRequest, context: dict) -> str:
+def render_filters(request: HtmxHttpRequest, context: dict[str, Any]) -> str:
     """The library's filter bar (`library.filter_bar`), out of band: it rides along with
     every list or row swap, so counts and chips stay true."""
     context = {**context, "oob": True}
     return render_to_string("articles/library.html#library-filters", context, request)
 
 
-def page_links(page: Page, url: Callable[[int], str]) -> dict[str, str]:
+def page_links(page: Page[Any], url: Callable[[int], str]) -> dict[str, str]:
     """The previous and next pages' URLs of a list (`url(number)`), for pagination.html."""
     return {
         "previous_url": url(page.previous_page_number()) if page.has_previous() else "",

@@ -86,7 +86,7 @@ def tag_entity(request: HtmxHttpRequest, pk: int) -> HttpResponse:
         if tagged.others:
             messages.info(
                 request,
-                f"Tagged as {mention.entity.name}. {tagged.others} more in this article: "
+                f"Tagged as {tagged.entity.name}. {tagged.others} more in this article: "
                 "see Suggestions in the panel.",
             )
         return changed(request, article, {"id": mention.pk})
@@ -182,8 +182,11 @@ def entity_index(request: HtmxHttpRequest) -> HttpResponse:
     kind = request.GET.get("kind", "")
     if kind not in Entity.Kind.values:
         kind = ""
-    found = visible_entities(request.user).matching(query)
-    found = found.with_mention_counts(visible_annotations(request.user))
+    found = (
+        visible_entities(request.user)
+        .matching(query)
+        .with_mention_counts(visible_annotations(request.user))
+    )
     if kind:
         found = found.filter(kind=kind)
     found = found.order_by(F("mention_count").desc(nulls_last=True), Lower("name"), "pk")

@@ -14,6 +14,8 @@ or a bad label name a 400.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, cast
+
 from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
@@ -27,12 +29,17 @@ from articles.models import Article, Label
 from articles.permissions import article_for, label_for
 from articles.views._shared import HtmxHttpRequest, render_filters
 
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
+
+    from articles.models.library import ArticleCount
+
 
 def _answer(
     request: HtmxHttpRequest,
     article: Article,
     *,
-    undo: dict | None = None,
+    undo: dict[str, str] | None = None,
     label_error: str = "",
     labelling: bool = False,
 ) -> HttpResponse:
@@ -167,9 +174,11 @@ def rename_label(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     return redirect("labels")
 
 
-def _counted(label: Label) -> Label:
-    label.article_count = label.article_links.count()
-    return label
+def _counted(label: Label) -> WithAnnotations[Label, ArticleCount]:
+    # The same object, from here on typed with the count set on it.
+    counted = cast("WithAnnotations[Label, ArticleCount]", label)
+    counted.article_count = label.article_links.count()
+    return counted
 
 
 @require_http_methods(["GET", "POST"])

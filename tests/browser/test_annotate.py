@@ -4,10 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from articles import annotations as annotating
-from articles.ingest import ingest
 from articles.models import Annotation
-from tests.conftest import shared_file
+from tests.factories import highlight, make_article
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -78,13 +76,7 @@ def _body_text(page):
 
 @pytest.fixture
 def linked():
-    return ingest(LINKED, filename="strike.html").article
-
-
-@pytest.fixture
-def sample():
-    path = shared_file("samples", "north-korean-troops.txt")
-    return ingest(path.read_bytes(), filename=path.name).article
+    return make_article(LINKED, filename="strike.html")
 
 
 def test_a_mouse_selection_becomes_a_highlight_at_once_and_after_reload(
@@ -199,7 +191,7 @@ def test_tab_reaches_the_toolbar_with_a_visible_focus_ring(signed_in, live_serve
 def test_an_overlapping_selection_makes_segments_that_know_both(
     signed_in, live_server, sample, user
 ):
-    first = annotating.create(sample, user, **_span(sample, "North Korean soldiers in the fight"))
+    first = highlight(sample, user, "North Korean soldiers in the fight")
     page = signed_in
     _open(page, live_server, sample)
     _drag_select(page, sample, "soldiers in the fight against Kyiv")
@@ -212,15 +204,8 @@ def test_an_overlapping_selection_makes_segments_that_know_both(
     assert _body_text(page) == sample.body_text
 
 
-def _span(article, phrase):
-    start = article.body_text.index(phrase)
-    return {"start": start, "end": start + len(phrase), "quote": phrase}
-
-
 def test_clicking_a_highlight_opens_its_note_for_editing(signed_in, live_server, sample, user):
-    annotation = annotating.create(
-        sample, user, **_span(sample, "victory plan"), note="Check the plan"
-    )
+    annotation = highlight(sample, user, "victory plan", note="Check the plan")
     page = signed_in
     _open(page, live_server, sample)
     page.locator(f'#article-body mark[data-ids~="{annotation.pk}"]').click()
@@ -238,9 +223,7 @@ def test_clicking_a_highlight_opens_its_note_for_editing(signed_in, live_server,
 def test_a_copied_link_opens_scrolled_to_the_passage_flashed_with_its_note(
     signed_in, live_server, context, sample, user
 ):
-    annotation = annotating.create(
-        sample, user, **_span(sample, "Kim Jong Un"), note="Leader of North Korea"
-    )
+    annotation = highlight(sample, user, "Kim Jong Un", note="Leader of North Korea")
     context.grant_permissions(["clipboard-read", "clipboard-write"])
     page = signed_in
     _open(page, live_server, sample)
@@ -265,7 +248,7 @@ def test_a_copied_link_opens_scrolled_to_the_passage_flashed_with_its_note(
 
 
 def test_the_annotated_reader_works_on_a_phone(signed_in, live_server, sample, user):
-    annotating.create(sample, user, **_span(sample, "victory plan"), note="Phone note")
+    highlight(sample, user, "victory plan", note="Phone note")
     page = signed_in
     page.set_viewport_size({"width": 375, "height": 740})
     _open(page, live_server, sample)

@@ -6,18 +6,11 @@ import pytest
 from playwright.sync_api import expect
 
 from articles.entities import curation, tagging
-from articles.ingest import ingest
 from articles.models import Annotation, Entity
 from tests.browser.test_annotate import _body_text, _drag_select, _open, _toolbar
-from tests.conftest import shared_file
+from tests.factories import tag
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-@pytest.fixture
-def sample():
-    path = shared_file("samples", "north-korean-troops.txt")
-    return ingest(path.read_bytes(), filename=path.name).article
 
 
 def test_tagging_a_selection_through_the_form_then_tagging_the_others(
@@ -107,8 +100,7 @@ def test_hovering_a_mention_shows_its_card_and_the_entity_page_lists_it(
     signed_in, live_server, sample, user
 ):
     tehran = curation.create_entity("Tehran", "place", user, description="Capital of Iran")
-    start = sample.body_text.index("Tehran")
-    tagging.tag(sample, user, start=start, end=start + 6, quote="Tehran", entity=tehran)
+    tag(sample, user, "Tehran", entity=tehran)
     page = signed_in
     _open(page, live_server, sample)
     mark = page.locator("#article-body mark.hl[data-kind=mention]")

@@ -9,16 +9,16 @@ import pytest
 from playwright.sync_api import expect
 
 from articles import library
-from articles.ingest import ingest
 from articles.models import Article, ArticleState, Label
+from tests.factories import make_article
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
 @pytest.fixture
 def stories():
-    older = ingest("Grain Deal Holds\n\nShips left Odesa with grain on Tuesday morning.").article
-    newer = ingest("Harbour Strike\n\nDock workers stayed off the job for a week.").article
+    older = make_article("Grain Deal Holds\n\nShips left Odesa with grain on Tuesday morning.")
+    newer = make_article("Harbour Strike\n\nDock workers stayed off the job for a week.")
     return newer, older
 
 

@@ -7,8 +7,8 @@ import json
 
 import pytest
 
-from articles.ingest import ingest
 from tests.conftest import shared_file
+from tests.factories import make_article, make_sample
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -21,8 +21,7 @@ def _open(page, live_server, article):
 
 
 def test_sample_text_content_equals_body_text(signed_in, live_server):
-    sample = shared_file("samples", "north-korean-troops.txt")
-    article = ingest(sample.read_bytes(), filename=sample.name).article
+    article = make_sample()
     assert _open(signed_in, live_server, article) == article.body_text
     assert signed_in.console.errors == []
 
@@ -33,7 +32,7 @@ def test_html_extracted_page_text_content_equals_body_text(signed_in, live_serve
     checked = 0
     for key in sorted(truth)[:12]:
         html = gzip.decompress((pages / f"{key}.html.gz").read_bytes())
-        article = ingest(html, filename=f"{key}.html", url=truth[key].get("url", "")).article
+        article = make_article(html, filename=f"{key}.html", url=truth[key].get("url", ""))
         assert _open(signed_in, live_server, article) == article.body_text, key
         checked += 1
     assert checked == 12
@@ -52,12 +51,12 @@ def test_tricky_markup_keeps_text_content_equal_to_body_text(signed_in, live_ser
         + "<p>Padding paragraph for extraction.</p>" * 5
         + "</article></body></html>"
     )
-    article = ingest(html, filename="tricky.html").article
+    article = make_article(html, filename="tricky.html")
     assert _open(signed_in, live_server, article) == article.body_text
 
 
 def test_theme_toggle_switches_and_is_remembered(signed_in, live_server):
-    article = ingest("Theme test\n\nA paragraph to read in the dark and in the light.").article
+    article = make_article("Theme test\n\nA paragraph to read in the dark and in the light.")
     signed_in.emulate_media(color_scheme="light")
     signed_in.goto(live_server.url + article.get_absolute_url())
     background = "getComputedStyle(document.body).backgroundColor"
@@ -73,7 +72,7 @@ def test_theme_toggle_switches_and_is_remembered(signed_in, live_server):
 
 
 def test_text_size_control_changes_the_body_size_and_is_remembered(signed_in, live_server):
-    article = ingest("Size test\n\nA paragraph whose letters grow and shrink on request.").article
+    article = make_article("Size test\n\nA paragraph whose letters grow and shrink on request.")
     signed_in.goto(live_server.url + article.get_absolute_url())
     size = "parseFloat(getComputedStyle(document.querySelector('#article-body p')).fontSize)"
     before = signed_in.evaluate(size)
@@ -86,8 +85,7 @@ def test_text_size_control_changes_the_body_size_and_is_remembered(signed_in, li
 
 
 def test_the_reader_fits_a_phone_screen(signed_in, live_server):
-    sample = shared_file("samples", "north-korean-troops.txt")
-    article = ingest(sample.read_bytes(), filename=sample.name).article
+    article = make_sample()
     signed_in.set_viewport_size({"width": 375, "height": 740})
     signed_in.goto(live_server.url + article.get_absolute_url())
     overflow = signed_in.evaluate("document.documentElement.scrollWidth - window.innerWidth")

@@ -8,8 +8,8 @@ from urllib.parse import urlencode
 
 import pytest
 
-from articles import annotations as annotating
 from articles.ingest import ingest
+from tests.factories import highlight, make_article
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -24,7 +24,7 @@ def long_article():
     paragraphs = [f"{FILLER} Paragraph {i}." for i in range(60)]
     paragraphs.insert(45, "The convoy reached Kherson at dawn, a week after it set out.")
     text = "Budget talks drag on\n\n" + "\n\n".join(paragraphs)
-    return ingest(text).article
+    return make_article(text)
 
 
 def _match_in_view(page) -> dict:
@@ -71,11 +71,9 @@ def test_a_highlight_result_opens_its_passage_and_kinds_narrow(
     signed_in, live_server, long_article, user
 ):
     quote = "The convoy reached Kherson at dawn"
-    start = long_article.body_text.index(quote)
-    hl = annotating.create(
-        long_article, user, start=start, end=start + len(quote), quote=quote,
-        note="Confirm the **date** with the agency", color="green",
-    )  # fmt: skip
+    hl = highlight(
+        long_article, user, quote, note="Confirm the **date** with the agency", color="green"
+    )
     page = signed_in
     page.goto(live_server.url + "/search/?q=agency")
     page.get_by_role("link", name=re.compile(r"^Highlights")).click()
@@ -112,7 +110,7 @@ def test_long_unbroken_words_never_widen_the_page_on_a_phone(signed_in, live_ser
     from articles import library
 
     word = "Antidisestablishmentarianism" * 4
-    article = ingest(f"{word} budget\n\nThe {word.lower()} budget was cut again.").article
+    article = make_article(f"{word} budget\n\nThe {word.lower()} budget was cut again.")
     library.add_label(article, "Label" + "x" * 45, article.added_by)
     page = signed_in
     page.set_viewport_size({"width": 390, "height": 800})

@@ -6,33 +6,17 @@ import pytest
 
 from articles import annotations as annotating
 from articles import sharing
-from articles.ingest import ingest
-from articles.models import Annotation, ShareLink, TeamGroup
-from tests.conftest import shared_file
+from articles.models import Annotation, ShareLink
+from tests.factories import highlight, make_group
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def _span(article, phrase):
-    start = article.body_text.index(phrase)
-    return {"start": start, "end": start + len(phrase), "quote": phrase}
-
-
-@pytest.fixture
-def sample():
-    path = shared_file("samples", "north-korean-troops.txt")
-    return ingest(path.read_bytes(), filename=path.name).article
-
-
 @pytest.fixture
 def annotated(sample, user):
-    shared = annotating.create(
-        sample, user, **_span(sample, "victory plan"), color="green", note="Plan has five points"
-    )
+    shared = highlight(sample, user, "victory plan", color="green", note="Plan has five points")
     page_note = annotating.create_page_note(sample, user, note="Whole-story context note")
-    private = annotating.create(
-        sample, user, **_span(sample, "Kim Jong Un"), note="My private hunch", audience=None
-    )
+    private = highlight(sample, user, "Kim Jong Un", note="My private hunch", audience=None)
     return {"shared": shared, "page_note": page_note, "private": private}
 
 
@@ -83,9 +67,7 @@ def test_a_share_link_to_one_annotation_scrolls_to_it_flashes_and_opens_its_note
     page, live_server, sample, user, annotated
 ):
     link = sharing.create_link(user, sample, audience=ShareLink.Audience.ANYONE)
-    target = annotating.create(
-        sample, user, **_span(sample, "afraid of mobilization"), note="Deep-linked note"
-    )
+    target = highlight(sample, user, "afraid of mobilization", note="Deep-linked note")
     page.set_viewport_size({"width": 1200, "height": 700})
     page.goto(f"{live_server.url}{link.get_absolute_url()}?a={target.pk}#annotation-{target.pk}")
     mark = page.locator(f'#article-body mark[data-ids~="{target.pk}"]').first
@@ -135,8 +117,7 @@ def test_revoking_a_link_makes_the_same_url_unavailable(signed_in, browser, live
 def test_the_toolbar_shares_with_the_chosen_group_and_remembers_it(
     signed_in, live_server, sample, user
 ):
-    desk = TeamGroup.objects.create(name="Fact-check")
-    desk.memberships.create(user=user)
+    desk = make_group("Fact-check", user)
     page = signed_in
     page.goto(live_server.url + sample.get_absolute_url())
     start = sample.body_text.index("victory plan")

@@ -1,4 +1,5 @@
-"""Read / unread, archive and favourite from the library and the reader: each person's own."""
+"""Read / unread, archive and favourite from the library and the reader
+(articles/views/labels.py, `set_state`): each person's own."""
 
 from __future__ import annotations
 
@@ -7,8 +8,8 @@ from django.test import Client
 from django.urls import reverse
 
 from articles import library
-from articles.ingest import ingest
 from articles.models import Article, ArticleState, Label
+from tests.factories import make_article
 
 pytestmark = pytest.mark.django_db
 
@@ -17,12 +18,7 @@ HTMX = {"HX-Request": "true"}
 
 @pytest.fixture
 def article():
-    return ingest("Harbour Strike\n\nDock workers stayed off the job for a week.").article
-
-
-@pytest.fixture
-def bob(django_user_model):
-    return django_user_model.objects.create_user("bob", "bob@example.org")
+    return make_article("Harbour Strike\n\nDock workers stayed off the job for a week.")
 
 
 def state_of(user, article) -> tuple[bool, bool, bool]:
@@ -201,6 +197,6 @@ def test_anonymous_visitors_are_sent_to_sign_in(client, user, article):
 
 
 def test_a_title_of_state_is_not_mistaken_for_the_state_url(alice_client):
-    article = ingest("State\n\nA story called State, about the state of things.").article
+    article = make_article("State\n\nA story called State, about the state of things.")
     assert article.slug == "state-article"
     assert alice_client.get(article.get_absolute_url()).status_code == 200

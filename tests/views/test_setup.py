@@ -1,14 +1,14 @@
-"""First run: the setup page, guarded by the console's one-time code, creates the admin."""
+"""First run (articles/views/setup.py): while no account exists every page leads to the
+setup page, which, guarded by the console's one-time code, creates the administrator."""
 
 from __future__ import annotations
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.core.management import call_command
 from django.urls import reverse
 
 from articles.middleware import reset_first_run_cache
-from articles.models import Article, SetupCode
+from articles.models import SetupCode
 
 pytestmark = pytest.mark.django_db
 
@@ -80,26 +80,3 @@ def test_mismatched_passwords_are_refused(client):
     response = client.post(reverse("setup"), _form(code, password2="something else 42"))
     assert "The two passwords differ" in response.text
     assert not get_user_model().objects.exists()
-
-
-def test_prepare_loads_the_welcome_article_and_prints_a_code(capsys):
-    call_command("prepare")
-    out = capsys.readouterr().out
-    assert "Open http://127.0.0.1:8000/setup/" in out
-    welcome = Article.objects.get()
-    assert welcome.title == "Welcome to Newsroom"
-    assert SetupCode.objects.count() == 1
-    call_command("prepare")
-    assert Article.objects.count() == 1
-
-
-def test_prepare_prints_no_code_once_an_account_exists(capsys, user):
-    call_command("prepare")
-    out = capsys.readouterr().out
-    assert "setup code" not in out
-    assert "ready at http://127.0.0.1:8000/" in out
-
-
-def test_a_deleted_welcome_article_does_not_come_back(user):
-    call_command("prepare")
-    assert not Article.objects.exists()

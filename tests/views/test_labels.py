@@ -1,4 +1,5 @@
-"""Labels from the library and the reader (add, remove), and the labels page (rename, delete)."""
+"""Labels from the library and the reader (articles/views/labels.py: add, remove), and the
+labels page (rename, delete)."""
 
 from __future__ import annotations
 
@@ -7,23 +8,24 @@ from django.test import Client
 from django.urls import reverse
 
 from articles import library
-from articles.ingest import ingest
 from articles.models import ArticleLabel, Label
+from tests.factories import make_article
 
 pytestmark = pytest.mark.django_db
 
 HTMX = {"HX-Request": "true"}
+
 HOSTILE = '<img src=x onerror=alert(1)>"'
 
 
 @pytest.fixture
 def article():
-    return ingest("Harbour Strike\n\nDock workers stayed off the job for a week.").article
+    return make_article("Harbour Strike\n\nDock workers stayed off the job for a week.")
 
 
 @pytest.fixture
 def other():
-    return ingest("Grain Deal\n\nShips left Odesa with grain on Tuesday morning.").article
+    return make_article("Grain Deal\n\nShips left Odesa with grain on Tuesday morning.")
 
 
 def names(article) -> list[str]:
@@ -34,9 +36,6 @@ def add(client, article, name, **kwargs):
     return client.post(
         reverse("add_label", args=[article.pk]), {"name": name, **kwargs.pop("data", {})}, **kwargs
     )
-
-
-# ---------- adding ----------
 
 
 def test_adding_a_label_goes_back_to_the_library(alice_client, user, article):
@@ -112,9 +111,6 @@ def test_adding_to_an_unknown_article_is_a_404(alice_client):
     assert Label.objects.count() == 0
 
 
-# ---------- removing ----------
-
-
 def test_removing_a_label_from_an_article_keeps_it_elsewhere(alice_client, user, article, other):
     label = library.add_label(article, "Ukraine", user)
     library.add_label(other, "Ukraine", user)
@@ -155,9 +151,6 @@ def test_removing_a_label_the_article_does_not_carry_changes_nothing(
     response = alice_client.post(reverse("remove_label", args=[article.pk, label.pk]))
     assert response.status_code == 302
     assert names(other) == ["Ukraine"]
-
-
-# ---------- the labels page: rename, delete ----------
 
 
 def test_the_labels_page_lists_every_label_with_its_count(alice_client, user, article, other):
@@ -246,9 +239,8 @@ def test_deleting_an_unknown_label_is_a_404(alice_client):
     assert alice_client.post(reverse("delete_label", args=[424242])).status_code == 404
 
 
-def test_anyone_on_the_team_renames_and_deletes_labels(client, user, article, django_user_model):
+def test_anyone_on_the_team_renames_and_deletes_labels(client, user, article, bob):
     label = library.add_label(article, "Ukraine", user)
-    bob = django_user_model.objects.create_user("bob", "bob@example.org")
     client.force_login(bob)
     client.post(reverse("rename_label", args=[label.pk]), {"name": "Kyiv"})
     assert names(article) == ["Kyiv"]
@@ -283,13 +275,3 @@ def test_hostile_names_are_escaped_everywhere(alice_client, user, article):
         reverse("remove_label", args=[article.pk, label.pk]), {"label": label.pk}, headers=HTMX
     )
     assert "<img src=x" not in response.text
-
-
-def test_labels_are_in_the_admin(admin_client, user, article):
-    label = library.add_label(article, "Ukraine", user)
-    response = admin_client.get(reverse("admin:articles_label_changelist"))
-    assert response.status_code == 200
-    assert "Ukraine" in response.text
-    assert (
-        admin_client.get(reverse("admin:articles_label_change", args=[label.pk])).status_code == 200
-    )

@@ -1,4 +1,5 @@
-"""`manage.py ingest`: files, directories, stdin, JSON output and exit status."""
+"""`manage.py ingest`: files, directories, stdin, web addresses, JSON output and exit
+status."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from django.core.management import CommandError, call_command
 
 from articles.models import Article
 from tests.conftest import shared_file
+from tests.fetching import STORY
 
 pytestmark = pytest.mark.django_db
 
@@ -92,3 +94,14 @@ def test_a_missing_path_fails_with_a_reason():
     status, _, err = _run("/no/such/file.txt")
     assert status == 1
     assert "/no/such/file.txt: No such file." in err
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.usefixtures("allow_private")
+def test_the_command_line_saves_an_address(httpserver, capsys):
+    httpserver.expect_request("/story").respond_with_data(STORY, content_type="text/html")
+    call_command("ingest", httpserver.url_for("/story"))
+    assert "added as #" in capsys.readouterr().out
+    call_command("ingest", httpserver.url_for("/story") + "?utm_source=x")
+    assert "already in the library" in capsys.readouterr().out
+    assert Article.objects.count() == 1

@@ -1,5 +1,6 @@
-"""Saving a web address from the library: the job shows as waiting, the worker fetches
-it, the library shows the article or a clear reason with Retry; canonical URLs find the
+"""Saving a web address from the library (articles/views/library.py `add_article`, and the
+fetch jobs of articles/views/saving.py): the job shows as waiting, the worker fetches it,
+the library shows the article or a clear reason with Retry; canonical URLs find the
 existing article."""
 
 from __future__ import annotations
@@ -18,14 +19,21 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 
 @pytest.fixture(autouse=True)
-def allow_private(settings):
-    settings.FETCH_ALLOW_PRIVATE = True
-    settings.FETCH_CONNECT_TIMEOUT = 2
+def allow_private(allow_private, settings):
     settings.FETCH_READ_TIMEOUT = 1
 
 
 def _add(client, url, **headers):
     return client.post(reverse("add_article"), {"url": url, "text": ""}, **headers)
+
+
+def _fetched(client, httpserver, path, *answer, **details) -> FetchJob:
+    """The job after `client` saved the address of `path` (answered with `answer`) and the
+    worker ran."""
+    httpserver.expect_request(path).respond_with_data(*answer, **details)
+    _add(client, httpserver.url_for(path))
+    run_worker()
+    return FetchJob.objects.get()
 
 
 def test_a_pasted_address_is_fetched_in_the_background(alice_client, httpserver, user):
@@ -63,10 +71,7 @@ def test_htmx_gets_a_fresh_form_and_the_polling_job_list(alice_client, httpserve
 
 
 def test_a_missing_page_fails_with_its_reason_and_a_retry_button(alice_client, httpserver):
-    httpserver.expect_request("/gone").respond_with_data("nothing", status=404)
-    _add(alice_client, httpserver.url_for("/gone"))
-    run_worker()
-    job = FetchJob.objects.get()
+    job = _fetched(alice_client, httpserver, "/gone", "nothing", status=404)
     assert job.status == FetchJob.Status.FAILED
     library = alice_client.get(reverse("library")).text
     assert "The page was not found (HTTP 404)." in library
@@ -95,20 +100,14 @@ def test_a_missing_page_fails_with_its_reason_and_a_retry_button(alice_client, h
 def test_a_page_that_is_no_article_fails_clearly(
     alice_client, httpserver, content, content_type, reason
 ):
-    httpserver.expect_request("/x").respond_with_data(content, content_type=content_type)
-    _add(alice_client, httpserver.url_for("/x"))
-    run_worker()
-    job = FetchJob.objects.get()
+    job = _fetched(alice_client, httpserver, "/x", content, content_type=content_type)
     assert job.status == FetchJob.Status.FAILED
     assert reason in job.error
     assert not Article.objects.exists()
 
 
 def test_a_server_error_is_retried_later_with_back_off(alice_client, httpserver):
-    httpserver.expect_request("/busy").respond_with_data("down", status=503)
-    _add(alice_client, httpserver.url_for("/busy"))
-    run_worker()
-    job = FetchJob.objects.get()
+    job = _fetched(alice_client, httpserver, "/busy", "down", status=503)
     assert job.status == FetchJob.Status.PENDING
     assert job.attempts == 1
     assert "HTTP 503" in job.error
@@ -119,10 +118,8 @@ def test_a_server_error_is_retried_later_with_back_off(alice_client, httpserver)
 
 def test_retries_stop_after_the_last_attempt(alice_client, httpserver, settings):
     settings.FETCH_MAX_ATTEMPTS = 1
-    httpserver.expect_request("/busy").respond_with_data("down", status=503)
-    _add(alice_client, httpserver.url_for("/busy"))
-    run_worker()
-    assert FetchJob.objects.get().status == FetchJob.Status.FAILED
+    job = _fetched(alice_client, httpserver, "/busy", "down", status=503)
+    assert job.status == FetchJob.Status.FAILED
 
 
 def test_the_same_story_with_tracking_parameters_finds_the_existing_article(
@@ -159,37 +156,11 @@ def test_a_refused_address_is_an_error_beside_the_field(alice_client, settings):
     assert not FetchJob.objects.exists()
 
 
-def test_someone_elses_job_cannot_be_retried(client, django_user_model, alice_client, httpserver):
-    httpserver.expect_request("/gone").respond_with_data("", status=404)
-    _add(alice_client, httpserver.url_for("/gone"))
-    run_worker()
-    job = FetchJob.objects.get()
-    bob = django_user_model.objects.create_user("bob", "b@example.org", "correct horse 3")
+def test_someone_elses_job_cannot_be_retried(client, bob, alice_client, httpserver):
+    job = _fetched(alice_client, httpserver, "/gone", "", status=404)
     client.force_login(bob)
     assert client.post(reverse("retry_fetch", args=[job.pk])).status_code == 404
     assert "HTTP 404" not in client.get(reverse("library")).text
-
-
-def test_the_command_line_saves_an_address(httpserver, capsys):
-    from django.core.management import call_command
-
-    httpserver.expect_request("/story").respond_with_data(STORY, content_type="text/html")
-    call_command("ingest", httpserver.url_for("/story"))
-    assert "added as #" in capsys.readouterr().out
-    call_command("ingest", httpserver.url_for("/story") + "?utm_source=x")
-    assert "already in the library" in capsys.readouterr().out
-    assert Article.objects.count() == 1
-
-
-def test_administrators_see_jobs_feeds_and_versions_in_the_admin(client, admin_user, httpserver):
-    httpserver.expect_request("/gone").respond_with_data("", status=404)
-    jobs.submit(httpserver.url_for("/gone"), admin_user)
-    run_worker()
-    client.force_login(admin_user)
-    page = client.get("/admin/articles/fetchjob/").text
-    assert "The page was not found" in page or httpserver.url_for("/gone") in page
-    for path in ("/admin/articles/feed/", "/admin/articles/articleversion/"):
-        assert client.get(path).status_code == 200
 
 
 def test_the_last_poll_tells_the_library_list_to_reload(alice_client, httpserver):

@@ -14,10 +14,8 @@ PUBLIC = "93.184.216.34"  # stands for a public web site; tests route it to the 
 
 
 @pytest.fixture(autouse=True)
-def private_refused(settings):
+def private_refused(allow_private, settings):
     settings.FETCH_ALLOW_PRIVATE = False
-    settings.FETCH_CONNECT_TIMEOUT = 2
-    settings.FETCH_READ_TIMEOUT = 2
 
 
 @pytest.fixture

@@ -1,16 +1,21 @@
-"""The library page (its views, label filters, pagination, query count) and "Add article"."""
+"""The library page (articles/views/library.py): its views, label filters, pagination and
+query count, the activity feed, "Add article", and deleting an article."""
 
 from __future__ import annotations
+
+import datetime as dt
 
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from articles import library
 from articles.ingest import ingest
-from articles.models import Article, Label
+from articles.models import Annotation, Article, Label
+from tests.factories import highlight, make_article, make_user, signed_in
 
 pytestmark = pytest.mark.django_db
 
@@ -137,12 +142,31 @@ def test_adding_is_post_only(alice_client):
     assert alice_client.get(reverse("add_article")).status_code == 405
 
 
+def test_deleting_asks_for_confirmation_first(alice_client, user):
+    article = make_article("A story\n\nWith a body that is long enough to be a story.", user=user)
+    page = alice_client.get(reverse("delete_article", args=[article.pk]))
+    assert "Delete this article?" in page.text
+    assert Article.objects.filter(pk=article.pk).exists()
+    response = alice_client.post(reverse("delete_article", args=[article.pk]))
+    assert response.status_code == 302
+    assert not Article.objects.filter(pk=article.pk).exists()
+
+
+def test_only_the_adder_or_staff_may_delete(client, bob, user):
+    article = make_article("A story\n\nWith a body that is long enough to be a story.", user=user)
+    client.force_login(bob)
+    assert client.post(reverse("delete_article", args=[article.pk])).status_code == 403
+    assert Article.objects.filter(pk=article.pk).exists()
+    reader = client.get(article.get_absolute_url())
+    assert "Delete article" not in reader.text
+
+
 # ---------- views, labels, pagination, counts ----------
 
 
 def story(n: int, title: str = "") -> Article:
     title = title or f"Story number {n}"
-    return ingest(f"{title}\n\nBody of story {n} about a different harbour, number {n}.").article
+    return make_article(f"{title}\n\nBody of story {n} about a different harbour, number {n}.")
 
 
 def listed(response) -> list[str]:
@@ -153,11 +177,6 @@ def listed(response) -> list[str]:
         r'class="article-title"[^>]*>(?:<span[^>]*></span><span[^>]*>Unread: </span>)?([^<]+)</a>',
         response.text,
     )
-
-
-@pytest.fixture
-def bob(django_user_model):
-    return django_user_model.objects.create_user("bob", "bob@example.org")
 
 
 @pytest.fixture
@@ -312,7 +331,7 @@ def _populate(n: int) -> None:
     """n articles, each with two labels, and state rows for alice and bob on most of them."""
     User = get_user_model()  # noqa: N806 - the model class, named as Django names it
     user = User.objects.get(username="alice")
-    bob = User.objects.create_user("bob", "bob@example.org")
+    bob = make_user("bob")
     for i in range(n):
         article = story(i)
         library.add_label(article, f"Label {i % 7}", user)
@@ -368,3 +387,25 @@ def test_filtered_lists_vary_on_htmx_so_back_never_shows_a_bare_fragment(alice_c
     for headers in ({}, {"HTTP_HX_REQUEST": "true", "HTTP_HX_TARGET": "article-list"}):
         response = alice_client.get(reverse("library"), {"view": "unread"}, **headers)
         assert "HX-Request" in response["Vary"]
+
+
+# The activity feed -------------------------------------------------------------------
+
+
+def test_the_home_page_lists_colleagues_shared_annotations_newest_first(article, user, bob, desk):
+    older = highlight(article, bob, "eighth day", note="first")
+    Annotation.objects.filter(pk=older.pk).update(created_at=timezone.now() - dt.timedelta(hours=2))
+    highlight(article, bob, "Rotterdam", note="second", audience=desk)
+    highlight(article, bob, "port", note="bob-private", audience=None)
+    highlight(article, user, "Monday", note="my-own")
+    page = signed_in(user).get(reverse("library")).text
+    feed = page[page.index('id="activity-heading"') :]
+    assert feed.index("second") < feed.index("first")
+    assert "bob-private" not in feed
+    assert "my-own" not in feed
+    assert article.title in feed
+
+
+def test_the_activity_feed_has_an_empty_state(user):
+    page = signed_in(user).get(reverse("library")).text
+    assert "Nothing shared yet" in page

@@ -1,4 +1,5 @@
-"""Entity views: tag, tag all, accept, reject, and the entity pages, with permissions."""
+"""Entity views (articles/views/entities.py): tag, tag all, accept, reject, and the entity
+pages, with permissions."""
 
 from __future__ import annotations
 
@@ -9,14 +10,15 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from articles import sharing
-from articles.entities import curation, tagging
+from articles.entities import curation
 from articles.entities.suggestions import suggest
-from articles.ingest import ingest
 from articles.models import Annotation, Entity, EntityAlias, RejectedSuggestion
+from tests.factories import make_article, signed_in, span, tag
 
 pytestmark = pytest.mark.django_db
 
 HX = {"HX-Request": "true"}
+
 STORY = (
     "Port Talks Resume in Rotterdam\n\n"
     "Officials in Rotterdam met union leaders from FNV on Monday. Rotterdam has seen strikes "
@@ -27,25 +29,13 @@ STORY = (
 
 @pytest.fixture
 def article():
-    return ingest(STORY).article
-
-
-@pytest.fixture
-def bob(django_user_model):
-    return django_user_model.objects.create_user("bob", "bob@example.org", "pw-bob-123456")
-
-
-def _span(article, phrase, n=0):
-    start = -1
-    for _ in range(n + 1):
-        start = article.body_text.index(phrase, start + 1)
-    return {"start": start, "end": start + len(phrase), "quote": phrase}
+    return make_article(STORY)
 
 
 def _tag(client, article, phrase, n=0, htmx=True, **data):
     return client.post(
         reverse("tag_entity", args=[article.pk]),
-        {**_span(article, phrase, n), **data},
+        {**span(article, phrase, n), **data},
         headers=HX if htmx else {},
     )
 
@@ -82,9 +72,9 @@ def test_tagging_refuses_bad_offsets_and_unknown_kinds_and_saves_nothing(alice_c
     bad = [
         {"start": "x", "end": "3", "quote": "Port", "name": "Port", "kind": "place"},
         {"start": "0", "end": "4", "quote": "Nope", "name": "Nope", "kind": "place"},
-        {**_span(article, "FNV"), "name": "FNV", "kind": "planet"},
-        {**_span(article, "FNV"), "name": "  ", "kind": "organisation"},
-        {**_span(article, "FNV"), "name": "x" * 201, "kind": "organisation"},
+        {**span(article, "FNV"), "name": "FNV", "kind": "planet"},
+        {**span(article, "FNV"), "name": "  ", "kind": "organisation"},
+        {**span(article, "FNV"), "name": "x" * 201, "kind": "organisation"},
     ]
     for data in bad:
         response = alice_client.post(reverse("tag_entity", args=[article.pk]), data, headers=HX)
@@ -216,7 +206,7 @@ def test_aliases_are_added_and_removed(alice_client, user):
 def test_merging_needs_the_creator_or_staff(client, article, user, bob, admin_user):
     keep = curation.create_entity("FNV", "organisation", user)
     other = curation.create_entity("Federatie Nederlandse Vakbeweging", "organisation", user)
-    tagging.tag(article, user, **_span(article, "FNV"), entity=other)
+    tag(article, user, "FNV", entity=other)
     client.force_login(bob)
     url = reverse("merge_entity", args=[other.pk])
     assert client.get(url).status_code == 403
@@ -240,7 +230,7 @@ def test_merging_into_itself_is_refused_with_a_message(alice_client, user):
 
 def test_deleting_asks_first_then_deletes_mentions(alice_client, article, user):
     entity = curation.create_entity("FNV", "organisation", user)
-    tagging.tag(article, user, **_span(article, "FNV"), entity=entity)
+    tag(article, user, "FNV", entity=entity)
     url = reverse("delete_entity", args=[entity.pk])
     assert "1 mention" in alice_client.get(url).text
     assert Entity.objects.exists()
@@ -251,8 +241,8 @@ def test_deleting_asks_first_then_deletes_mentions(alice_client, article, user):
 
 def test_the_entity_page_lists_mentions_with_their_sentence(alice_client, article, user, bob):
     entity = curation.create_entity("Aboutaleb", "person", user)
-    tagging.tag(article, user, **_span(article, "Aboutaleb"), entity=entity)
-    tagging.tag(article, bob, **_span(article, "Aboutaleb", 1), entity=entity, audience=None)
+    tag(article, user, "Aboutaleb", entity=entity)
+    tag(article, bob, "Aboutaleb", nth=1, entity=entity, audience=None)
     page = alice_client.get(entity.get_absolute_url()).text
     assert '<mark class="mention-here">Aboutaleb</mark>' in page
     assert "the FNV said Ahmed <mark" in page
@@ -264,8 +254,8 @@ def test_the_entity_page_lists_mentions_with_their_sentence(alice_client, articl
 def test_the_entity_page_shows_co_occurring_entities(alice_client, article, user):
     mayor = curation.create_entity("Aboutaleb", "person", user)
     union = curation.create_entity("FNV", "organisation", user)
-    tagging.tag(article, user, **_span(article, "Aboutaleb"), entity=mayor)
-    tagging.tag(article, user, **_span(article, "FNV"), entity=union)
+    tag(article, user, "Aboutaleb", entity=mayor)
+    tag(article, user, "FNV", entity=union)
     page = alice_client.get(mayor.get_absolute_url()).text
     related = page.split('id="related-heading"')[1]
     assert "FNV" in related
@@ -310,23 +300,20 @@ def _queries(client, url):
 
 
 def test_the_index_and_entity_page_query_counts_do_not_grow(alice_client, user):
-    articles = [ingest(STORY.replace("Rotterdam", f"Rotterdam {i}")).article for i in range(3)]
+    articles = [make_article(STORY.replace("Rotterdam", f"Rotterdam {i}")) for i in range(3)]
     entity = curation.create_entity("FNV", "organisation", user)
-    tagging.tag(articles[0], user, **_span(articles[0], "FNV"), entity=entity)
+    tag(articles[0], user, "FNV", entity=entity)
     index_one = _queries(alice_client, reverse("entities"))
     page_one = _queries(alice_client, entity.get_absolute_url())
     for i, article in enumerate(articles):
         other = curation.create_entity(f"Person {i}", "person", user)
         curation.add_alias(other, f"P{i}")
         for n in range(2):
-            tagging.tag(article, user, **_span(article, "FNV", n), entity=entity)
-        tagging.tag(article, user, **_span(article, "Aboutaleb"), entity=other)
+            tag(article, user, "FNV", nth=n, entity=entity)
+        tag(article, user, "Aboutaleb", entity=other)
     assert _queries(alice_client, reverse("entities")) == index_one
     assert _queries(alice_client, entity.get_absolute_url()) == page_one
     assert page_one <= 10
-
-
-# --- private mentions stay private, entities and aliases included ---------------------
 
 
 def _tag_privately(client, article, phrase, **data):
@@ -343,8 +330,7 @@ def test_an_entity_made_for_a_private_mention_is_invisible_to_colleagues(
     secret = Entity.objects.get()
     assert list(secret.aliases.values_list("name", flat=True)) == ["Aboutaleb"]
     assert secret.private_to == bob
-    alice = Client()
-    alice.force_login(user)
+    alice = signed_in(user)
     assert "KESTREL" not in alice.get(reverse("entities")).text
     assert "KESTREL" not in alice.get(reverse("entity_lookup"), {"q": "kestrel"}).text
     assert alice.get(secret.get_absolute_url()).status_code == 404
@@ -376,8 +362,7 @@ def test_sharing_a_mention_gives_its_entity_to_the_team(client, article, user, b
     assert response.status_code == 302
     mention.refresh_from_db()
     assert mention.entity.private_to is None
-    alice = Client()
-    alice.force_login(user)
+    alice = signed_in(user)
     assert alice.get(mention.entity.get_absolute_url()).status_code == 200
 
 
@@ -386,8 +371,7 @@ def test_a_shared_tag_of_a_name_someone_keeps_privately_makes_a_team_entity(
 ):
     client.force_login(bob)
     _tag_privately(client, article, "FNV", name="FNV", kind="organisation")
-    alice = Client()
-    alice.force_login(user)
+    alice = signed_in(user)
     _tag(alice, article, "FNV", n=1, name="FNV", kind="organisation")
     assert Entity.objects.filter(name="FNV").count() == 2
     assert Entity.objects.get(name="FNV", private_to__isnull=True).mentions.get().author == user
@@ -395,8 +379,7 @@ def test_a_shared_tag_of_a_name_someone_keeps_privately_makes_a_team_entity(
 
 def test_an_entity_with_colleagues_private_mentions_cannot_be_deleted(client, article, user, bob):
     entity = curation.create_entity("FNV", "organisation", user)
-    tagging.tag(article, bob, **_span(article, "FNV"), entity=entity, audience=None,
-                 note="my source")  # fmt: skip
+    tag(article, bob, "FNV", entity=entity, audience=None, note="my source")
     client.force_login(user)
     url = reverse("delete_entity", args=[entity.pk])
     page = client.get(url).text
