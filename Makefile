@@ -9,7 +9,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: help run test lint format bench db-start db-stop chromium postgresql install clean-db
+.PHONY: help run test lint format screenshots bench db-start db-stop chromium postgresql install clean-db
 
 help:
 	@echo "make run       set up everything and serve Newsroom on http://$(HOST):$(PORT)/"
@@ -17,6 +17,7 @@ help:
 	@echo "make test      set up everything and run the whole test suite"
 	@echo "make bench     print ingest, reader, re-anchoring, search and first-run figures"
 	@echo "make lint      ruff check + format check + mypy;  make format  to fix formatting"
+	@echo "make screenshots  save the main pages, desktop and phone, light and dark, to var/screenshots/"
 	@echo "make db-stop   stop the project's own PostgreSQL cluster (whichever server runs it)"
 
 # The virtualenv is rebuilt only when the pinned dependencies change.
@@ -61,6 +62,10 @@ postgresql: $(STAMP)
 # pytest starts the project's PostgreSQL cluster itself (and stops it if it started it).
 test: $(STAMP) chromium postgresql lint
 	$(PY) -m pytest
+
+screenshots: $(STAMP) chromium
+	$(PY) -m pytest -q -m screenshots tests/browser/test_screenshots.py
+	@echo "Saved to var/screenshots/"
 
 lint: $(STAMP)
 	$(PY) -m ruff check .

@@ -1,0 +1,109 @@
+"""`make screenshots`: the main pages at desktop and phone size, light and dark, saved to
+var/screenshots/ (ignored by git) for a person to look at before a change lands.
+
+Not part of the normal run (the `screenshots` marker is deselected by default); each
+shot still checks the page loaded without a console error, so a broken page does not
+slip through as a pretty picture of an error page.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+
+from articles import annotations as annotating
+from articles import library, sharing
+from articles.models import ShareLink
+from tests.factories import highlight, make_group, tag
+
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.screenshots]
+
+OUT = Path(__file__).resolve().parents[2] / "var" / "screenshots"
+SIZES = {"desktop": (1366, 900), "phone": (390, 844)}
+SCHEMES = ("light", "dark")
+
+
+@pytest.fixture
+def world(sample, user, bob, client):
+    desk = make_group("Fact-check", user, bob)
+    highlight(
+        sample,
+        user,
+        "victory plan",
+        color="green",
+        note="**Check** with the [Reuters wire](https://www.reuters.com/)",
+    )
+    highlight(
+        sample,
+        bob,
+        "North Korean troops",
+        color="yellow",
+        note="Numbers differ: 10k or 12k?",
+        audience=desk,
+    )
+    highlight(sample, user, "Kim Jong Un", color="pink", audience=None)
+    annotating.create_page_note(sample, user, note="Follow up with the ministry on `Monday`.")
+    tag(sample, user, "Putin", name="Vladimir Putin", kind="person")
+    tag(sample, user, "Zelensky", name="Volodymyr Zelensky", kind="person")
+    library.add_label(sample, "Ukraine", user)
+    library.set_state(user, sample, "favourite", on=True)
+    link = sharing.create_link(user, sample, audience=ShareLink.Audience.ANYONE)
+    client.force_login(user)
+    return {
+        "article": sample,
+        "link": link,
+        "session": client.cookies[settings.SESSION_COOKIE_NAME].value,
+    }
+
+
+def _pages(world) -> dict[str, tuple[str, bool]]:
+    """name: (path, signed in)."""
+    article = world["article"]
+    entity = article.annotations.filter(entity__isnull=False).first().entity
+    return {
+        "library": ("/", True),
+        "reader": (article.get_absolute_url(), True),
+        "entity": (entity.get_absolute_url(), True),
+        "entities": ("/entities/", True),
+        "search": ("/search/?q=putin", True),
+        "labels": ("/labels/", True),
+        "feeds": ("/feeds/", True),
+        "settings": ("/settings/save/", True),
+        "shared-links": ("/shared-links/", True),
+        "versions": (f"/articles/{article.pk}/versions/", True),
+        "delete-article": (f"/articles/{article.pk}/delete/", True),
+        "share-page": (world["link"].get_absolute_url(), False),
+        "sign-in": ("/login/", False),
+    }
+
+
+def test_take_screenshots(browser, live_server, world):
+    OUT.mkdir(parents=True, exist_ok=True)
+    broken = []
+    for size, (width, height) in SIZES.items():
+        for scheme in SCHEMES:
+            for signed_in in (True, False):
+                context = browser.new_context(
+                    viewport={"width": width, "height": height}, color_scheme=scheme
+                )
+                if signed_in:
+                    context.add_cookies([{
+                        "name": settings.SESSION_COOKIE_NAME, "value": world["session"],
+                        "url": live_server.url,
+                    }])  # fmt: skip
+                page = context.new_page()
+                errors: list[str] = []
+                page.on("pageerror", lambda exc, errors=errors: errors.append(str(exc)))
+                for name, (path, needs_session) in _pages(world).items():
+                    if needs_session != signed_in:
+                        continue
+                    page.goto(live_server.url + path)
+                    page.wait_for_load_state("networkidle")
+                    page.screenshot(path=OUT / f"{name}-{size}-{scheme}.png", full_page=True)
+                    if errors:
+                        broken.append((name, size, scheme, list(errors)))
+                        errors.clear()
+                context.close()
+    assert broken == []
