@@ -6,16 +6,13 @@ favourite) is one person's, and nobody but its owner ever sees it.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, TypedDict
+from typing import TypedDict
 
 from django.conf import settings
 from django.db import models
 from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
-
-if TYPE_CHECKING:
-    from articles.models.articles import Article
 
 
 class LibraryView(models.TextChoices):
@@ -44,7 +41,9 @@ class Label(models.Model):
     NAME_MAX_CHARS = 50
 
     name = models.CharField(max_length=NAME_MAX_CHARS)
-    articles: models.ManyToManyField[Article, ArticleLabel] = models.ManyToManyField(
+    # Typed by the base class: naming Article here would make these two modules import
+    # each other (articles.py reads the library's models for its views).
+    articles: models.ManyToManyField[models.Model, ArticleLabel] = models.ManyToManyField(
         "Article", through="ArticleLabel", related_name="labels", blank=True
     )
     created_by = models.ForeignKey(
