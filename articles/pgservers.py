@@ -52,13 +52,6 @@ class Server:
     def name(self) -> str:
         return f"the {self.kind} PostgreSQL {self.major} ({self.bindir})"
 
-    @property
-    def root(self) -> Path:
-        """The directory to copy when another user must run these binaries: for the
-        embedded server, the wheel's files (its binaries find their libraries relative to
-        themselves); for the system's, nothing is ever copied."""
-        return self.bindir.parents[2] if self.kind == EMBEDDED else self.bindir
-
 
 def wanted() -> str:
     choice = os.environ.get("NEWSROOM_POSTGRES", "auto").strip().lower() or "auto"

@@ -135,15 +135,10 @@ class ReaderPage:
     audience_menu: AudienceMenu
     can_delete: bool
     updated_since_annotated: bool
+    # Reversed once for the page, not once per suggestion row.
+    accept_url: str
+    reject_url: str
     entity_kinds: list[tuple[str, str]] = field(default_factory=lambda: Entity.Kind.choices)
-
-    @property
-    def accept_url(self) -> str:
-        return reverse("accept_suggestion", args=[self.article.pk])
-
-    @property
-    def reject_url(self) -> str:
-        return reverse("reject_suggestion", args=[self.article.pk])
 
 
 def marked_body(article: Article, anchored: list[Annotation]) -> str:
@@ -286,6 +281,8 @@ def build(viewer: User, article: Article, params: Mapping[str, str]) -> ReaderPa
         audience_menu=AudienceMenu.for_viewer(viewer),
         can_delete=may_delete_article(viewer, article),
         updated_since_annotated=versions.updated_since_annotated(article, viewer, annotations),
+        accept_url=reverse("accept_suggestion", args=[article.pk]),
+        reject_url=reverse("reject_suggestion", args=[article.pk]),
     )
 
 

@@ -15,8 +15,8 @@ from django.conf import settings
 
 from articles import annotations as annotating
 from articles import library, sharing
-from articles.models import ShareLink
-from tests.factories import highlight, make_group, tag
+from articles.models import Feed, ShareLink
+from tests.factories import highlight, make_article, make_group, make_sample, tag
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.screenshots]
 
@@ -26,7 +26,10 @@ SCHEMES = ("light", "dark")
 
 
 @pytest.fixture
-def world(sample, user, bob, client):
+def world(user, bob, client):
+    sample = make_sample(user=user)
+    for i in range(26):  # enough for a second page of the library
+        make_article(f"Harbour bulletin {i}\n\nThe harbour opened at dawn on day {i}.")
     desk = make_group("Fact-check", user, bob)
     highlight(
         sample,
@@ -50,10 +53,15 @@ def world(sample, user, bob, client):
     library.add_label(sample, "Ukraine", user)
     library.set_state(user, sample, "favourite", on=True)
     link = sharing.create_link(user, sample, audience=ShareLink.Audience.ANYONE)
+    feed = Feed.objects.create(
+        url="https://harbour.example/feed.xml", title="Harbour News", added_by=user
+    )
     client.force_login(user)
     return {
         "article": sample,
         "link": link,
+        "feed": feed,
+        "note": sample.annotations.filter(start__isnull=False, entity__isnull=True).first(),
         "session": client.cookies[settings.SESSION_COOKIE_NAME].value,
     }
 
@@ -73,7 +81,13 @@ def _pages(world) -> dict[str, tuple[str, bool]]:
         "settings": ("/settings/save/", True),
         "shared-links": ("/shared-links/", True),
         "versions": (f"/articles/{article.pk}/versions/", True),
+        "library-page-2": ("/?page=2", True),
         "delete-article": (f"/articles/{article.pk}/delete/", True),
+        "delete-annotation": (f"/annotations/{world['note'].pk}/delete/", True),
+        "delete-label": (f"/labels/{article.labels.get().pk}/delete/", True),
+        "delete-feed": (f"/feeds/{world['feed'].pk}/delete/", True),
+        "delete-entity": (f"{entity.get_absolute_url()}delete/", True),
+        "revoke-link": (f"/shared-links/{world['link'].pk}/revoke/", True),
         "share-page": (world["link"].get_absolute_url(), False),
         "sign-in": ("/login/", False),
     }
