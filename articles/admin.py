@@ -9,6 +9,7 @@ from django.contrib import admin, messages
 from django.db.models import Count
 
 from articles import ingest, versions
+from articles.annotations import describe
 from articles.errors import IngestError
 from articles.models import (
     Annotation,
@@ -80,18 +81,17 @@ class ArticleAdmin(admin.ModelAdmin):
             messages.error(request, f"The text was not replaced: {exc}")
             return
         if applied.reanchored is not None:
-            result = applied.reanchored
             messages.info(
                 request,
-                f"Text replaced; the old one is kept as a version. Annotations: {result.kept} "
-                f"unchanged, {result.moved} moved, {result.orphaned} orphaned.",
+                "Text replaced; the old one is kept as a version. Annotations: "
+                f"{describe(applied.reanchored)}.",
             )
 
 
 @admin.register(ColorLabel)
 class ColorLabelAdmin(admin.ModelAdmin):
-    list_display = ["color", "label"]
-    list_editable = ["label"]
+    list_display = ["color", "label", "asserts"]
+    list_editable = ["label", "asserts"]
     list_display_links = ["color"]
 
 

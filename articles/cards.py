@@ -9,7 +9,11 @@ page's time with 500 annotations.
 Invariants: every interpolated value is escaped with `html.escape` except `note_html`,
 which comes out of `notes.render_note` (sanitised on write); the markup matches what
 `annotate.js` and the CSS expect (`#card-<id>`, `data-goto`, `data-copy-link`,
-`.card-edit-slot`).
+`.card-edit-slot`, `data-move`).
+
+A changed or orphaned annotation's card says so: what it was written on and what the text
+says now (a word diff), and, for whoever may edit it, the review actions. In a colour
+that asserts something, a changed annotation shows "needs re-check" instead.
 """
 
 from __future__ import annotations
@@ -19,10 +23,13 @@ from typing import TYPE_CHECKING
 
 from django.utils.safestring import SafeString, mark_safe
 
-from articles.models import Color
+from articles.models import AnnotationReview, Color
 from articles.sharing import initials, public_name
+from articles.versions import diff
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from django.contrib.auth.models import User
 
     from articles.models import Annotation, Entity
@@ -80,6 +87,89 @@ def _author(user: User) -> tuple[str, str]:
     return found
 
 
+def _was_now(annotation: Annotation) -> str:
+    """The words it was written on and the words it is on now, as a word diff."""
+    change = diff(annotation.original_exact, annotation.exact)
+    was = "".join(
+        f"<del>{escape(seg.text, quote=False)}</del>" if seg.kind == "del"
+        else escape(seg.text, quote=False)
+        for seg in change.before
+    )  # fmt: skip
+    now = "".join(
+        f"<ins>{escape(seg.text, quote=False)}</ins>" if seg.kind == "ins"
+        else escape(seg.text, quote=False)
+        for seg in change.after
+    )  # fmt: skip
+    return (
+        '<dl class="was-now"><dt>Was</dt>'
+        f'<dd class="was">{was}</dd><dt>Now</dt><dd class="now">{now}</dd></dl>'
+    )
+
+
+_REVIEW_WHY = {
+    "changed": "The text changed since this was written.",
+    "orphaned": "Its words are no longer in the text.",
+}
+
+
+def _review(annotation: Annotation, *, base: str | None, version_url: str | None) -> str:
+    """What changed under a changed or orphaned annotation, and the review actions for
+    someone who may edit it (`base`: its URL prefix, None for anyone else)."""
+    why = _REVIEW_WHY.get(annotation.status, "")
+    body = f'<p class="review-why">{why}</p>'
+    if annotation.is_changed:
+        body += _was_now(annotation)
+    links = ""
+    if version_url:
+        links += (
+            f'<a class="link-action" href="{escape(version_url)}?a={int(annotation.pk):d}'
+            f'#annotation-{int(annotation.pk):d}">Read it as it was</a>'
+        )
+    if base is not None:
+        form = (
+            f'<form method="post" action="{base}{{0}}/" hx-post="{base}{{0}}/" class="inline-form">'
+            '<button type="submit" class="button small">{1}</button></form>'
+        )
+        if annotation.is_changed:
+            links += form.format("still-stands", "Still stands")
+        links += (
+            f'<button type="button" class="button small" data-move="{int(annotation.pk):d}" '
+            f'data-move-url="{base}move/">Move…</button>'
+        )
+        links += form.format("detach", "Detach")
+    actions = f'<div class="review-actions">{links}</div>' if links else ""
+    return f'<div class="card-review">{body}{actions}</div>'
+
+
+def _history(reviews: Sequence[AnnotationReview]) -> str:
+    if not reviews:
+        return ""
+    rows = "".join(
+        f"<li>{escape(r.get_action_display())} by "
+        f"{_author(r.by)[0] if r.by else 'a former member'}, "
+        f'<time datetime="{r.at.isoformat()}">{r.at.day} {r.at:%b %Y}</time>'
+        + (
+            f"; was “{escape(_truncate(r.was_exact), quote=False)}”"
+            if r.was_exact and r.was_exact != r.now_exact
+            else ""
+        )
+        + "</li>"
+        for r in reviews
+    )
+    return f'<details class="card-history"><summary>History</summary><ol>{rows}</ol></details>'
+
+
+def _badges(annotation: Annotation, *, public: bool, recheck: bool) -> str:
+    """Needs re-check, then the audience: "Only me", or a group other than the default
+    one (never named on a share-link page)."""
+    badge = '<span class="badge badge-recheck">Needs re-check</span>' if recheck else ""
+    if annotation.group_id is None:
+        badge += _PRIVATE
+    elif not public and (group := annotation.group) is not None and not group.is_default:
+        badge += f'<span class="badge badge-group">{escape(group.name)}</span>'
+    return badge
+
+
 def render_card(  # noqa: PLR0913 - keyword options of one renderer
     annotation: Annotation,
     *,
@@ -90,14 +180,21 @@ def render_card(  # noqa: PLR0913 - keyword options of one renderer
     share_url: str | None = None,
     public: bool = False,
     mention_count: int = 0,
+    assertive: frozenset[str] = frozenset(),
+    version_url: str | None = None,
+    reviews: Sequence[AnnotationReview] = (),
 ) -> SafeString:
     """One card; every interpolated value goes through html.escape except note_html.
 
     `share_url`: a share link that shows this annotation, offered as "Copy share link".
     `public`: for a share-link page, which names no groups.
+    `assertive`: the colours that assert something (ColorLabel.asserts).
+    `version_url`: the stored version it was written on, for "Read it as it was".
+    `reviews`: its history of reviews, oldest first.
     """
     pk = int(annotation.pk)
     orphaned = annotation.is_orphaned
+    recheck = annotation.is_changed and annotation.color in assertive and not annotation.entity_id
     username, author_initials = _author(annotation.author)
     color = escape(annotation.color)
     created = annotation.created_at
@@ -110,19 +207,17 @@ def render_card(  # noqa: PLR0913 - keyword options of one renderer
         name = _COLOR_NAMES.get(annotation.color, color)
         swatch = f'<span class="swatch swatch-{color}" title="{name}"></span>'
 
-    badge = ""
-    if annotation.group_id is None:
-        badge = _PRIVATE
-    elif not public and (group := annotation.group) is not None and not group.is_default:
-        badge = f'<span class="badge badge-group">{escape(group.name)}</span>'
+    badge = _badges(annotation, public=public, recheck=recheck)
     head = (
         f'{swatch}<span class="author" title="{username}"><span class="initials">'
         f'{author_initials}</span> <span class="author-name">{username}</span></span>'
         f'<time datetime="{created.isoformat()}">{created.day} {created:%b}</time>{badge}'
     )
     quote = ""
-    if annotation.exact:
-        text = escape(_truncate(annotation.exact), quote=False)
+    # An orphan shows the words it was written on; anything else, where it is now.
+    words = annotation.original_exact if orphaned else annotation.exact
+    if words:
+        text = escape(_truncate(words), quote=False)
         inner = (
             text
             if orphaned or annotation.start is None
@@ -132,6 +227,13 @@ def render_card(  # noqa: PLR0913 - keyword options of one renderer
     entity = _entity_block(mentioned, mention_count, public=public) if mentioned is not None else ""
     # note_html is the output of notes.render_note, sanitised when it was written.
     note = f'<div class="card-note">{annotation.note_html}</div>' if annotation.note_html else ""
+    mine = viewer_id is not None and annotation.author_id == viewer_id
+    base = f"{escape(annotations_url)}{pk}/"
+    review = ""
+    if annotation.needs_review:
+        review = _review(
+            annotation, base=base if mine and not public else None, version_url=version_url
+        )
     actions = ""
     if not orphaned and not public and annotation.start is not None:
         actions += (
@@ -146,8 +248,7 @@ def render_card(  # noqa: PLR0913 - keyword options of one renderer
             f'<a href="{escape(share_url)}?a={pk}#annotation-{pk}" class="link-action" '
             f'data-copy-link="share">{label}</a>'
         )
-    if viewer_id is not None and annotation.author_id == viewer_id:
-        base = f"{escape(annotations_url)}{pk}/"
+    if mine:
         actions += (
             f'<a href="{base}edit/" hx-get="{base}edit/" hx-target="next .card-edit-slot" '
             'class="link-action">Edit</a>'
@@ -155,9 +256,11 @@ def render_card(  # noqa: PLR0913 - keyword options of one renderer
             'hx-confirm="Delete this annotation? This cannot be undone." class="inline-form">'
             '<button type="submit" class="link-button danger-text">Delete</button></form>'
         )
-    state = " is-orphaned" if orphaned else ""
+    state = f" is-{escape(annotation.status)}" if annotation.needs_review else ""
+    state += " needs-recheck" if recheck else ""
     return mark_safe(  # noqa: S308 - built from escaped values and sanitised note_html
         f'<div class="annotation-card{state}" id="{id_prefix}{pk}" data-annotation="{pk}" '
-        f'data-color="{color}"><div class="card-head">{head}</div>{entity}{quote}{note}'
+        f'data-color="{color}"><div class="card-head">{head}</div>{entity}{quote}{review}'
+        f"{note}{_history(reviews)}"
         f'<div class="card-actions">{actions}</div><div class="card-edit-slot"></div></div>'
     )

@@ -11,8 +11,8 @@ Invariants (tests/test_highlights_properties.py checks them for arbitrary articl
   and a browser parsing the result in a div builds the input's elements plus marks and
   anchors only, in the same places: nothing is moved, split or foster-parented.
 - Text is split at every span boundary; a segment covered by at least one span becomes
-  one <mark> listing every covering id in `data-ids` (ascending), with the color and
-  kind of the innermost span (shortest, then highest id), and `data-depth` when more
+  one <mark> listing every covering id in `data-ids` (ascending), with the color, kind
+  and state of the innermost span (shortest, then highest id), and `data-depth` when more
   than one span covers it. Marks never nest and never cross a tag, so a span across
   paragraphs, a link or emphasis becomes several marks with the same ids.
 - A position is inside a mark exactly when some span covers it and it is not in a
@@ -71,6 +71,7 @@ class Span:
     end: int
     color: str  # a palette name such as "yellow"; written as an attribute value
     kind: str = "highlight"  # "highlight" or "mention" (color is then the entity kind)
+    state: str = ""  # "" or a review state ("changed", "recheck"), written as data-state
 
 
 def render_marks(body_html: str, spans: Iterable[Span]) -> str:
@@ -183,7 +184,11 @@ def _segments(spans: Collection[Span]) -> tuple[list[int], list[str]]:
         starting[span.start].append(span)
         ending[span.end].append(span)
     bounds = sorted(starting.keys() | ending.keys())
-    styles = {s.id: f' data-color="{escape(s.color)}" data-kind="{escape(s.kind)}"' for s in spans}
+    styles = {
+        s.id: f' data-color="{escape(s.color)}" data-kind="{escape(s.kind)}"'
+        + (f' data-state="{escape(s.state)}"' if s.state else "")
+        for s in spans
+    }
     active: dict[int, Span] = {}
     opens: list[str] = []
     for bound in bounds:

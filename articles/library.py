@@ -18,21 +18,32 @@ from typing import TYPE_CHECKING, Any, cast
 from urllib.parse import urlencode
 
 from django.db import IntegrityError, transaction
-from django.db.models import Count, Prefetch, Value, prefetch_related_objects
-from django.db.models.functions import Lower
+from django.db.models import (
+    Count,
+    Exists,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Subquery,
+    Value,
+    prefetch_related_objects,
+)
+from django.db.models.functions import Coalesce, Lower
 from django.urls import reverse
 from django.utils import timezone
 
-from articles.models import Article, ArticleLabel, ArticleState, Label, LibraryView
+from articles.models import Annotation, Article, ArticleLabel, ArticleState, Label, LibraryView
 from articles.names import clean_name
+from articles.permissions import visible_annotations
+from articles.sharing import public_name
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Mapping
 
     from django.contrib.auth.models import User
+    from django.db.models import QuerySet
     from django_stubs_ext import WithAnnotations
 
-    from articles.models import ArticleQuerySet
     from articles.models.articles import ReadingState
     from articles.models.library import ArticleCount
 
@@ -210,14 +221,29 @@ class Filters:
         query = self.query(**changes)
         return reverse("library") + (f"?{query}" if query else "")
 
-    def articles(self, user: User) -> ArticleQuerySet[Article]:
-        """The articles these filters show `user`, newest first, with state and labels."""
+    def articles(self, user: User) -> QuerySet[Article]:
+        """The articles these filters show `user`, newest first, with state and labels,
+        and `review_count`: how many of the annotations they see there need review."""
         found = Article.objects.for_library().in_view(user, self.view)
         if self.label_missing:
             return found.none()
+        if self.view == LibraryView.REVIEW:
+            found = found.filter(Exists(to_review(user).filter(article=OuterRef("pk"))))
         if self.label is not None:
             found = found.labelled(self.label)
-        return found.with_state(user).with_labels()
+        counted = (
+            to_review(user)
+            .filter(article=OuterRef("pk"))
+            .order_by()
+            .values("article")
+            .annotate(n=Count("pk"))
+            .values("n")
+        )
+        return (
+            found.with_state(user)
+            .with_labels()
+            .annotate(review_count=Coalesce(Subquery(counted, output_field=IntegerField()), 0))
+        )
 
     def unread_count(self, user: User) -> int:
         """Unread articles under the same label filter, so the count matches the view."""
@@ -227,6 +253,30 @@ class Filters:
         if self.label is not None:
             found = found.labelled(self.label)
         return found.count()
+
+
+def to_review(user: User) -> QuerySet[Annotation]:
+    """The annotations `user` sees whose text changed under them (changed or orphaned)."""
+    return visible_annotations(user).exclude(status=Annotation.Status.ANCHORED)
+
+
+def review_feed(user: User, limit: int = 10) -> list[Annotation]:
+    """For the activity: the person's own and their groups' annotations that need review,
+    on the articles whose text changed last first."""
+    found = list(
+        to_review(user)
+        .select_related("article", "author")
+        .defer("article__body_html", "article__body_text", "article__summary")
+        .order_by("-article__text_changed_at", "article_id", "start", "id")[:limit]
+    )
+    for annotation in found:
+        annotation.author_name = public_name(annotation.author)
+    return found
+
+
+def review_count(user: User) -> int:
+    """How many articles hold annotations `user` sees that need review."""
+    return to_review(user).order_by().values("article").distinct().count()
 
 
 def filter_bar(
@@ -242,6 +292,7 @@ def filter_bar(
     return {
         "filters": filters,
         "unread_count": filters.unread_count(user),
+        "review_count": review_count(user),
         "labels": labels,
         "view_links": [
             {

@@ -23,7 +23,15 @@ from articles import sharing, versions
 from articles.cards import render_card
 from articles.entities.suggestions import Suggestion, suggest
 from articles.highlights import Span, render_marks
-from articles.models import Annotation, Article, Color, ColorLabel, Entity, ShareLink
+from articles.models import (
+    Annotation,
+    AnnotationReview,
+    Article,
+    Color,
+    ColorLabel,
+    Entity,
+    ShareLink,
+)
 from articles.permissions import link_showing, may_delete_article, visible_annotations
 
 if TYPE_CHECKING:
@@ -123,7 +131,7 @@ class ReaderPage:
     body_html: str  # the sanitised body with its marks: safe HTML
     passages: list[Annotation]  # highlights and passage notes the filters show
     page_notes: list[Annotation]
-    orphans: list[Annotation]
+    review: list[Annotation]  # changed and orphaned: "Needs review"
     annotation_count: int
     entity_groups: list[EntityGroup]
     suggestion_groups: list[SuggestionGroup]
@@ -141,16 +149,46 @@ class ReaderPage:
     entity_kinds: list[tuple[str, str]] = field(default_factory=lambda: Entity.Kind.choices)
 
 
-def marked_body(article: Article, anchored: list[Annotation]) -> str:
+def _state(annotation: Annotation, assertive: frozenset[str]) -> str:
+    """How a mark shows its review state: "recheck" for a changed annotation whose colour
+    asserts something (the assertion is withheld), "changed", or "" (unchanged)."""
+    if not annotation.is_changed:
+        return ""
+    return (
+        "recheck" if annotation.entity_id is None and annotation.color in assertive else "changed"
+    )
+
+
+def marked_body(
+    article: Article, anchored: list[Annotation], assertive: frozenset[str] = frozenset()
+) -> str:
     """The article's body with its anchored annotations drawn: highlights in their colour,
-    mentions in their entity's kind."""
+    mentions in their entity's kind, changed ones marked so."""
     spans = [
-        Span(a.pk, a.start, a.end, a.entity.kind, "mention") if a.entity is not None
-        else Span(a.pk, a.start, a.end, a.color)
+        Span(a.pk, a.start, a.end, a.entity.kind, "mention", _state(a, assertive))
+        if a.entity is not None
+        else Span(a.pk, a.start, a.end, a.color, state=_state(a, assertive))
         for a in anchored
         if a.start is not None and a.end is not None
     ]  # fmt: skip
     return render_marks(article.body_html, spans)
+
+
+def _histories(annotations: list[Annotation]) -> dict[int, list[AnnotationReview]]:
+    """Each annotation's reviews, oldest first: one query."""
+    found: dict[int, list[AnnotationReview]] = {}
+    ids = [a.pk for a in annotations]
+    if ids:
+        for review in AnnotationReview.objects.filter(annotation__in=ids).select_related("by"):
+            found.setdefault(review.annotation_id, []).append(review)
+    return found
+
+
+def version_url(annotation: Annotation) -> str | None:
+    """The stored text a changed or orphaned annotation was written on, if any."""
+    if annotation.written_on_id is None or not annotation.needs_review:
+        return None
+    return reverse("article_version", args=[annotation.article_id, annotation.written_on_id])
 
 
 def anchored(annotations: list[Annotation]) -> list[Annotation]:
@@ -164,8 +202,10 @@ def with_cards(
     *,
     id_prefix: str = "card-",
     links: list[ShareLink] | None = None,
+    assertive: frozenset[str] | None = None,
 ) -> None:
-    """Give each annotation its rendered `card`; mentions carry their entity's counts."""
+    """Give each annotation its rendered `card`; mentions carry their entity's counts.
+    `assertive`: the assertive colours, when the caller has them (else one query)."""
     entity_ids = {a.entity_id for a in annotations if a.entity_id}
     # By entity id; an annotation that is not a mention looks up None and finds nothing.
     counts: dict[int | None, int | None] = dict(
@@ -177,6 +217,9 @@ def with_cards(
     # Computed once per article and per link: 500 cards must not build 500 URLs each.
     article_urls: dict[int, str] = {}
     link_urls = {link.pk: link.get_absolute_url() for link in links or []}
+    if assertive is None:
+        assertive = ColorLabel.assertive() if annotations else frozenset()
+    histories = _histories(annotations)
     for annotation in annotations:
         link = link_showing(links, annotation) if links else None
         article_url = article_urls.get(annotation.article_id)
@@ -192,12 +235,16 @@ def with_cards(
             id_prefix=id_prefix,
             share_url=link_urls[link.pk] if link else None,
             mention_count=counts.get(annotation.entity_id) or 0,
+            assertive=assertive,
+            version_url=version_url(annotation),
+            reviews=histories.get(annotation.pk, ()),
         )
 
 
 def shared_cards(link: ShareLink, annotations: list[Annotation]) -> None:
     """Cards for a share-link page: no Edit or Delete, no group names, whoever looks."""
     url = link.get_absolute_url()
+    assertive = ColorLabel.assertive() if annotations else frozenset()
     for annotation in annotations:
         annotation.card = render_card(
             annotation,
@@ -206,6 +253,7 @@ def shared_cards(link: ShareLink, annotations: list[Annotation]) -> None:
             annotations_url="",
             share_url=url,
             public=True,
+            assertive=assertive,
         )
 
 
@@ -250,7 +298,9 @@ def build(viewer: User, article: Article, params: Mapping[str, str]) -> ReaderPa
     )
     for annotation in annotations:
         annotation.article = article
-    with_cards(viewer, annotations, links=sharing.active_links(viewer, article))
+    legend, assertive = ColorLabel.palette()
+    links = sharing.active_links(viewer, article)
+    with_cards(viewer, annotations, links=links, assertive=assertive)
     drawn = anchored(annotations)
     suggestions = suggest(article, viewer, annotations)
     shown = [a for a in annotations if filters.shows(a)]
@@ -262,12 +312,14 @@ def build(viewer: User, article: Article, params: Mapping[str, str]) -> ReaderPa
         groups[sharing.PRIVATE] = sharing.ONLY_ME
     return ReaderPage(
         article=article,
-        body_html=marked_body(article, drawn),
+        body_html=marked_body(article, drawn, assertive),
         passages=[
-            a for a in anchored(shown) if not a.is_mention and a.color == (filters.color or a.color)
+            a
+            for a in anchored(shown)
+            if not a.is_mention and not a.needs_review and a.color == (filters.color or a.color)
         ],
         page_notes=[a for a in shown if a.is_page_note],
-        orphans=[a for a in shown if a.is_orphaned],
+        review=[a for a in shown if a.needs_review],
         annotation_count=sum(1 for a in drawn if not a.is_mention),
         entity_groups=_entity_groups([a for a in annotations if a.is_mention]),
         suggestion_groups=_suggestion_groups(article, suggestions),
@@ -277,7 +329,7 @@ def build(viewer: User, article: Article, params: Mapping[str, str]) -> ReaderPa
         filters=filters,
         author_choices=sorted(authors.items(), key=lambda item: item[1].casefold()),
         group_choices=[(str(k), v) for k, v in groups.items()],
-        legend=ColorLabel.legend(),
+        legend=legend,
         audience_menu=AudienceMenu.for_viewer(viewer),
         can_delete=may_delete_article(viewer, article),
         updated_since_annotated=versions.updated_since_annotated(article, viewer, annotations),
@@ -291,7 +343,7 @@ class SharedPage:
     """What a share link shows: the article, the link's annotations, the one it points at."""
 
     link: ShareLink
-    owner_name: str
+    banner: str  # what the page shows, in the words of whoever reads it
     article: Article
     body_html: str
     passages: list[Annotation]
@@ -312,7 +364,7 @@ def build_shared(link: ShareLink, viewer: Viewer, pointed_id: str = "") -> Share
     drawn = anchored(annotations)
     return SharedPage(
         link=link,
-        owner_name=sharing.public_name(link.owner),
+        banner=_shared_banner(link, viewer),
         article=article,
         body_html=marked_body(article, drawn),
         passages=[a for a in drawn if not a.is_mention],
@@ -320,3 +372,18 @@ def build_shared(link: ShareLink, viewer: Viewer, pointed_id: str = "") -> Share
         orphans=[a for a in annotations if a.is_orphaned],
         pointed=next((a for a in annotations if str(a.pk) == pointed_id), None),
     )
+
+
+def _shared_banner(link: ShareLink, viewer: Viewer) -> str:
+    """Whose annotations a shared page shows, said to its reader: the link's own
+    `description` ("My annotations") is in its owner's words."""
+    owner_name = sharing.public_name(link.owner)
+    own = viewer.is_authenticated and viewer.pk == link.owner_id
+    group = link.group.name if link.scope == ShareLink.Scope.GROUP and link.group else ""
+    if group:
+        shown = f"Annotations shared with {group}"
+    else:
+        shown = "Your annotations" if own else f"{owner_name}’s annotations"
+    if own:
+        return f"{shown}, as your read-only link shows them"
+    return f"{shown}, shared read-only by {owner_name}" if group else f"{shown}, shared read-only"

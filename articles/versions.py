@@ -4,8 +4,9 @@ Invariants:
 - `replace_text` is the only way an existing article's `body_html` / `body_text` change:
   the admin's edit, `ingest --update` of a file or a URL, a refresh, a feed's re-poll.
   In one transaction, with the article row locked, it stores the old text as an
-  `ArticleVersion`, writes the new text and what is measured from it, re-anchors every
-  annotation onto it (kept, found again, or orphaned, never attached to other words) and
+  `ArticleVersion` (which the annotations written on it now name as `written_on`), writes
+  the new text and what is measured from it, re-anchors every annotation onto it
+  (unchanged, on changed words and flagged so, or orphaned; see annotations) and
   records when (`text_changed_at`, which raises the reader's "updated since you
   annotated it" notice).
 - The same text (same content hash) changes nothing and keeps no version.
@@ -16,6 +17,7 @@ Invariants:
 from __future__ import annotations
 
 import difflib
+import itertools
 import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -60,11 +62,15 @@ def replace_text(article: Article, doc: Document) -> Applied:
             locked = Article.objects.select_for_update().get(pk=article.pk)
             if digest == locked.content_hash:
                 return Applied(changed=False)
-            ArticleVersion.objects.create(
+            version = ArticleVersion.objects.create(
                 article=locked,
                 title=locked.title,
                 body_html=locked.body_html,
                 body_text=locked.body_text,
+            )
+            # Annotations written on the text being replaced: it is now this version.
+            Annotation.objects.filter(article=locked, written_on__isnull=True).update(
+                written_on=version
             )
             locked.body_html = doc.body_html
             locked.body_text = doc.body_text
@@ -152,3 +158,43 @@ def diff(old: str, new: str) -> Diff:
             after.append(Segment("ins", "".join(b[j1:j2])))
             inserted += _words(b[j1:j2])
     return Diff(before, after, inserted, deleted)
+
+
+@dataclass(frozen=True)
+class Piece:
+    """A stretch of one side of a diff: its kind ("same", "ins", "del"), its text, and the
+    colour of an annotation on it ("" for none)."""
+
+    kind: str
+    text: str
+    color: str = ""
+
+
+def with_annotations(segments: list[Segment], ranges: list[tuple[int, int, str]]) -> list[Piece]:
+    """One side of a diff split where annotations (start, end, colour), in the offsets of
+    that side's text, begin and end. Overlaps show the colour of the one starting last."""
+    cuts = sorted({b for start, end, _ in ranges for b in (start, end)})
+    pieces: list[Piece] = []
+    offset = 0
+    for seg in segments:
+        end = offset + len(seg.text)
+        bounds = [offset, *(c for c in cuts if offset < c < end), end]
+        for lo, hi in itertools.pairwise(bounds):
+            color = next((c for s, e, c in reversed(ranges) if s <= lo and hi <= e), "")
+            pieces.append(Piece(seg.kind, seg.text[lo - offset : hi - offset], color))
+        offset = end
+    return pieces
+
+
+def written_on(version: ArticleVersion, annotations: Iterable[Annotation]) -> list[Annotation]:
+    """Those of `annotations` written on `version` whose original words are still where
+    they were in it, to be drawn there."""
+    text = version.body_text
+    return [
+        a
+        for a in annotations
+        if a.written_on_id == version.pk
+        and a.original_start is not None
+        and a.original_end is not None
+        and text[a.original_start : a.original_end] == a.original_exact
+    ]

@@ -23,6 +23,12 @@ Modelling, where the standard leaves a choice:
   offsets would now point at other words. In this export, a passage target with a quote
   and no position is an orphan.
 - A page note's target is the article's IRI itself.
+- Once the text changed under an annotation (it was written on a stored version, or it
+  was detached from its words), the words it was written on are a second target (model
+  4.3, States): a SpecificResource with a TextQuoteSelector of the original quote and
+  context and a `TimeState` whose `sourceDate` is when those words were annotated (or
+  last reviewed) and `cached` the stored version in Newsroom. The first target is always
+  the current place, as above; an annotation whose text never changed has one target.
 - The creator is a Person with the username as `nickname` and the display name the reader
   shows as `name`. There is no `id`: people have no pages here, and an IRI that answers
   404 would be worse than none.
@@ -158,8 +164,35 @@ def _to_jsonld(annotation: Annotation, base_url: str, source: str) -> JsonLd:
         })  # fmt: skip
     if bodies:
         data["body"] = bodies[0] if len(bodies) == 1 else bodies
-    data["target"] = _target(annotation, source, style_class)
+    current = _target(annotation, source, style_class)
+    original = _original(annotation, source, base_url)
+    data["target"] = [current, original] if original else current
     return data
+
+
+def _original(annotation: Annotation, source: str, base_url: str) -> JsonLd | None:
+    """The words it was written on, as they read then (a TimeState); None for what was
+    written on no passage of the text (a page note, a mention by the title)."""
+    if not annotation.original_exact or annotation.original_start is None:
+        return None
+    if annotation.written_on_id is None and annotation.start == annotation.original_start:
+        return None  # written on the current text, where it still is
+    state: JsonLd = {"type": "TimeState", "sourceDate": _datetime(annotation.original_at)}
+    if annotation.written_on_id is not None:
+        state["cached"] = base_url + reverse(
+            "article_version", args=[annotation.article_id, annotation.written_on_id]
+        )
+    return {
+        "type": "SpecificResource",
+        "source": source,
+        "state": state,
+        "selector": {
+            "type": "TextQuoteSelector",
+            "exact": annotation.original_exact,
+            "prefix": annotation.original_prefix,
+            "suffix": annotation.original_suffix,
+        },
+    }
 
 
 def _entity_body(entity: Entity, base_url: str) -> JsonLd:

@@ -51,6 +51,11 @@ urlpatterns = [
     # Saving from the web (issue 6)
     path("articles/<int:pk>/refresh/", versions.refresh, name="refresh_article"),
     path("articles/<int:pk>/versions/", versions.article_versions, name="article_versions"),
+    path(
+        "articles/<int:pk>/versions/<int:version>/",
+        versions.article_version,
+        name="article_version",
+    ),
     path("fetches/", saving.fetch_jobs, name="fetch_jobs"),
     path("fetches/<int:pk>/retry/", saving.retry_job, name="retry_fetch"),
     path("fetches/<int:pk>/dismiss/", saving.dismiss_job, name="dismiss_fetch"),
@@ -76,6 +81,15 @@ urlpatterns = [
     path("annotations/<int:pk>.jsonld", export.annotation_jsonld, name="annotation_jsonld"),
     path("annotations/<int:pk>/edit/", annotations.edit_annotation, name="edit_annotation"),
     path("annotations/<int:pk>/delete/", annotations.delete_annotation, name="delete_annotation"),
+    *(
+        path(
+            f"annotations/<int:pk>/{action}/",
+            annotations.review_annotation,
+            {"action": action},
+            name=f"review_{action.replace('-', '_')}",
+        )
+        for action in ("still-stands", "move", "detach")
+    ),
     path("search/", search.search_page, name="search"),
     path("entities/", entities.entity_index, name="entities"),
     path("entities/lookup/", entities.entity_lookup, name="entity_lookup"),

@@ -17,7 +17,16 @@ from django.utils import timezone
 
 from articles import library, sharing
 from articles.entities import curation
-from articles.models import Annotation, Article, ArticleState, Feed, FetchJob, Label, SaveToken
+from articles.models import (
+    Annotation,
+    Article,
+    ArticleState,
+    ArticleVersion,
+    Feed,
+    FetchJob,
+    Label,
+    SaveToken,
+)
 from tests.factories import highlight, make_article, make_group, make_user, span, tag
 
 pytestmark = pytest.mark.django_db
@@ -59,6 +68,15 @@ def world(db):
         requested_by=alice,
     )  # fmt: skip
     feed = Feed.objects.create(url="https://news.example.org/feed.xml", added_by=alice)
+    # The text changed under the desk note (as a refresh would leave it): it needs review.
+    version = ArticleVersion.objects.create(
+        article=article, title=article.title, body_html=article.body_html,
+        body_text=article.body_text,
+    )  # fmt: skip
+    Annotation.objects.filter(pk=shared.pk).update(
+        status=Annotation.Status.CHANGED, written_on=version
+    )
+    shared.refresh_from_db()
     return {
         "users": {"author": alice, "member": bob, "non-member": carol, "admin": root},
         "tokens": {
@@ -80,6 +98,7 @@ def world(db):
         "label": label,
         "job": job,
         "feed": feed,
+        "version": version,
     }
 
 
@@ -108,6 +127,14 @@ def _request(world, actor, endpoint):
             reverse("edit_annotation", args=[shared.pk]), {"audience": "private"}
         ),
         "delete-shared": lambda: client.post(reverse("delete_annotation", args=[shared.pk])),
+        "still-stands": lambda: client.post(reverse("review_still_stands", args=[shared.pk])),
+        "move-to": lambda: client.post(
+            reverse("review_move", args=[shared.pk]), span(article, "Rotterdam")
+        ),
+        "detach": lambda: client.post(reverse("review_detach", args=[shared.pk])),
+        "version-read": lambda: client.get(
+            reverse("article_version", args=[article.pk, world["version"].pk]), {"a": shared.pk}
+        ),
         "jsonld-shared": lambda: client.get(reverse("annotation_jsonld", args=[shared.pk])),
         "jsonld-private": lambda: client.get(reverse("annotation_jsonld", args=[private.pk])),
         "jsonld-article": lambda: client.get(
@@ -221,6 +248,11 @@ MATRIX: dict[str, dict[str, tuple[int | str, bool]]] = {
     "edit-private": {"author": (302, False), "member": (404, False), "non-member": (404, False), "admin": (404, False)},
     "move-shared": {"author": (302, False), "member": (403, False), "non-member": (404, False), "admin": (404, False)},
     "delete-shared": {"author": (302, False), "member": (403, False), "non-member": (404, False), "admin": (404, False)},
+    # Reviewing an annotation whose text changed is changing it: for its author only.
+    "still-stands": {"author": (302, False), "member": (403, False), "non-member": (404, False), "admin": (404, False)},
+    "move-to": {"author": (302, False), "member": (403, False), "non-member": (404, False), "admin": (404, False)},
+    "detach": {"author": (302, False), "member": (403, False), "non-member": (404, False), "admin": (404, False)},
+    "version-read": {"author": (200, True), "member": (200, True), "non-member": (200, False), "admin": (200, False)},
     "jsonld-shared": {"author": (200, True), "member": (200, True), "non-member": (404, False), "admin": (404, False)},
     "jsonld-private": {"author": (200, False), "member": (404, False), "non-member": (404, False), "admin": (404, False)},
     "jsonld-article": {"author": (200, True), "member": (200, True), "non-member": (200, False), "admin": (200, False)},
@@ -320,6 +352,12 @@ def test_nobody_but_the_author_changes_an_annotation(world, endpoint, actor):
     shared = Annotation.objects.get(pk=world["shared"].pk)
     assert private.note == PRIVATE_TEXT
     assert shared.group.name == "Politics desk"
+    assert (shared.status, shared.start, shared.written_on_id) == (
+        Annotation.Status.CHANGED,
+        world["shared"].start,
+        world["version"].pk,
+    )
+    assert not shared.reviews.exists()
     world["link"].refresh_from_db()
     assert world["link"].revoked_at is None
 

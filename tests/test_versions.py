@@ -81,13 +81,13 @@ def test_refresh_keeps_the_old_text_and_reanchors_annotations(
 
     reader = alice_client.get(article.get_absolute_url()).text
     assert "Updated since you annotated it." in reader
-    assert "two million euros" in reader  # listed under orphaned annotations
+    assert "two million euros" in reader  # listed under "Needs review"
 
     page_html = alice_client.get(reverse("article_versions", args=[article.pk])).text
     assert "<del>a week </del>" in page_html
     assert "<ins>ten days </ins>" in page_html
     assert "two million euros" in page_html  # the deleted paragraph, marked
-    assert "1 annotation could not be placed" in page_html
+    assert "1 annotation needs review" in page_html
 
 
 def test_an_unchanged_story_keeps_no_version(httpserver, story, user, alice_client):

@@ -81,6 +81,10 @@ def annotated(user):
 # --- W3C conformance ---------------------------------------------------------------------
 
 
+def _utc(moment):
+    return moment.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
 def _must_count(kind):
     tests = shared_file("conformance", "w3c", "web-annotation-tests")
     relative = {
@@ -159,28 +163,59 @@ def test_a_highlight_is_exported_with_both_selectors_its_colour_and_its_author(
         "id": f"http://testserver/annotations/{highlight.pk}.jsonld",
         "type": "Annotation",
         "motivation": "highlighting",
-        "created": highlight.created_at.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
-        "modified": highlight.updated_at.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "created": _utc(highlight.created_at),
+        "modified": _utc(highlight.updated_at),
         "creator": {"type": "Person", "nickname": "alice", "name": "alice"},
         "stylesheet": {
             "type": "CssStylesheet",
             "value": ".newsroom-green { background-color: #bbf7d0; }",
         },
-        "target": {
-            "type": "SpecificResource",
-            "source": f"http://testserver{article.get_absolute_url()}",
-            "styleClass": "newsroom-green",
-            "selector": [
-                {"type": "TextPositionSelector", "start": highlight.start, "end": highlight.end},
-                {
+        "target": [
+            {
+                "type": "SpecificResource",
+                "source": f"http://testserver{article.get_absolute_url()}",
+                "styleClass": "newsroom-green",
+                "selector": [
+                    {
+                        "type": "TextPositionSelector",
+                        "start": highlight.start,
+                        "end": highlight.end,
+                    },
+                    {
+                        "type": "TextQuoteSelector",
+                        "exact": "container ships waiting",
+                        "prefix": highlight.prefix,
+                        "suffix": highlight.suffix,
+                    },
+                ],
+            },
+            # The fixture changed the text after it was written: the words it was written
+            # on (here the same), on the stored version.
+            {
+                "type": "SpecificResource",
+                "source": f"http://testserver{article.get_absolute_url()}",
+                "state": {
+                    "type": "TimeState",
+                    "sourceDate": _utc(highlight.created_at),
+                    "cached": f"http://testserver/articles/{article.pk}/versions/"
+                    f"{highlight.written_on_id}/",
+                },
+                "selector": {
                     "type": "TextQuoteSelector",
                     "exact": "container ships waiting",
-                    "prefix": highlight.prefix,
-                    "suffix": highlight.suffix,
+                    "prefix": highlight.original_prefix,
+                    "suffix": highlight.original_suffix,
                 },
-            ],
-        },
+            },
+        ],
     }
+
+
+def test_an_annotation_on_a_text_that_never_changed_has_one_target(alice_client, article, user):
+    made = highlight(article, user, "container ships waiting")
+    target = _get(alice_client, f"/annotations/{made.pk}.jsonld")["target"]
+    assert target["type"] == "SpecificResource"
+    assert "state" not in target
 
 
 def test_an_annotation_id_answers_with_the_same_document(alice_client, annotated):
@@ -213,13 +248,14 @@ def test_a_mention_identifies_its_entity(alice_client, annotated):
         "source": "https://www.wikidata.org/wiki/Q34370",
     }
     assert document["body"][1]["purpose"] == "commenting"
-    assert "styleClass" not in document["target"]
-    assert document["target"]["selector"][1]["exact"] == "Rotterdam"
+    current, _original = document["target"]
+    assert "styleClass" not in current
+    assert current["selector"][1]["exact"] == "Rotterdam"
     page_level = _get(alice_client, f"/annotations/{made['page-level mention'].pk}.jsonld")
     assert page_level["body"]["source"].endswith(
         f"/entities/{made['page-level mention'].entity_id}/"
     )
-    assert page_level["target"] == document["target"]["source"]
+    assert page_level["target"] == current["source"]
 
 
 def test_a_page_note_targets_the_article_itself_and_has_no_colour(alice_client, annotated):
@@ -233,17 +269,39 @@ def test_a_page_note_targets_the_article_itself_and_has_no_colour(alice_client, 
 
 def test_an_orphan_keeps_its_original_quote_but_no_position(alice_client, annotated):
     article, made = annotated
-    document = _get(alice_client, f"/annotations/{made['orphan'].pk}.jsonld")
-    assert document["target"]["selector"] == [
+    orphan = made["orphan"]
+    document = _get(alice_client, f"/annotations/{orphan.pk}.jsonld")
+    current, original = document["target"]
+    assert current["selector"] == [
         {
             "type": "TextQuoteSelector",
             "exact": "resume on Thursday",
-            "prefix": made["orphan"].prefix,
-            "suffix": made["orphan"].suffix,
+            "prefix": orphan.prefix,
+            "suffix": orphan.suffix,
         }
     ]
     assert "resume on Thursday" not in article.body_text
-    assert document["target"]["styleClass"] == "newsroom-yellow"
+    assert current["styleClass"] == "newsroom-yellow"
+    # The words it was written on, as they read then: the stored version it was made on.
+    version = article.versions.get()
+    assert original == {
+        "type": "SpecificResource",
+        "source": current["source"],
+        "state": {
+            "type": "TimeState",
+            "sourceDate": _utc(orphan.created_at),
+            "cached": f"http://testserver/articles/{article.pk}/versions/{version.pk}/",
+        },
+        "selector": {
+            "type": "TextQuoteSelector",
+            "exact": "resume on Thursday",
+            "prefix": orphan.prefix,
+            "suffix": orphan.suffix,
+        },
+    }
+    assert "resume on Thursday" in version.body_text
+    cached = alice_client.get(original["state"]["cached"].removeprefix("http://testserver"))
+    assert f'id="annotation-{orphan.pk}"' in cached.text  # drawn on its original words
 
 
 def test_the_page_lists_the_articles_annotations_in_text_order(alice_client, annotated):
@@ -268,9 +326,11 @@ def test_exported_selectors_select_the_annotated_words(alice_client, annotated):
     text = article.body_text
     positioned = 0
     for item in _get(alice_client, _page_url(article))["items"]:
-        if isinstance(item["target"], str):
+        # The current place comes first; an original (a TimeState) may follow.
+        target = item["target"][0] if isinstance(item["target"], list) else item["target"]
+        if isinstance(target, str):
             continue
-        selectors = {s["type"]: s for s in item["target"]["selector"]}
+        selectors = {s["type"]: s for s in target["selector"]}
         if position := selectors.get("TextPositionSelector"):
             quote = selectors["TextQuoteSelector"]
             start, end = position["start"], position["end"]

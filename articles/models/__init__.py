@@ -11,7 +11,13 @@
 Rules about who may see or change a row are not here: they are `articles.permissions`.
 """
 
-from articles.models.annotations import Annotation, AnnotationQuerySet, Color, ColorLabel
+from articles.models.annotations import (
+    Annotation,
+    AnnotationQuerySet,
+    AnnotationReview,
+    Color,
+    ColorLabel,
+)
 from articles.models.articles import Article, ArticleQuerySet
 from articles.models.entities import Entity, EntityAlias, EntityQuerySet, RejectedSuggestion
 from articles.models.library import ArticleLabel, ArticleState, Label, LibraryView
@@ -22,6 +28,7 @@ from articles.models.sharing import AudienceChange, Membership, Preference, Shar
 __all__ = [
     "Annotation",
     "AnnotationQuerySet",
+    "AnnotationReview",
     "Article",
     "ArticleLabel",
     "ArticleQuerySet",

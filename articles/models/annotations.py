@@ -33,6 +33,14 @@ class ColorLabel(models.Model):
 
     color = models.CharField(max_length=16, choices=Color.choices, unique=True)
     label = models.CharField(max_length=60, blank=True)
+    # An assertion ("Verified claim", "False") says something about the very words: a
+    # changed annotation in this colour stops showing it until someone reviews it.
+    asserts = models.BooleanField(
+        default=False,
+        verbose_name="is an assertion",
+        help_text="The colour states something about the words (for example “Verified "
+        "claim”): when the text changes under it, it shows “needs re-check” instead.",
+    )
 
     class Meta:
         verbose_name = "colour label"
@@ -45,8 +53,20 @@ class ColorLabel(models.Model):
     @classmethod
     def legend(cls) -> list[tuple[str, str, str]]:
         """(color, name, label) for every colour of the palette, in palette order."""
-        labels = dict(cls.objects.values_list("color", "label"))
-        return [(value, name, labels.get(value, "")) for value, name in Color.choices]
+        return cls.palette()[0]
+
+    @classmethod
+    def assertive(cls) -> frozenset[str]:
+        """The colours an administrator marked as assertions."""
+        return cls.palette()[1]
+
+    @classmethod
+    def palette(cls) -> tuple[list[tuple[str, str, str]], frozenset[str]]:
+        """The legend and the assertive colours, from one query."""
+        rows = list(cls.objects.values_list("color", "label", "asserts"))
+        labels = {color: label for color, label, _ in rows}
+        assertive = frozenset(color for color, _, asserts in rows if asserts)
+        return [(value, name, labels.get(value, "")) for value, name in Color.choices], assertive
 
 
 # Generic in the model so that the annotations of `.annotate()` survive its methods.
@@ -71,8 +91,11 @@ class Annotation(models.Model):
         IDENTIFYING = "identifying", "Entity mention"
 
     class Status(models.TextChoices):
-        ANCHORED = "anchored", "Anchored"
-        ORPHANED = "orphaned", "Orphaned"
+        """Where it stands on the current text, against the words it was written on."""
+
+        ANCHORED = "anchored", "Unchanged"  # on its original words (maybe moved)
+        CHANGED = "changed", "Changed"  # on words that differ from the original
+        ORPHANED = "orphaned", "Orphaned"  # no place on the current text
 
     NOTE_MAX_CHARS = 20_000
 
@@ -100,6 +123,22 @@ class Annotation(models.Model):
         related_name="annotations",
     )
     status = models.CharField(max_length=8, choices=Status.choices, default=Status.ANCHORED)
+    # The words it was written on (or last reviewed on), kept for good: re-anchoring
+    # changes only the current place above. `written_on` is the stored version of that
+    # text, None while it is still the article's current text.
+    original_exact = models.TextField(blank=True)
+    original_prefix = models.CharField(max_length=64, blank=True)
+    original_suffix = models.CharField(max_length=64, blank=True)
+    original_start = models.PositiveIntegerField(null=True, blank=True)
+    original_end = models.PositiveIntegerField(null=True, blank=True)
+    original_at = models.DateTimeField(default=timezone.now)
+    written_on = models.ForeignKey(
+        "ArticleVersion",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="annotations_written",
+    )
     # Set exactly when motivation is "identifying": the entity this passage mentions.
     entity = models.ForeignKey(
         "Entity", on_delete=models.CASCADE, null=True, blank=True, related_name="mentions"
@@ -154,3 +193,49 @@ class Annotation(models.Model):
     @property
     def is_orphaned(self) -> bool:
         return self.status == self.Status.ORPHANED
+
+    @property
+    def is_changed(self) -> bool:
+        return self.status == self.Status.CHANGED
+
+    @property
+    def needs_review(self) -> bool:
+        """Changed or orphaned: someone should look at it again."""
+        return self.status != self.Status.ANCHORED
+
+    def keep_original(self) -> None:
+        """Make the current place its original: on creation and on a review."""
+        self.original_exact, self.original_prefix = self.exact, self.prefix
+        self.original_suffix = self.suffix
+        self.original_start, self.original_end = self.start, self.end
+        self.original_at = timezone.now()
+        self.written_on = None
+
+
+class AnnotationReview(models.Model):
+    """One review of a changed or orphaned annotation: who, when, what, and the words it
+    stood on before (its history)."""
+
+    class Action(models.TextChoices):
+        STILL_STANDS = "still_stands", "Still stands"
+        MOVE = "move", "Moved"
+        DETACH = "detach", "Detached"
+
+    annotation = models.ForeignKey(Annotation, on_delete=models.CASCADE, related_name="reviews")
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    at = models.DateTimeField(default=timezone.now)
+    action = models.CharField(max_length=16, choices=Action.choices)
+    status = models.CharField(max_length=8, choices=Annotation.Status.choices)  # before it
+    was_exact = models.TextField(blank=True)  # the original words before the review
+    was_written_on = models.ForeignKey(
+        "ArticleVersion", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    now_exact = models.TextField(blank=True)  # the words it stands on after it
+
+    class Meta:
+        ordering = ["annotation", "at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_action_display()} {self.at:%Y-%m-%d %H:%M}"

@@ -93,7 +93,8 @@ class ArticleQuerySet[M: Article](models.QuerySet[M]):
         - all: everything but the articles they archived;
         - unread: not marked read and not archived (archiving is putting away);
         - favourites: their starred articles, archived or not;
-        - archived: the articles they archived.
+        - archived: the articles they archived;
+        - review: every article (library.Filters keeps those needing review).
 
         Filters by EXISTS on the person's state rows, so it composes with `with_state`,
         `labelled` and any other filter in any order. Raises ValueError for another view.
@@ -109,6 +110,10 @@ class ArticleQuerySet[M: Article](models.QuerySet[M]):
                 return self.filter(models.Exists(mine.filter(favourite_at__isnull=False)))
             case LibraryView.ARCHIVED:
                 return self.filter(archived)
+            case LibraryView.REVIEW:
+                # Archived or not: what it holds is decided by the annotations the person
+                # may see, a rule of articles.permissions that library.Filters applies.
+                return self
         raise ValueError(f"There is no library view {view!r}.")
 
     def labelled(self, label: Label | int) -> Self:

@@ -22,6 +22,8 @@ class LibraryView(models.TextChoices):
     UNREAD = "unread", "Unread"
     FAVOURITES = "favourites", "Favourites"
     ARCHIVED = "archived", "Archived"
+    # Articles holding annotations whose text changed under them (library.Filters).
+    REVIEW = "review", "Needs review"
 
 
 class ArticleCount(TypedDict):

@@ -1,4 +1,5 @@
-"""Highlights and notes from the reader: create, edit, delete, and the popover's cards.
+"""Highlights and notes from the reader: create, edit, delete, review after the text
+changed (still stands, move, detach), and the popover's cards.
 
 Each write answers like every reader write (`_shared.changed`): the new body and panel for
 htmx, a redirect to the passage without JavaScript.
@@ -99,6 +100,25 @@ def delete_annotation(request: HtmxHttpRequest, pk: int) -> HttpResponse:
         annotation.delete()
         return changed(request, article, {"id": 0, "action": "deleted"})
     return render(request, "articles/confirm_delete_annotation.html", {"annotation": annotation})
+
+
+@require_POST
+def review_annotation(request: HtmxHttpRequest, pk: int, action: str) -> HttpResponse:
+    """A review of a changed or orphaned annotation, by someone who may edit it."""
+    annotation = annotation_for(request, pk, change=True)
+    try:
+        if action == "still-stands":
+            annotating.still_stands(annotation, request.user)
+        elif action == "move":
+            passage = selection(request)
+            if passage is None:
+                return refused(request, NOT_A_SELECTION)
+            annotating.move(annotation, request.user, **passage)
+        else:  # "detach": the URL pattern allows nothing else
+            annotating.detach(annotation, request.user)
+    except REFUSALS as exc:
+        return refused(request, str(exc))
+    return changed(request, annotation.article, {"id": annotation.pk, "action": "reviewed"})
 
 
 @require_GET

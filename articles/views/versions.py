@@ -1,4 +1,5 @@
-"""Refreshing an article from its source, and its versions side by side."""
+"""Refreshing an article from its source, its versions side by side with the annotations
+on each, and one stored version read as it was, with the annotations written on it."""
 
 from __future__ import annotations
 
@@ -9,8 +10,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
 from articles import fetch, jobs, versions
-from articles.models import Annotation, FetchJob
+from articles.highlights import Span, render_marks
+from articles.models import FetchJob
 from articles.permissions import article_for, visible_annotations
+from articles.reader import anchored
 
 if TYPE_CHECKING:
     from django.http import HttpResponse
@@ -50,14 +53,61 @@ def article_versions(request: HtmxHttpRequest, pk: int) -> HttpResponse:
         .order_by("-created_at", "-id")
         .first()
     )
+    annotations = list(
+        visible_annotations(request.user).filter(article=article).select_related("author")
+    )
     context = {
         "article": article,
         "versions": all_versions,
         "chosen": chosen,
-        "diff": versions.diff(chosen.body_text, article.body_text) if chosen else None,
         "refresh_job": refresh_job,
-        "orphans": visible_annotations(request.user)
-        .filter(article=article, status=Annotation.Status.ORPHANED)
-        .count(),
+        "review": sum(1 for a in annotations if a.needs_review),
     }
+    if chosen is not None:
+        change = versions.diff(chosen.body_text, article.body_text)
+        before = [
+            (a.original_start, a.original_end, a.color)
+            for a in versions.written_on(chosen, annotations)
+            if a.original_start is not None and a.original_end is not None
+        ]
+        now = [
+            (a.start, a.end, a.color)
+            for a in anchored(annotations)
+            if a.start is not None and a.end is not None
+        ]
+        context.update(
+            diff=change,
+            before=versions.with_annotations(change.before, before),
+            after=versions.with_annotations(change.after, now),
+            before_count=len(before),
+            after_count=len(now),
+        )
     return render(request, "articles/versions.html", context)
+
+
+@require_GET
+def article_version(request: HtmxHttpRequest, pk: int, version: int) -> HttpResponse:
+    """A stored version as it read then, with the annotations written on it in place;
+    `?a=` names the one the reader came from."""
+    article = article_for(request, pk)
+    stored = get_object_or_404(article.versions, pk=version)
+    annotations = versions.written_on(
+        stored,
+        visible_annotations(request.user)
+        .filter(article=article, written_on=stored)
+        .select_related("author", "entity"),
+    )
+    spans = [
+        Span(a.pk, a.original_start, a.original_end, a.color)
+        for a in annotations
+        if a.original_start is not None and a.original_end is not None
+    ]
+    wanted = request.GET.get("a", "")
+    context = {
+        "article": article,
+        "version": stored,
+        "body_html": render_marks(stored.body_html, spans),
+        "annotations": annotations,
+        "pointed": next((a for a in annotations if str(a.pk) == wanted), None),
+    }
+    return render(request, "articles/version.html", context)

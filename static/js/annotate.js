@@ -18,6 +18,7 @@ const FLASH_MS = 1800;
 let pending = null; // {start, end, quote, rect} of the selection the toolbar acts on
 let lastMark = null; // the mark whose popover is open, to give focus back
 let popoverByHover = false; // opened by hovering a mention: the next hover may replace it
+let moving = null; // {url} of the annotation whose "Move…" waits for a selection
 
 function body() {
   return document.getElementById("article-body");
@@ -94,7 +95,51 @@ function showToolbar(selection) {
   toolbar.hidden = false;
   noteForm().hidden = true;
   entityForm().hidden = true;
+  // While an annotation is being moved, the selection is where it goes: only "Move here".
+  toolbar.querySelector(".toolbar-row").hidden = Boolean(moving);
+  moveRow().hidden = !moving;
   placeBelow(toolbar, selection.rect);
+}
+
+function moveRow() {
+  return toolbar.querySelector("[data-move-row]");
+}
+
+// "Move…" on a card: the next selection becomes the annotation's passage.
+function startMove(button) {
+  if (!toolbar) return;
+  moving = { url: button.dataset.moveUrl };
+  closePopover();
+  status.innerHTML = "";
+  const offer = document.createElement("div");
+  offer.className = "status-offer";
+  offer.dataset.moveOffer = "";
+  const text = document.createElement("p");
+  text.textContent = "Select the words this annotation belongs on, then press “Move here”.";
+  const cancel = document.createElement("button");
+  cancel.type = "button";
+  cancel.className = "link-button";
+  cancel.dataset.action = "cancel-move";
+  cancel.textContent = "Cancel";
+  offer.append(text, cancel);
+  status.appendChild(offer);
+  body().focus({ preventScroll: true });
+}
+
+function endMove() {
+  moving = null;
+  status.querySelector("[data-move-offer]")?.remove();
+  if (toolbar) {
+    toolbar.querySelector(".toolbar-row").hidden = false;
+    moveRow().hidden = true;
+  }
+}
+
+function moveHere() {
+  if (!moving) return;
+  const { url } = moving;
+  endMove();
+  send({}, url);
 }
 
 function hideToolbar() {
@@ -289,6 +334,11 @@ function initToolbar() {
     else if (button.dataset.action === "note") openNote();
     else if (button.dataset.action === "entity") openEntityForm();
     else if (button.dataset.action === "cancel") hideToolbar();
+    else if (button.dataset.action === "move-here") moveHere();
+    else if (button.dataset.action === "cancel-move") {
+      endMove();
+      hideToolbar();
+    }
   });
   noteForm().addEventListener("submit", (event) => {
     event.preventDefault();
@@ -318,7 +368,10 @@ function init() {
 
   document.addEventListener("keydown", (event) => {
     if (event.key === "Escape") {
-      if (!popover.hidden) closePopover();
+      if (moving) {
+        endMove();
+        hideToolbar();
+      } else if (!popover.hidden) closePopover();
       else if (toolbar && !toolbar.hidden) {
         hideToolbar();
         window.getSelection()?.removeAllRanges();
@@ -343,9 +396,12 @@ function init() {
     } else if (event.key === "t") {
       event.preventDefault();
       openEntityForm();
+    } else if (event.key === "Enter" && moving) {
+      event.preventDefault();
+      moveHere();
     } else if (event.key === "Tab" && !toolbar.contains(document.activeElement)) {
       event.preventDefault();
-      toolbar.querySelector("button").focus();
+      toolbar.querySelector(":not([hidden]) > button").focus();
     }
   });
 
@@ -366,6 +422,15 @@ function init() {
       event.preventDefault();
       history.replaceState(null, "", `#annotation-${goto.dataset.goto}`);
       goTo(goto.dataset.goto);
+      return;
+    }
+    const move = event.target.closest("[data-move]");
+    if (move) {
+      startMove(move);
+      return;
+    }
+    if (event.target.closest("[data-action=cancel-move]")) {
+      endMove();
       return;
     }
     if (event.target.closest("[data-action=dismiss-status]")) {
@@ -393,6 +458,7 @@ function init() {
       created: "Saved.",
       edited: "Saved.",
       deleted: "Deleted.",
+      reviewed: "Reviewed.",
       "tagged-all": "Tagged.",
       accepted: "Tagged.",
       rejected: "Dismissed: it will not be suggested here again.",

@@ -12,6 +12,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from tqdm import tqdm
 
 from articles import ingest, jobs, versions
+from articles.annotations import describe
 from articles.errors import IngestError
 from articles.ingest import SUPPORTED_SUFFIXES, check_size
 
@@ -99,11 +100,7 @@ class Command(BaseCommand):
                 article = result.article
                 state = "already in the library" if result.duplicate else "added"
                 if result.updated:
-                    u = result.updated
-                    state = (
-                        f"text updated (annotations: {u.kept} unchanged, {u.moved} moved, "
-                        f"{u.orphaned} orphaned)"
-                    )
+                    state = f"text updated (annotations: {describe(result.updated)})"
                 self.stdout.write(f"{name}: {state} as #{article.pk} {article.title}")
         if failed:
             raise CommandError(f"{failed} of {len(files)} could not be added.", returncode=1)
