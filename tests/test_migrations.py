@@ -88,3 +88,42 @@ def test_search_migration_indexes_existing_rows_and_reverses():
         assert cursor.fetchone() == (0,)
 
     _migrate()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_existing_annotations_keep_their_present_quote_as_their_original():
+    before = [("articles", "0011_feed_entry_fingerprint_and_task_paths")]
+    after = [("articles", "0012_annotation_originals_and_reviews")]
+    old = _migrate(before)
+    user = old.get_model("auth", "User").objects.create(username="early")
+    article = old.get_model("articles", "Article").objects.create(
+        title="Harbours", body_html="<p>Ships waited</p>", body_text="Ships waited",
+        content_hash="h1",
+    )  # fmt: skip
+    version = old.get_model("articles", "ArticleVersion").objects.create(
+        article=article, title="Harbours", body_html="<p>Boats waited</p>",
+        body_text="Boats waited",
+    )  # fmt: skip
+    annotation = old.get_model("articles", "Annotation").objects
+    placed = annotation.create(
+        article=article, author=user, start=0, end=5, exact="Ships", prefix="", suffix=" waited"
+    )
+    orphan = annotation.create(
+        article=article, author=user, start=0, end=5, exact="Boats", status="orphaned"
+    )
+    note = annotation.create(
+        article=article, author=user, note="page note", motivation="commenting"
+    )
+
+    new = _migrate(after).get_model("articles", "Annotation").objects
+    placed, orphan, note = (new.get(pk=a.pk) for a in (placed, orphan, note))
+    assert (placed.original_exact, placed.original_suffix) == ("Ships", " waited")
+    assert (placed.original_start, placed.original_end) == (0, 5)
+    assert placed.original_at == placed.created_at
+    assert placed.written_on_id is None  # written on the current text
+    assert orphan.original_exact == "Boats"
+    assert orphan.written_on_id == version.pk  # orphaned from the text before this one
+    assert note.original_exact == ""
+    assert note.original_start is None
+
+    _migrate()

@@ -6,9 +6,12 @@ from django.conf import settings
 from django.db import migrations, models
 
 
-def keep_present_as_original(apps, schema_editor):  # noqa: ARG001 - RunPython's signature
+def keep_present_as_original(apps, schema_editor):
     """Existing annotations: their present quote becomes their original. An orphan's
     present quote is the one it was orphaned from, written on the latest stored version."""
+    # Check the new foreign key at once: a deferred check left pending would block the
+    # index this migration creates at its end ("pending trigger events").
+    schema_editor.execute("SET CONSTRAINTS ALL IMMEDIATE")
     Annotation = apps.get_model("articles", "Annotation")
     ArticleVersion = apps.get_model("articles", "ArticleVersion")
     Annotation.objects.update(
@@ -25,6 +28,7 @@ def keep_present_as_original(apps, schema_editor):  # noqa: ARG001 - RunPython's
         .values("pk")[:1]
     )
     Annotation.objects.filter(status="orphaned").update(written_on=models.Subquery(latest))
+    schema_editor.execute("SET CONSTRAINTS ALL DEFERRED")
 
 
 class Migration(migrations.Migration):
