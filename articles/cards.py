@@ -260,7 +260,7 @@ def render_card(  # noqa: PLR0913 - keyword options of one renderer
     state += " needs-recheck" if recheck else ""
     return mark_safe(  # noqa: S308 - built from escaped values and sanitised note_html
         f'<div class="annotation-card{state}" id="{id_prefix}{pk}" data-annotation="{pk}" '
-        f'data-color="{color}"><div class="card-head">{head}</div>{entity}{quote}{review}'
-        f"{note}{_history(reviews)}"
+        f'data-color="{color}"><div class="card-head">{head}</div>{entity}{quote}{note}'
+        f"{review}{_history(reviews)}"
         f'<div class="card-actions">{actions}</div><div class="card-edit-slot"></div></div>'
     )

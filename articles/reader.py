@@ -241,10 +241,13 @@ def with_cards(
         )
 
 
-def shared_cards(link: ShareLink, annotations: list[Annotation]) -> None:
+def shared_cards(
+    link: ShareLink, annotations: list[Annotation], assertive: frozenset[str] | None = None
+) -> None:
     """Cards for a share-link page: no Edit or Delete, no group names, whoever looks."""
     url = link.get_absolute_url()
-    assertive = ColorLabel.assertive() if annotations else frozenset()
+    if assertive is None:
+        assertive = ColorLabel.assertive() if annotations else frozenset()
     for annotation in annotations:
         annotation.card = render_card(
             annotation,
@@ -360,13 +363,14 @@ def build_shared(link: ShareLink, viewer: Viewer, pointed_id: str = "") -> Share
         .select_related("author", "group", "entity")
         .in_text_order()
     )
-    shared_cards(link, annotations)
+    assertive = ColorLabel.assertive()
+    shared_cards(link, annotations, assertive)
     drawn = anchored(annotations)
     return SharedPage(
         link=link,
         banner=_shared_banner(link, viewer),
         article=article,
-        body_html=marked_body(article, drawn),
+        body_html=marked_body(article, drawn, assertive),
         passages=[a for a in drawn if not a.is_mention],
         page_notes=[a for a in annotations if a.is_page_note],
         orphans=[a for a in annotations if a.is_orphaned],
@@ -385,5 +389,7 @@ def _shared_banner(link: ShareLink, viewer: Viewer) -> str:
     else:
         shown = "Your annotations" if own else f"{owner_name}’s annotations"
     if own:
-        return f"{shown}, as your read-only link shows them"
-    return f"{shown}, shared read-only by {owner_name}" if group else f"{shown}, shared read-only"
+        return f"{shown}, as people with your link see them"
+    if group:
+        return f"{shown}, in a read-only link from {owner_name}"
+    return f"{shown}, shared read-only"

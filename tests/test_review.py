@@ -10,7 +10,7 @@ from django.urls import reverse
 from werkzeug import Response
 
 from articles import annotations as annotating
-from articles import feeds, ingest, jobs, versions
+from articles import feeds, ingest, jobs, sharing, versions
 from articles.models import (
     Annotation,
     AnnotationReview,
@@ -442,3 +442,17 @@ def test_the_versions_page_shows_the_annotations_on_each_side(story, user, alice
     ).replace("</del>", "")
     assert "2 annotations on the current text" in after
     assert '<mark class="hl" data-color="green">' in after
+
+
+def test_a_share_link_withholds_a_changed_assertion_too(story, user, client, assertive):
+    made = highlight(story, user, COST, color="green")
+    link = sharing.create_link(user, story, audience="anyone")
+    _replace(story, EDITED)
+    shared = client.get(link.get_absolute_url()).text
+    assert (
+        f'data-ids="{made.pk}" data-color="green" data-kind="highlight" data-state="recheck"'
+        in (shared)
+    )
+    assert "Needs re-check" in shared
+    assert "still-stands/" not in shared  # a visitor reviews nothing
+    assert "/versions/" not in shared  # nor opens the stored versions

@@ -23,7 +23,7 @@ class LibraryView(models.TextChoices):
     FAVOURITES = "favourites", "Favourites"
     ARCHIVED = "archived", "Archived"
     # Articles holding annotations whose text changed under them (library.Filters).
-    REVIEW = "review", "Needs review"
+    REVIEW = "review", "To review"
 
 
 class ArticleCount(TypedDict):

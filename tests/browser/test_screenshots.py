@@ -14,8 +14,8 @@ import pytest
 from django.conf import settings
 
 from articles import annotations as annotating
-from articles import library, sharing
-from articles.models import Feed, ShareLink
+from articles import ingest, library, sharing, versions
+from articles.models import ColorLabel, Feed, ShareLink
 from tests.factories import highlight, make_article, make_group, make_sample, tag
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.screenshots]
@@ -56,14 +56,40 @@ def world(user, bob, client):
     feed = Feed.objects.create(
         url="https://harbour.example/feed.xml", title="Harbour News", added_by=user
     )
+    changed = _changed_story(user)
     client.force_login(user)
     return {
+        "changed": changed,
         "article": sample,
         "link": link,
         "feed": feed,
         "note": sample.annotations.filter(start__isnull=False, entity__isnull=True).first(),
         "session": client.cookies[settings.SESSION_COOKIE_NAME].value,
     }
+
+
+def _changed_story(user):
+    """A story edited after it was annotated: a verified claim on changed words, an
+    orphan, one that stays (the reader's "Needs review")."""
+    ColorLabel.objects.update_or_create(
+        color="green", defaults={"label": "Verified claim", "asserts": True}
+    )
+    paragraphs = [
+        "The harbour reopened on Monday after a week of repairs to the northern quay.",
+        "Fishing boats returned at dawn, and the market opened an hour later than usual.",
+        "The mayor said the closure had cost the town about two million euros.",
+        "Traders welcomed the news but asked for compensation for the lost week.",
+    ]
+    story = make_article("Harbour reopens after repairs\n\n" + "\n\n".join(paragraphs))
+    highlight(story, user, "cost the town about two million euros", color="green",
+              note="Checked with the council's budget office.")  # fmt: skip
+    highlight(story, user, "returned at dawn", note="Which boats?")
+    highlight(story, user, "asked for compensation", color="blue")
+    edited = [paragraphs[0], paragraphs[2].replace("two million", "2.5 million"), paragraphs[3]]
+    html = "".join(f"<p>{p}</p>" for p in edited)
+    versions.replace_text(story, ingest.body_document(html, title=story.title))
+    story.refresh_from_db()
+    return story
 
 
 def _pages(world) -> dict[str, tuple[str, bool]]:
@@ -81,6 +107,10 @@ def _pages(world) -> dict[str, tuple[str, bool]]:
         "settings": ("/settings/save/", True),
         "shared-links": ("/shared-links/", True),
         "versions": (f"/articles/{article.pk}/versions/", True),
+        "review-reader": (world["changed"].get_absolute_url(), True),
+        "review-versions": (f"/articles/{world['changed'].pk}/versions/", True),
+        "review-version": (_as_it_was(world["changed"]), True),
+        "review-library": ("/?view=review", True),
         "library-page-2": ("/?page=2", True),
         "delete-article": (f"/articles/{article.pk}/delete/", True),
         "delete-annotation": (f"/annotations/{world['note'].pk}/delete/", True),
@@ -91,6 +121,11 @@ def _pages(world) -> dict[str, tuple[str, bool]]:
         "share-page": (world["link"].get_absolute_url(), False),
         "sign-in": ("/login/", False),
     }
+
+
+def _as_it_was(story) -> str:
+    orphan = story.annotations.get(status="orphaned")
+    return f"/articles/{story.pk}/versions/{orphan.written_on_id}/?a={orphan.pk}#annotation-{orphan.pk}"
 
 
 def test_take_screenshots(browser, live_server, world):
