@@ -12,7 +12,9 @@ Invariants (tests/test_highlights_properties.py checks them for arbitrary articl
   anchors only, in the same places: nothing is moved, split or foster-parented.
 - Text is split at every span boundary; a segment covered by at least one span becomes
   one <mark> listing every covering id in `data-ids` (ascending), with the color, kind
-  and state of the innermost span (shortest, then highest id), and `data-depth` when more
+  and state of the innermost span (shortest, then highest id); a mention inside a
+  highlight also carries the innermost highlight's colour as `data-under` (so the
+  highlight keeps its colour under the mention); and `data-depth` when more
   than one span covers it. Marks never nest and never cross a tag, so a span across
   paragraphs, a link or emphasis becomes several marks with the same ids.
 - A position is inside a mark exactly when some span covers it and it is not in a
@@ -200,15 +202,33 @@ def _segments(spans: Collection[Span]) -> tuple[list[int], list[str]]:
             [(only, _)] = active.items()
             opens.append(f'<mark class="hl" data-ids="{only:d}"{styles[only]}>')
         elif active:
-            inner = min(active.values(), key=lambda s: (s.end - s.start, -s.id))
+            inner = min(active.values(), key=_innermost)
             ids = " ".join(f"{i:d}" for i in sorted(active))
             depth = len(active)
             opens.append(
-                f'<mark class="hl" data-ids="{ids}"{styles[inner.id]} data-depth="{depth}">'
+                f'<mark class="hl" data-ids="{ids}"{styles[inner.id]}{_under(inner, active)} '
+                f'data-depth="{depth}">'
             )
         else:
             opens.append("")
     return bounds, opens
+
+
+def _innermost(span: Span) -> tuple[int, int]:
+    return (span.end - span.start, -span.id)
+
+
+def _under(inner: Span, active: dict[int, Span]) -> str:
+    """A mention drawn inside a highlight keeps the highlight's colour (and state) under
+    its underline, as `data-under` (and `data-under-state`)."""
+    if inner.kind != "mention":
+        return ""
+    highlights = [s for s in active.values() if s.kind != "mention"]
+    if not highlights:
+        return ""
+    under = min(highlights, key=_innermost)
+    state = f' data-under-state="{escape(under.state)}"' if under.state else ""
+    return f' data-under="{escape(under.color)}"{state}'
 
 
 def _is_separator(text: str, pieces: list[str], i: int) -> bool:

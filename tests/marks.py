@@ -161,11 +161,22 @@ def check(body: str, spans: tuple[Span, ...], out: str) -> None:
         attrs = marked[p].attrs
         inner = min(covering, key=lambda s: (s.end - s.start, -s.id))
         depth = {"data-depth": str(len(covering))} if len(covering) > 1 else {}
+        state = {"data-state": inner.state} if inner.state else {}
+        under: dict[str, str] = {}
+        highlights = [s for s in covering if s.kind != "mention"]
+        if len(covering) > 1 and inner.kind == "mention" and highlights:
+            # A mention inside a highlight keeps the highlight's colour underneath.
+            below = min(highlights, key=lambda s: (s.end - s.start, -s.id))
+            under = {"data-under": below.color}
+            if below.state:
+                under["data-under-state"] = below.state
         assert attrs == {
             "class": "hl",
             "data-ids": " ".join(str(i) for i in sorted(s.id for s in covering)),
             "data-color": inner.color,
             "data-kind": inner.kind,
+            **state,
+            **under,
             **depth,
         }
     # As the brief states it: each span's marks hold exactly its range, separators apart.

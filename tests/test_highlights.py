@@ -19,8 +19,11 @@ from tests.marks import check
 LINK = '<a href="https://x.example/" rel="nofollow noopener noreferrer">'
 
 
-def mark(ids: str, color: str = "yellow", kind: str = "highlight", depth: int = 1) -> str:
-    extra = f' data-depth="{depth}"' if depth > 1 else ""
+def mark(
+    ids: str, color: str = "yellow", kind: str = "highlight", depth: int = 1, under: str = ""
+) -> str:
+    extra = f' data-under="{under}"' if under else ""
+    extra += f' data-depth="{depth}"' if depth > 1 else ""
     return f'<mark class="hl" data-ids="{ids}" data-color="{color}" data-kind="{kind}"{extra}>'
 
 
@@ -75,6 +78,32 @@ def test_nested_spans_mark_the_inner_range_with_both_ids_and_the_inner_color():
     )
 
 
+def test_a_mention_inside_a_highlight_keeps_the_highlights_colour_underneath():
+    # "Putin" tagged inside a green highlight: the underline is the person's, and the
+    # green stays under it (data-under), so the highlight has no gap.
+    out = render(
+        "<p>said Putin today</p>", Span(1, 0, 16, "green"), Span(2, 5, 10, "person", "mention")
+    )
+    assert (
+        '<mark class="hl" data-ids="1 2" data-color="person" data-kind="mention" '
+        'data-under="green" data-depth="2">Putin</mark>'
+    ) in out
+
+
+def test_a_mention_inside_a_changed_highlight_keeps_its_state_underneath():
+    out = render(
+        "<p>said Putin today</p>",
+        Span(1, 0, 16, "green", state="recheck"),
+        Span(2, 5, 10, "person", "mention"),
+    )
+    assert 'data-under="green" data-under-state="recheck" data-depth="2">Putin</mark>' in out
+
+
+def test_nested_highlights_carry_no_under_colour():
+    out = render("<p>abcdefgh</p>", Span(1, 0, 8, "yellow"), Span(2, 2, 5, "green"))
+    assert "data-under" not in out
+
+
 def test_partially_overlapping_spans_give_one_then_both_then_the_other():
     out = render("<p>abcdefgh</p>", Span(1, 0, 5, "yellow"), Span(2, 3, 8, "blue"))
     # Equal lengths: the later id is drawn on top.
@@ -86,7 +115,7 @@ def test_partially_overlapping_spans_give_one_then_both_then_the_other():
 
 def test_the_innermost_span_is_the_shortest_whatever_its_id():
     out = render("<p>abcdefgh</p>", Span(9, 0, 8, "pink"), Span(4, 1, 3, "green", "mention"))
-    assert mark("4 9", "green", "mention", depth=2) + "bc</mark>" in out
+    assert mark("4 9", "green", "mention", depth=2, under="pink") + "bc</mark>" in out
 
 
 def test_three_spans_on_one_word_have_depth_three():

@@ -92,6 +92,7 @@ COLOR = st.sampled_from(["yellow", "green", "blue", "pink", "purple"]) | st.text
 )
 
 KIND = st.sampled_from(["highlight", "mention"])
+STATE = st.sampled_from(["", "changed", "recheck"])
 
 
 @st.composite
@@ -109,7 +110,7 @@ def articles_with_spans(draw: st.DrawFn) -> tuple[str, tuple[Span, ...]]:
     else:  # side by side, as most highlights are
         cuts = sorted(draw(st.lists(st.integers(0, length), min_size=2, max_size=12)))
         raw = [(i, a, b) for i, (a, b) in enumerate(zip(cuts[::2], cuts[1::2], strict=False))]
-    return body, tuple(Span(i, a, b, draw(COLOR), draw(KIND)) for i, a, b in raw)
+    return body, tuple(Span(i, a, b, draw(COLOR), draw(KIND), draw(STATE)) for i, a, b in raw)
 
 
 @settings(max_examples=200, deadline=None)

@@ -110,3 +110,20 @@ def test_an_error_in_the_form_shows_inline_without_reload(signed_in, live_server
     error = signed_in.locator(".field-error")
     error.wait_for()
     assert "empty" in error.inner_text()
+
+
+def test_a_mention_inside_a_highlight_keeps_the_highlights_colour(signed_in, live_server, user):
+    from tests.factories import highlight, tag
+
+    article = make_article()
+    highlight(article, user, "Dock workers in Rotterdam stayed off the job", color="green")
+    tag(article, user, "Rotterdam", name="Rotterdam", kind="place")
+    _open(signed_in, live_server, article)
+    style = "(e) => getComputedStyle(e).backgroundColor"
+    plain = signed_in.eval_on_selector("#article-body mark.hl[data-kind=highlight]", style)
+    mention = signed_in.eval_on_selector("#article-body mark.hl[data-kind=mention]", style)
+    assert mention == plain != "rgba(0, 0, 0, 0)"
+    border = signed_in.eval_on_selector(
+        "#article-body mark.hl[data-kind=mention]", "(e) => getComputedStyle(e).borderBottomStyle"
+    )
+    assert border == "dashed"  # still underlined as a place
