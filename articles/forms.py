@@ -10,7 +10,7 @@ from django.contrib.auth import get_user_model, password_validation
 
 from articles import fetch, sharing
 from articles.ingest import SUPPORTED_SUFFIXES
-from articles.models import ShareLink
+from articles.models import SetupCode, ShareLink
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -84,11 +84,19 @@ class AddArticleForm(forms.Form):
 
 
 class SetupForm(forms.Form):
-    """Creates the first, administrator, account; guarded by the console's setup code."""
+    """Creates the first, administrator, account; guarded by the console's setup code.
+
+    The code is checked with the other fields, so every error shows at once (the code's
+    first); the view checks it again under a lock before it creates the account."""
+
+    WRONG_CODE = (
+        "That setup code is not right. Check it against the console, or run the command "
+        "above for a new one."
+    )
 
     setup_code = forms.CharField(
         label="Setup code",
-        help_text="Printed in the console by `make run` (or `manage.py setupcode`).",
+        help_text="Three groups of four letters and digits (XXXX-XXXX-XXXX).",
         widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "autofocus": True}),
     )
     username = forms.CharField(
@@ -105,6 +113,12 @@ class SetupForm(forms.Form):
         strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
     )
+
+    def clean_setup_code(self) -> str:
+        code: str = self.cleaned_data["setup_code"]
+        if not SetupCode.verify(code):
+            raise forms.ValidationError(self.WRONG_CODE)
+        return code
 
     def clean_username(self) -> str:
         username: str = self.cleaned_data["username"]

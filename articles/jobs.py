@@ -12,7 +12,8 @@ Invariants:
   out again, and ingest is idempotent, so running it twice still makes one article.
 - Transient failures (timeouts, dropped connections, 5xx/429) are retried with
   exponential back-off up to `FETCH_MAX_ATTEMPTS`; every other failure is final, and the
-  person sees its reason with a Retry button.
+  person sees its reason, with a Retry button unless retrying cannot help
+  (`FetchJob.can_retry`: a refused address stays refused), and `retry` agrees.
 - The task (`run_fetch_job`, run by `manage.py db_worker`) is a thin wrapper: the state
   lives in the job row, so a task that is lost or run twice changes nothing that matters.
 """
@@ -107,9 +108,10 @@ def submit(
 def retry(job: FetchJob) -> FetchJob:
     with transaction.atomic():
         job = FetchJob.objects.select_for_update().get(pk=job.pk)
-        if job.status == FetchJob.Status.FAILED:
+        if job.can_retry:
             job.status = FetchJob.Status.PENDING
             job.error = ""
+            job.reason = ""
             job.attempts = 0
             job.next_attempt_at = None
             job.dismissed = False
@@ -167,20 +169,23 @@ def _finish(job: FetchJob, doc: ingest.Document) -> None:
             status=FetchJob.Status.DONE,
             article_id=article_id,
             error="",
+            reason="",
             lease_until=None,
             updated_at=timezone.now(),
         )
 
 
-def _fail(job: FetchJob, exc: IngestError) -> None:
+def _fail(job: FetchJob, exc: IngestError, reason: str = "") -> None:
     """A transient failure waits for another attempt (backing off); any other is final."""
     transient = isinstance(exc, fetch.FetchError) and exc.transient
+    reason = exc.reason if isinstance(exc, fetch.FetchError) else reason
     again = transient and job.attempts < settings.FETCH_MAX_ATTEMPTS
     when = timezone.now() + backoff(job.attempts) if again else None
     with transaction.atomic():
         FetchJob.objects.filter(pk=job.pk).update(
             status=FetchJob.Status.PENDING if again else FetchJob.Status.FAILED,
             error=str(exc),
+            reason=reason,
             next_attempt_at=when,
             lease_until=None,
             updated_at=timezone.now(),
@@ -195,7 +200,7 @@ def run(job_id: int) -> str:
     if job is None:
         return "skipped"
     if job.purpose == FetchJob.Purpose.REFRESH and job.article_id is None:
-        _fail(job, IngestError("The article to refresh was deleted."))
+        _fail(job, IngestError("The article to refresh was deleted."), reason="gone")
         return FetchJob.Status.FAILED
     try:
         doc, _final = fetch_document(job.url)

@@ -24,8 +24,9 @@ class FetchJob(models.Model):
     """One request to fetch a page: a new article (SAVE) or a new text for one (REFRESH).
 
     The background task only moves a job forward; the job row is what the library shows
-    ("Fetching…", the article, or the reason it failed with a Retry button). A job left
-    FETCHING past its lease belonged to a worker that died and is handed out again.
+    ("Fetching…", the article, or the reason it failed, with a Retry button unless no
+    retry can help). A job left FETCHING past its lease belonged to a worker that died and
+    is handed out again.
     """
 
     class Purpose(models.TextChoices):
@@ -42,6 +43,9 @@ class FetchJob(models.Model):
     purpose = models.CharField(max_length=8, choices=Purpose.choices, default=Purpose.SAVE)
     status = models.CharField(max_length=8, choices=Status.choices, default=Status.PENDING)
     error = models.TextField(blank=True)
+    # Why the last attempt failed (`fetch.FetchError.reason`, "gone" for a refresh whose
+    # article was deleted); empty for other failures.
+    reason = models.CharField(max_length=16, blank=True)
     attempts = models.PositiveSmallIntegerField(default=0)
     article = models.ForeignKey(
         Article, null=True, blank=True, on_delete=models.SET_NULL, related_name="fetch_jobs"
@@ -70,9 +74,17 @@ class FetchJob(models.Model):
     def __str__(self) -> str:
         return f"{self.get_purpose_display()} {self.url} ({self.get_status_display()})"
 
+    # Failures that fetching again cannot mend: an address Newsroom refuses to fetch
+    # (private, with credentials, not http), one that is malformed, an article gone.
+    FINAL_REASONS = frozenset({"refused", "invalid", "gone"})
+
     @property
     def is_active(self) -> bool:
         return self.status in {self.Status.PENDING, self.Status.FETCHING}
+
+    @property
+    def can_retry(self) -> bool:
+        return self.status == self.Status.FAILED and self.reason not in self.FINAL_REASONS
 
     def dismiss(self) -> bool:
         """Take a finished or failed job off the person's list; a job still on its way

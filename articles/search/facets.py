@@ -48,6 +48,7 @@ def facets(query: Query, row: dict[str, Any]) -> dict[str, list[dict[str, Any]]]
             out.append({
                 "value": value,
                 "label": item.get("label") or value,
+                "kind": item.get("kind", ""),  # an entity's, shown beside its name
                 "count": item["n"],
                 "active": active,
                 "q": query.adding(facet, value),

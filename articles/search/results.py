@@ -68,7 +68,8 @@ def load(hits: list[dict[str, Any]], user: Viewer, query: Query) -> list[Result]
     annotations = (
         Annotation.objects.select_related("article", "author", "group")
         .only(
-            "id", "start", "end", "exact", "note", "color", "group", "created_at", "status",
+            "id", "start", "end", "exact", "note", "note_html", "color", "group", "status",
+            "created_at",
             "article__id", "article__title", "article__site_name", "article__language",
             "author__id", "author__username", "author__first_name", "author__last_name",
             "group__name", "group__id",

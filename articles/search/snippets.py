@@ -9,13 +9,15 @@ marked words in the excerpt give the offsets of the first match, which the reade
 to and highlights (`#match-<start>-<end>`).
 
 Output is escaped text with `<mark>` around matched words: the markers PostgreSQL puts in
-are control characters, replaced only in pairs after escaping.
+are control characters, replaced only in pairs after escaping. A note is excerpted from
+the text of its rendered Markdown (`note_text`), so no `**` or `[link](url)` shows.
 """
 
 from __future__ import annotations
 
 import re
 from html import escape
+from html.parser import HTMLParser
 from typing import TYPE_CHECKING
 from urllib.parse import quote
 
@@ -56,6 +58,38 @@ def plain(text: str, limit: int = PLAIN_CHARS) -> SafeString:
     if len(text) > limit:
         text = text[: limit - 1].rsplit(" ", 1)[0] + "…"
     return mark_safe(escape(text, quote=False))  # noqa: S308 - escaped
+
+
+# Elements of a rendered note whose edges separate words (`<p>one</p><p>two</p>`).
+_BREAKS = frozenset(
+    {"p", "br", "li", "ul", "ol", "blockquote", "pre", "h1", "h2", "h3", "h4", "h5", "h6",
+     "table", "tr", "td", "th", "hr"}
+)  # fmt: skip
+
+
+class _NoteText(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in _BREAKS:
+            self.parts.append(" ")
+
+    def handle_endtag(self, tag: str) -> None:
+        self.handle_starttag(tag, [])
+
+    def handle_data(self, data: str) -> None:
+        self.parts.append(data)
+
+
+def note_text(annotation: Annotation) -> str:
+    """A note as its reader sees it, in one line of plain text: the text of `note_html`
+    (its Markdown rendered and sanitised on write), links by their words alone."""
+    parser = _NoteText()
+    parser.feed(annotation.note_html)
+    parser.close()
+    return " ".join("".join(parser.parts).split())
 
 
 def _stems(query: Query) -> list[str]:
@@ -163,8 +197,9 @@ def _jobs(result: Result, stems: list[str]) -> list[tuple[Job, Slot]]:
     if obj.exact:
         job = (obj.search_config, obj.exact[:QUOTE_CHARS], _FULL)
         jobs.append((job, (result, "snippet", 0, obj.exact)))
-    if obj.note:
-        jobs.append(((obj.search_config, obj.note, _NOTE), (result, "note_snippet", 0, obj.note)))
+    if note := note_text(obj):
+        options = _FULL if len(note) <= PLAIN_CHARS else _NOTE  # a short note whole
+        jobs.append(((obj.search_config, note, options), (result, "note_snippet", 0, note)))
     return jobs
 
 
@@ -231,7 +266,7 @@ def _plain(result: Result) -> None:
         result.url = obj.get_absolute_url()
     elif result.kind in {"highlight", "note"}:
         result.snippet = plain(obj.exact, QUOTE_CHARS) if obj.exact else ""
-        result.note_snippet = plain(obj.note) if obj.note else ""
+        result.note_snippet = plain(note_text(obj))
         result.url = _annotation_url(obj)
     else:
         result.url = obj.get_absolute_url()

@@ -77,7 +77,7 @@ FACETS = """
          GROUP BY GROUPING SETS ((kind), (site), (color), (author_id), (year))) g
    LEFT JOIN auth_user u ON u.id = g.author_id) f) AS groups,
 (SELECT json_agg(f) FROM (
-   SELECT e.name AS value, e.kind AS label, sum(s.hits)::int AS n
+   SELECT e.name AS value, e.kind, sum(s.hits)::int AS n
    FROM (SELECT DISTINCT m.article_id, m.entity_id FROM articles_annotation m
          WHERE m.article_id IN (SELECT article_id FROM sample)
            AND m.entity_id IS NOT NULL AND {mention_visible}) mentioned

@@ -35,11 +35,7 @@ def setup(request: HttpRequest) -> HttpResponse:
                 SetupCode.objects.all().delete()
                 login(request, user)
                 return redirect("library")
-        form.add_error(
-            "setup_code",
-            "That setup code is not right. Run `make run` or `manage.py setupcode` "
-            "on the server for a new one.",
-        )
+        form.add_error("setup_code", SetupForm.WRONG_CODE)  # replaced since it was checked
     status = 400 if request.method == "POST" else 200
     return render(request, "registration/setup.html", {"form": form}, status=status)
 

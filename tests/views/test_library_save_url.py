@@ -6,6 +6,7 @@ existing article."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 from django.urls import reverse
@@ -171,3 +172,51 @@ def test_the_last_poll_tells_the_library_list_to_reload(alice_client, httpserver
     run_worker()
     done = alice_client.get(reverse("fetch_jobs"), HTTP_HX_REQUEST="true")
     assert "newsroom:fetched" in done["HX-Trigger"]
+
+
+def _job_item(html: str, job: FetchJob) -> str:
+    """The library's line for `job`, as the person reads it (tags and spacing dropped)."""
+    item = re.search(rf'<li class="job [^"]*" data-job="{job.pk}">(.*?)</li>', html, re.DOTALL)
+    assert item, html
+    return item[1]
+
+
+def _text(html: str) -> str:
+    return " ".join(re.sub(r"<[^>]+>", " ", html).split())
+
+
+def test_a_refused_private_address_offers_no_retry_and_says_why(alice_client, httpserver, settings):
+    settings.FETCH_ALLOW_PRIVATE = False
+    job = _fetched(alice_client, httpserver, "/intranet", STORY, content_type="text/html")
+    assert job.status == FetchJob.Status.FAILED
+    item = _job_item(alice_client.get(reverse("library")).text, job)
+    assert "is a private or reserved address" in _text(item)
+    assert "Retrying would not help" in _text(item)
+    assert reverse("retry_fetch", args=[job.pk]) not in item
+    assert "Retry</button>" not in item
+    assert reverse("dismiss_fetch", args=[job.pk]) in item  # it can still be put away
+
+    alice_client.post(reverse("retry_fetch", args=[job.pk]))  # a stale page's button
+    run_worker()
+    job.refresh_from_db()
+    assert job.status == FetchJob.Status.FAILED
+    assert len(httpserver.log) == 0
+
+
+def test_a_failed_refresh_says_the_refresh_failed_for_its_article(alice_client, httpserver):
+    saved = _fetched(alice_client, httpserver, "/story", STORY, content_type="text/html")
+    article = saved.article
+    httpserver.clear()
+    httpserver.expect_request("/story").respond_with_data("", status=404)
+    alice_client.post(reverse("refresh_article", args=[article.pk]))
+    run_worker()
+    refresh = FetchJob.objects.get(purpose=FetchJob.Purpose.REFRESH)
+    assert refresh.status == FetchJob.Status.FAILED
+
+    item = _job_item(alice_client.get(reverse("library")).text, refresh)
+    text = _text(item)
+    assert text.startswith("Refresh failed Harbour reopens after repairs")
+    assert article.get_absolute_url() in item
+    assert "The page was not found (HTTP 404). The saved text is unchanged." in text
+    assert "Save failed" not in text
+    assert reverse("retry_fetch", args=[refresh.pk]) in item  # the page may come back

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from html import escape
 
 import pytest
 from django.db import connection
@@ -20,7 +21,7 @@ from tests.searching import article_row
 pytestmark = pytest.mark.django_db
 
 
-def test_search_needs_sign_in(client, war):
+def test_search_needs_sign_in(client, user, war):
     response = client.get(reverse("search"), {"q": "troops"})
     assert response.status_code == 302
     assert "/login/" in response["Location"]
@@ -113,6 +114,68 @@ def test_no_results_state_and_filter_chips(user, war):
     assert "Nothing matches" in html
     assert 'aria-label="Remove site:example.org"' in html
     assert "?q=zanzibar" in html
+
+
+def test_entity_facet_lists_each_entity_by_its_name_and_filters_by_it(user, war, trade):
+    putin = curation.create_entity("Vladimir Putin", "person", user)
+    zelensky = curation.create_entity("Volodymyr Zelensky", "person", user)
+    kursk = curation.create_entity("Kursk", "place", user)
+    highlight(war, user, "Putin", entity=putin)
+    highlight(war, user, "Zelensky", entity=zelensky)
+    highlight(war, user, "Kursk", entity=kursk)
+    html = signed_in(user).get(reverse("search"), {"q": "troops"}).content.decode()
+    facet = re.search(r"<summary>Entity mentioned</summary>(.*?)</details>", html, re.DOTALL)
+    assert facet
+    links = re.findall(r'<a href="\?q=([^"]+)"[^>]*>(.*?)</a>', facet[1], re.DOTALL)
+    seen = [_visible_text(text) for _, text in links]
+    # Counted alike (one article each), the names in order, never their kinds.
+    assert seen == ["Kursk", "Vladimir Putin", "Volodymyr Zelensky"]
+    heard = [re.sub(r"<[^>]+>", "", text) for _, text in links]
+    assert heard[0] == "Kursk (place)"  # a screen reader hears the kind after the name
+    html = signed_in(user).get(f"{reverse('search')}?q={links[1][0]}").content.decode()
+    assert "Troops gather at the border" in html
+    assert 'aria-label="Remove entity:&quot;Vladimir Putin&quot;"' in html
+
+
+NOTE = (
+    "**Check** the _Kursk_ sighting against the [Reuters wire](https://www.reuters.com/world/kursk)"
+    " and `AP`:\n\n- one\n- two <script>alert(1)</script>"
+)
+
+
+@pytest.mark.parametrize("q", ["sighting", "has:notes"])
+def test_notes_in_results_read_as_text_without_markdown(user, war, q):
+    highlight(war, user, "North Korean troops", note=NOTE)
+    html = signed_in(user).get(reverse("search"), {"q": q}).content.decode()
+    note = re.search(r'<p class="snippet note">(.*?)</p>', html, re.DOTALL)
+    assert note
+    text = "Check the Kursk sighting against the Reuters wire and AP: one two <script>alert(1)</script>"
+    # A short note is shown whole, as its reader sees it: text, a tag in it as text.
+    assert _visible_text(note[1]) == escape(text, quote=False)
+    if q == "sighting":
+        assert "<mark>sighting</mark>" in note[1]
+    for markup in ("**", "_Kursk_", "](", "reuters.com", "`", "- one", "<script"):
+        assert markup not in note[1], markup
+
+
+def test_a_long_notes_excerpt_is_text_around_the_match(user, war):
+    note = (
+        "**Check** "
+        + "the desk said so twice. " * 20
+        + "Ask about the [Kursk](https://x.example/) sighting."
+    )
+    highlight(war, user, "North Korean troops", note=note)
+    html = signed_in(user).get(reverse("search"), {"q": "sighting"}).content.decode()
+    excerpt = re.search(r'<p class="snippet note">(.*?)</p>', html, re.DOTALL)
+    assert excerpt
+    assert "Kursk <mark>sighting</mark>" in excerpt[1]
+    assert "**" not in excerpt[1]
+    assert "](" not in excerpt[1]
+
+
+def _visible_text(html: str) -> str:
+    html = re.sub(r'<span class="visually-hidden">.*?</span>', "", html)
+    return " ".join(re.sub(r"<[^>]+>", "", html).split())
 
 
 def test_every_page_has_a_search_box(user):

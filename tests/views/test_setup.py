@@ -3,6 +3,8 @@ setup page, which, guarded by the console's one-time code, creates the administr
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.contrib.auth import get_user_model
 from django.urls import reverse
@@ -79,4 +81,26 @@ def test_mismatched_passwords_are_refused(client):
     code = SetupCode.issue()
     response = client.post(reverse("setup"), _form(code, password2="something else 42"))
     assert "The two passwords differ" in response.text
+    assert not get_user_model().objects.exists()
+
+
+def test_the_page_names_the_command_for_a_new_code_as_code_without_backticks(client):
+    html = client.get(reverse("setup")).text
+    assert "<code>.venv/bin/python manage.py setupcode</code>" in html
+    assert "<code>make run</code>" in html
+    assert "`" not in html
+    assert "<code>python manage.py" not in html  # the system's python lacks Django
+
+
+def test_a_wrong_code_is_reported_with_the_password_errors_and_first(client):
+    SetupCode.issue()
+    response = client.post(
+        reverse("setup"), _form("AAAA-BBBB-CCCC", password1="short", password2="other")
+    )
+    assert response.status_code == 400
+    html = response.text
+    errors = re.findall(r'<p class="field-error" role="alert">(.*?)</p>', html)
+    assert len(errors) == 2
+    assert errors[0].startswith("That setup code is not right")
+    assert "The two passwords differ" in errors[1]
     assert not get_user_model().objects.exists()

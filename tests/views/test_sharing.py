@@ -111,6 +111,38 @@ def test_a_group_link_shows_everything_shared_with_that_group(client, article, u
     assert "alice-everyone" not in html
 
 
+def _banner(html: str) -> str:
+    banner = re.search(r'<p class="shared-banner">(.*?)</p>', html, re.DOTALL)
+    assert banner, html
+    return " ".join(re.sub(r"<[^>]+>", "", banner[1]).split())
+
+
+def test_the_shared_page_says_whose_annotations_it_shows_in_the_readers_words(
+    client, article, user, bob, desk
+):
+    user.first_name, user.last_name = "Alice", "Martin"
+    user.save()
+    mine = sharing.create_link(user, article, audience="anyone")
+    desks = sharing.create_link(user, article, group=desk, audience="anyone")
+    assert _banner(client.get(mine.get_absolute_url()).text) == (
+        "Alice Martin’s annotations, shared read-only"
+    )
+    assert _banner(client.get(desks.get_absolute_url()).text) == (
+        "Annotations shared with Politics desk, in a read-only link from Alice Martin"
+    )
+    assert _banner(signed_in(bob).get(mine.get_absolute_url()).text) == (
+        "Alice Martin’s annotations, shared read-only"
+    )
+    # The owner, checking what the link shows, reads it as theirs.
+    owner = signed_in(user)
+    assert _banner(owner.get(mine.get_absolute_url()).text) == (
+        "Your annotations, as people with your link see them"
+    )
+    assert _banner(owner.get(desks.get_absolute_url()).text) == (
+        "Annotations shared with Politics desk, as people with your link see them"
+    )
+
+
 def test_a_group_link_stops_when_its_owner_leaves_the_group(client, article, user, desk):
     link = sharing.create_link(user, article, group=desk, audience="anyone")
     Membership.objects.filter(group=desk, user=user).delete()
