@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any, TypedDict
 from urllib.parse import urlencode
 
+from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
@@ -62,10 +63,17 @@ def refused(request: HtmxHttpRequest, message: str, status: int = 400) -> HttpRe
 
 
 def changed(
-    request: HtmxHttpRequest, article: Article, event: dict[str, object] | None = None
+    request: HtmxHttpRequest,
+    article: Article,
+    event: dict[str, object] | None = None,
+    *,
+    told: str = "",
 ) -> HttpResponse:
-    """After a reader write: the new body and panel for htmx, or back to the article."""
+    """After a reader write: the new body and panel for htmx, or back to the article.
+    `told`: what the status line then says (replacing any offer it held)."""
     if not request.htmx:
+        if told:
+            messages.success(request, told)
         anchor = f"#annotation-{event['id']}" if event and event.get("id") else ""
         return redirect(article.get_absolute_url() + anchor)
     context = {"article": article, "reader": reader.build(request.user, article, request.GET)}
@@ -73,6 +81,10 @@ def changed(
     html += render_to_string(
         "articles/reader.html#annotation-panel", {**context, "oob": True}, request
     )
+    if told:
+        html += render_to_string(
+            "articles/reader.html#annotate-status", {"oob": True, "told": told}, request
+        )
     response = HttpResponse(html)
     retarget(response, "#article-body")
     reswap(response, "outerHTML")

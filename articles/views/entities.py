@@ -13,6 +13,7 @@ from django.db.models import F
 from django.db.models.functions import Lower
 from django.http import HttpResponse  # noqa: TC002 - views return it at runtime
 from django.shortcuts import redirect, render
+from django.template.defaultfilters import pluralize
 from django.template.loader import render_to_string
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
@@ -112,7 +113,13 @@ def tag_all(request: HtmxHttpRequest, pk: int, entity_pk: int) -> HttpResponse:
         )
     except REFUSALS as exc:
         return refused(request, str(exc))
-    return changed(request, article, {"id": made[0].pk if made else 0, "action": "tagged-all"})
+    told = (
+        f"Tagged {len(made)} more mention{pluralize(len(made))} of {entity.name}."
+        if made
+        else f"No other mention of {entity.name} to tag in this article."
+    )
+    event = {"id": made[0].pk if made else 0, "action": "tagged-all"}
+    return changed(request, article, event, told=told)
 
 
 @require_http_methods(["GET", "POST"])

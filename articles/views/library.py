@@ -50,7 +50,7 @@ def _render_library(
         return HttpResponse(html + render_filters(request, context), status=status)
     context["jobs"] = jobs.recent_for(request.user)
     context["activity"] = sharing.recent_activity(request.user)
-    context["to_review"] = library.review_feed(request.user)
+    context["to_review"] = library.review_feed(request.user) if context["review_count"] else []
     return render(request, "articles/library.html", context, status=status)
 
 

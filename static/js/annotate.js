@@ -454,12 +454,17 @@ function init() {
     closePopover();
     if (action === "created" && id) flash(id);
     if (action === "tagged") return; // the status line holds the "tag the others" offer
+    if (action === "tagged-all") {
+      // The server wrote what it did into the status line; let it fade like the others.
+      const told = status.querySelector("[data-fade]");
+      if (told) window.setTimeout(() => told.remove(), 6000);
+      return;
+    }
     const messages = {
       created: "Saved.",
       edited: "Saved.",
       deleted: "Deleted.",
       reviewed: "Reviewed.",
-      "tagged-all": "Tagged.",
       accepted: "Tagged.",
       rejected: "Dismissed: it will not be suggested here again.",
     };

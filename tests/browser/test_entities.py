@@ -43,6 +43,9 @@ def test_tagging_a_selection_through_the_form_then_tagging_the_others(
     # One mark per mention here: none of them crosses a tag.
     expect(page.locator("#article-body mark[data-kind=mention]")).to_have_count(5)
     assert Annotation.objects.filter(entity=mention.entity).count() == 5
+    # The offer is done: it goes, and the page says what happened.
+    expect(offer).to_be_hidden()
+    expect(page.locator("#annotate-status")).to_contain_text("Tagged 4 more mentions")
     assert _body_text(page) == sample.body_text
     assert page.console.errors == []
 

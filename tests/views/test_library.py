@@ -345,9 +345,10 @@ def _populate(n: int) -> None:
             library.set_state(user, article, "archived", on=True)
 
 
-# session, user, count, page of articles (with the state join), their labels, the label
-# chips with counts, the unread count, fetch jobs, the activity feed.
-LIBRARY_QUERIES = 9
+# session, user, count, page of articles (with the state join and review counts), their
+# labels, the label chips with counts, the unread count, the count of articles to review,
+# fetch jobs, the activity feed (and its "Needs review" list only when there is any).
+LIBRARY_QUERIES = 10
 
 
 @pytest.mark.parametrize("n", [3, 30])
@@ -370,7 +371,8 @@ def test_the_htmx_list_and_filter_bar_need_no_more_queries(alice_client, django_
     _populate(30)
     alice_client.get(reverse("library"))
     headers = {"HX-Request": "true", "HX-Target": "article-list"}
-    # session, user, count, page, labels, chips, unread count: no jobs, no activity.
+    # session, user, count, page, labels, chips, unread and review counts: no jobs, no
+    # activity.
     with django_assert_num_queries(LIBRARY_QUERIES - 2):
         alice_client.get(reverse("library") + "?view=unread", headers=headers)
 
