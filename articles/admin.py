@@ -8,7 +8,8 @@ from django import forms
 from django.contrib import admin, messages
 from django.db.models import Count
 
-from articles import ingest, versions
+from articles import annotations as annotating
+from articles import ingest, sharing, versions
 from articles.annotations import describe
 from articles.errors import IngestError
 from articles.models import (
@@ -27,6 +28,7 @@ from articles.models import (
     ShareLink,
     TeamGroup,
 )
+from articles.permissions import visible_annotations
 
 if TYPE_CHECKING:
     from django_stubs_ext import WithAnnotations
@@ -100,9 +102,37 @@ class AnnotationAdmin(admin.ModelAdmin):
     list_display = ["__str__", "article", "author", "color", "group", "status", "created_at"]
     list_filter = ["status", "group", "color", "motivation"]
     search_fields = ["exact", "note"]
-    raw_id_fields = ["article", "author"]
-    # The group changes only through its author (sharing.move), which writes the audit log.
-    readonly_fields = ["start", "end", "exact", "prefix", "suffix", "note_html", "status", "group"]
+    # Only the note and the colour change here, through the one writer (annotations.update:
+    # the HTML re-made, the change logged); the group changes only through its author
+    # (sharing.move), which writes the audit log.
+    fields = ["article", "author", "motivation", "exact", "note", "color", "group", "status"]
+    readonly_fields = ["article", "author", "motivation", "exact", "group", "status"]
+
+    def get_queryset(self, request: Any) -> Any:
+        # Administrators are people too: someone's private note is theirs alone, here
+        # as everywhere (permissions.visible_annotations).
+        return (
+            visible_annotations(request.user)
+            .select_related("article", "author", "group")
+            .order_by("-created_at", "-id")
+        )
+
+    def has_add_permission(self, request: Any) -> bool:
+        return False  # annotations are made on a passage, in the reader
+
+    def save_model(self, request: Any, obj: Annotation, form: Any, change: bool) -> None:
+        stored = Annotation.objects.get(pk=obj.pk)
+        note = form.cleaned_data.get("note", stored.note)
+        color = form.cleaned_data.get("color", stored.color)
+        try:
+            annotating.update(
+                stored,
+                note=note if note != stored.note else None,
+                color=color if color != stored.color else None,
+                by=request.user,
+            )
+        except annotating.AnnotationError as exc:
+            messages.error(request, f"Not saved: {exc}")
 
 
 class MembershipInline(admin.TabularInline):
@@ -131,6 +161,14 @@ class TeamGroupAdmin(admin.ModelAdmin):
         if obj is not None and obj.is_default:
             return False
         return super().has_delete_permission(request, obj)
+
+    # Deleting a group makes its annotations private: the audit log says so, row by row.
+    def delete_model(self, request: Any, obj: TeamGroup) -> None:
+        sharing.delete_group(obj, by=request.user)
+
+    def delete_queryset(self, request: Any, queryset: Any) -> None:
+        for group in queryset.exclude(is_default=True):
+            sharing.delete_group(group, by=request.user)
 
 
 @admin.register(AudienceChange)

@@ -4,7 +4,9 @@ Invariants:
 - A passage annotation's selectors are derived by the server from the offsets on the
   article's current body_text (`anchoring.select`); the quote the browser saw must match
   them, or nothing is stored.
-- `note_html` is rendered from `note` on every write (`notes.render_note`).
+- `note_html` is rendered from `note` on every write (`notes.render_note`), and every
+  change of a note, from the reader or the admin, is logged (NoteChange): `update` is
+  its only writer.
 - An annotation's audience is one value: a group its author belongs to, or None for
   "Only me" (`sharing.resolve`). Every later change of it goes through `sharing.move`.
 - Every annotation keeps the words it was written on (`original_*`, `written_on`) apart
@@ -28,7 +30,7 @@ from django.utils import timezone
 
 from articles import anchoring, sharing
 from articles.entities.curation import publish
-from articles.models import Annotation, AnnotationReview, Article, Color, Entity
+from articles.models import Annotation, AnnotationReview, Article, Color, Entity, NoteChange
 from articles.notes import render_note
 
 if TYPE_CHECKING:
@@ -172,6 +174,7 @@ def update(
     """Change what was asked; a new audience is logged (`sharing.move`). A mention shared
     at last gives its private entity to the team."""
     fields = ["updated_at"]
+    before = annotation.note
     if note is not None:
         if annotation.is_page_note and not note.strip():
             raise AnnotationError("A page note needs some text; delete it instead.")
@@ -184,6 +187,14 @@ def update(
     target = audience if audience is sharing.KEEP else _audience(annotation.author, audience)
     with transaction.atomic():
         annotation.save(update_fields=fields)
+        if note is not None and note != before:
+            NoteChange.objects.create(
+                annotation=annotation,
+                annotation_ref=annotation.pk,
+                changed_by=by or annotation.author,
+                before=before,
+                after=annotation.note,
+            )
         if target is not sharing.KEEP:
             sharing.move(annotation, target, by=by or annotation.author)
             if target is not None and annotation.entity is not None:

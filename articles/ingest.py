@@ -294,10 +294,16 @@ def prepare(data: bytes | str, *, filename: str = "", url: str = "") -> Document
 
 
 def _existing(doc: Document, digest: str) -> Article | None:
-    query = Article.objects.filter(content_hash=digest)
+    """The article `doc` duplicates, taken out of the trash if it was there: saving a
+    deleted story again brings it back with everything on it."""
+    query = Article.with_trash.filter(content_hash=digest)
     if doc.source_url:
-        query = Article.objects.filter(source_url=doc.source_url) | query
-    return query.order_by("pk").first()
+        query = Article.with_trash.filter(source_url=doc.source_url) | query
+    found = query.order_by("pk").first()
+    if found is not None and found.deleted_at is not None:
+        Article.with_trash.filter(pk=found.pk).update(deleted_at=None, deleted_by=None)
+        found.deleted_at = found.deleted_by = None
+    return found
 
 
 def save(doc: Document, user: Viewer | None = None) -> IngestResult:

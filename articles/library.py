@@ -24,6 +24,7 @@ from django.db.models import (
     IntegerField,
     OuterRef,
     Prefetch,
+    Q,
     Subquery,
     Value,
     prefetch_related_objects,
@@ -135,7 +136,8 @@ def rename_label(label: Label, raw_name: str) -> Label:
 
 def labels_with_counts() -> list[WithAnnotations[Label, ArticleCount]]:
     """Every label with `article_count`, in name order: one query."""
-    labels = Label.objects.annotate(article_count=Count("article_links"))
+    live = Q(article_links__article__deleted_at__isnull=True)
+    labels = Label.objects.annotate(article_count=Count("article_links", filter=live))
     return list(labels.order_by(Lower("name"), "id"))
 
 

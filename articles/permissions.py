@@ -84,6 +84,24 @@ def may_delete_article(viewer: Viewer, article: Article) -> bool:
     )
 
 
+def trashed_article_for(request: HttpRequest, pk: int) -> Article:
+    """An article in the trash that the requester may restore or delete for good; 404
+    for anyone else (they cannot see the trash's content)."""
+    article = get_object_or_404(Article.with_trash, pk=pk, deleted_at__isnull=False)
+    if not may_delete_article(request.user, article):
+        raise Http404("No such article in the trash.")
+    return article
+
+
+def visible_trash(viewer: Viewer) -> QuerySet[Article]:
+    """The trashed articles the viewer may restore: those they added; all, for an
+    administrator."""
+    if not viewer.is_authenticated:
+        return Article.with_trash.none()
+    trashed = Article.with_trash.filter(deleted_at__isnull=False)
+    return trashed if viewer.is_staff else trashed.filter(added_by_id=viewer.pk)
+
+
 def article_for(request: HttpRequest, pk: int, *, delete: bool = False) -> Article:
     """The article `pk` as the requesting user may see it, or 404 / 403."""
     article = get_object_or_404(Article, pk=pk)
@@ -98,9 +116,11 @@ def article_for(request: HttpRequest, pk: int, *, delete: bool = False) -> Artic
 
 
 def _annotation_rule(viewer: User) -> Q:
-    """What a signed-in viewer may see: their own, and what is shared with their groups."""
+    """What a signed-in viewer may see: their own, and what is shared with their groups,
+    on articles that are not in the trash."""
     groups = Membership.objects.filter(user_id=viewer.pk).values("group_id")
-    return Q(author_id=viewer.pk) | Q(group_id__in=groups)
+    trashed = Article.with_trash.filter(deleted_at__isnull=False).values("pk")
+    return (Q(author_id=viewer.pk) | Q(group_id__in=groups)) & ~Q(article_id__in=trashed)
 
 
 def _link_conditions(link: ShareLink) -> dict[str, Any]:
@@ -260,6 +280,7 @@ def link_for(request: HttpRequest, token: str) -> ShareLink:
     )
     if (
         link is None
+        or link.article.deleted_at is not None
         or not link.owner.is_active
         or link.revoked_at is not None
         or (link.expires_at is not None and link.expires_at <= timezone.now())

@@ -252,6 +252,29 @@ def move(annotation: Annotation, group: TeamGroup | None, *, by: User) -> bool:
     return True
 
 
+def delete_group(group: TeamGroup, *, by: User | None) -> int:
+    """Delete `group`; its annotations fall back to "Only me", each change logged as if
+    its author had made it private. Returns how many annotations changed audience."""
+    if group.is_default:
+        raise SharingError(f"{group.name} is the whole team and cannot be deleted.")
+    with transaction.atomic():
+        moved = list(
+            Annotation.objects.select_for_update().filter(group=group).values_list("pk", flat=True)
+        )
+        AudienceChange.objects.bulk_create(
+            AudienceChange(
+                annotation_id=pk,
+                annotation_ref=pk,
+                changed_by=by,
+                from_audience=group.name,
+                to_audience=ONLY_ME,
+            )
+            for pk in moved
+        )
+        group.delete()  # the annotations' group is SET_NULL: private
+    return len(moved)
+
+
 # Share links ---------------------------------------------------------------------------
 
 

@@ -59,7 +59,8 @@ def replace_text(article: Article, doc: Document) -> Applied:
     digest = content_hash(doc.body_text)
     try:
         with transaction.atomic():
-            locked = Article.objects.select_for_update().get(pk=article.pk)
+            # A trashed article still follows its source (a feed's re-poll): with_trash.
+            locked = Article.with_trash.select_for_update().get(pk=article.pk)
             if digest == locked.content_hash:
                 return Applied(changed=False)
             version = ArticleVersion.objects.create(

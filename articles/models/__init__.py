@@ -1,12 +1,14 @@
 """Newsroom's models, one module per concern, all importable from `articles.models`.
 
 - `articles`: Article and its queryset (the library's views of it);
-- `annotations`: Annotation, the colour palette and its team labels;
+- `annotations`: Annotation, its reviews and note changes, the colour palette and its
+  team labels;
 - `entities`: Entity, EntityAlias, RejectedSuggestion;
 - `sharing`: TeamGroup, Membership, Preference, AudienceChange, ShareLink;
 - `saving`: FetchJob, Feed, FeedEntry, ArticleVersion, SaveToken;
 - `library`: LibraryView, Label, ArticleLabel, ArticleState;
-- `setup`: SetupCode.
+- `setup`: SetupCode;
+- `limits`: RateCounter, the rate limits every process shares.
 
 Rules about who may see or change a row are not here: they are `articles.permissions`.
 """
@@ -17,10 +19,12 @@ from articles.models.annotations import (
     AnnotationReview,
     Color,
     ColorLabel,
+    NoteChange,
 )
 from articles.models.articles import Article, ArticleQuerySet
 from articles.models.entities import Entity, EntityAlias, EntityQuerySet, RejectedSuggestion
 from articles.models.library import ArticleLabel, ArticleState, Label, LibraryView
+from articles.models.limits import RateCounter
 from articles.models.saving import ArticleVersion, Feed, FeedEntry, FetchJob, SaveToken
 from articles.models.setup import SetupCode
 from articles.models.sharing import AudienceChange, Membership, Preference, ShareLink, TeamGroup
@@ -46,7 +50,9 @@ __all__ = [
     "Label",
     "LibraryView",
     "Membership",
+    "NoteChange",
     "Preference",
+    "RateCounter",
     "RejectedSuggestion",
     "SaveToken",
     "SetupCode",

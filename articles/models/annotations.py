@@ -239,3 +239,27 @@ class AnnotationReview(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_action_display()} {self.at:%Y-%m-%d %H:%M}"
+
+
+class NoteChange(models.Model):
+    """The audit log of notes: every change of an annotation's note, from anywhere (the
+    reader, the admin), with the text before and after."""
+
+    annotation = models.ForeignKey(
+        Annotation, null=True, on_delete=models.SET_NULL, related_name="note_changes"
+    )
+    annotation_ref = models.PositiveBigIntegerField(
+        help_text="The annotation's id, kept after deletion."
+    )
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    changed_at = models.DateTimeField(default=timezone.now, db_index=True)
+    before = models.TextField(blank=True)
+    after = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-changed_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"note of annotation {self.annotation_ref} changed {self.changed_at:%Y-%m-%d %H:%M}"

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import functools
 import re
-from typing import TYPE_CHECKING, Self, TypedDict
+from typing import TYPE_CHECKING, Self, TypedDict, cast
 
 from django.conf import settings
 from django.db import models
@@ -128,6 +128,17 @@ class ArticleQuerySet[M: Article](models.QuerySet[M]):
         )
 
 
+ArticleManager = models.Manager.from_queryset(ArticleQuerySet)
+
+
+class LiveArticleManager(ArticleManager["Article"]):
+    """Articles not in the trash."""
+
+    def get_queryset(self) -> ArticleQuerySet[Article]:
+        live = super().get_queryset().filter(deleted_at__isnull=True)
+        return cast("ArticleQuerySet[Article]", live)
+
+
 class Article(models.Model):
     class Kind(models.TextChoices):
         TEXT = "text", "Plain text"
@@ -161,10 +172,36 @@ class Article(models.Model):
     # When the text was last replaced (an ArticleVersion keeps the old one).
     text_changed_at = models.DateTimeField(null=True, blank=True, editable=False)
 
-    objects = ArticleQuerySet.as_manager()
+    # In the trash since then (and restorable for TRASH_DAYS); None for a live article.
+    deleted_at = models.DateTimeField(null=True, blank=True, editable=False)
+    deleted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+    )
+
+    # Live articles only: every page, search and count leaves the trash out by default.
+    objects = LiveArticleManager()
+    # Live and trashed: the trash page, restoring, purging, and finding a duplicate.
+    with_trash = ArticleManager()
+
+    TRASH_DAYS = 30
 
     class Meta:
         ordering = ["-created_at", "-id"]
+        default_manager_name = "objects"
+        base_manager_name = "with_trash"
+        indexes = [
+            # The trash is small: "not in the trash" is a look at this index.
+            models.Index(
+                fields=["deleted_at"],
+                condition=models.Q(deleted_at__isnull=False),
+                name="article_in_trash",
+            )
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["source_url"],

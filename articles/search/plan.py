@@ -133,7 +133,12 @@ class Plan:
     def _article_filters(self, article_id: str) -> list[str]:
         """Conditions on the article `article_id` (a column) for the article qualifiers.
         The site's host is `s.site_host`: the caller joins articles_articlesearch as s."""
-        query, where = self.query, []
+        query = self.query
+        # Never an article in the trash (a look at its partial index).
+        where = [
+            f"NOT EXISTS (SELECT 1 FROM articles_article t WHERE t.id = {article_id} "
+            "AND t.deleted_at IS NOT NULL)"
+        ]
         if query.sites:
             # A domain matches its host and subdomains (by the reversed host, indexed:
             # "moc.semitwocsomeht.%"); anything else the site's name. All indexed.

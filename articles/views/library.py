@@ -11,15 +11,15 @@ from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import HttpResponseClientRedirect
 
-from articles import fetch, ingest, jobs, library, sharing
+from articles import fetch, ingest, jobs, library, sharing, trash
 from articles.errors import IngestError
 from articles.forms import AddArticleForm
 from articles.models import Article, FetchJob, LibraryView
-from articles.permissions import article_for
+from articles.permissions import article_for, trashed_article_for, visible_trash
 from articles.views._shared import HtmxHttpRequest, page_links, render_filters, render_jobs
 
 PAGE_SIZE = 25
@@ -112,10 +112,56 @@ def add_article(request: HtmxHttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def delete_article(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    """Ask (saying what goes with it), then move the article to the trash."""
     article = article_for(request, pk, delete=True)
     if request.method == "POST":
-        title = article.title
-        article.delete()
-        messages.success(request, f"Deleted “{title}”.")
+        trash.move_to_trash(article, request.user)
+        messages.success(
+            request,
+            f"Moved “{article.title}” to the trash; restore it from there within "
+            f"{Article.TRASH_DAYS} days.",
+        )
         return redirect("library")
-    return render(request, "articles/confirm_delete.html", {"article": article})
+    context = {
+        "article": article,
+        "impact": trash.impact(article, request.user),
+        "trash_days": Article.TRASH_DAYS,
+    }
+    return render(request, "articles/confirm_delete.html", context)
+
+
+@require_GET
+def trash_page(request: HtmxHttpRequest) -> HttpResponse:
+    articles = trash.trashed(visible_trash(request.user))
+    context = {
+        "articles": [
+            {
+                "article": a,
+                "expires": trash.expires_at(a),
+                "deleted_by": sharing.public_name(a.deleted_by) if a.deleted_by else "",
+            }
+            for a in articles
+        ],
+        "trash_days": Article.TRASH_DAYS,
+    }
+    return render(request, "articles/trash.html", context)
+
+
+@require_POST
+def restore_article(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    article = trash.restore(trashed_article_for(request, pk))
+    messages.success(request, f"Restored “{article.title}” to the library.")
+    return redirect(article.get_absolute_url())
+
+
+@require_http_methods(["GET", "POST"])
+def purge_article(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    article = trashed_article_for(request, pk)
+    if request.method == "POST":
+        trash.delete_for_good(article)
+        messages.success(request, f"Deleted “{article.title}” for good.")
+        return redirect("trash")
+    count = article.annotations.count()
+    return render(
+        request, "articles/confirm_purge.html", {"article": article, "annotation_count": count}
+    )
