@@ -7,8 +7,9 @@ from typing import TYPE_CHECKING, Any, cast
 from django import forms
 from django.conf import settings
 from django.contrib.auth import get_user_model, password_validation
+from django.contrib.auth.forms import AuthenticationForm
 
-from articles import fetch, sharing
+from articles import fetch, ratelimit, sharing
 from articles.ingest import SUPPORTED_SUFFIXES
 from articles.models import SetupCode, ShareLink
 
@@ -184,3 +185,35 @@ class ShareLinkForm(forms.Form):
     def group(self) -> TeamGroup | None:
         """The group the link shows (None: the person's own shared annotations)."""
         return self.groups.get(self.cleaned_data["what"])
+
+
+class SignInForm(AuthenticationForm):
+    """Django's sign-in, throttled: failures count per account and per client address in
+    counters every process shares (articles.ratelimit). Past either limit, signing in is
+    refused for the rest of the window, the right password included."""
+
+    ACCOUNT, ADDRESS = "sign-in-account", "sign-in-address"
+
+    def clean(self) -> dict[str, Any]:
+        account = (self.cleaned_data.get("username") or "").strip().casefold()
+        address = ratelimit.client_address(self.request) if self.request else "unknown"
+        seconds = settings.SIGN_IN_WINDOW_MINUTES * 60
+        if (
+            ratelimit.count(self.ACCOUNT, account, seconds) >= settings.SIGN_IN_FAILURES_PER_ACCOUNT
+            or ratelimit.count(self.ADDRESS, address, seconds)
+            >= settings.SIGN_IN_FAILURES_PER_ADDRESS
+        ):
+            raise forms.ValidationError(
+                "Too many failed sign-ins. For your account's safety, signing in is paused; "
+                f"try again in up to {settings.SIGN_IN_WINDOW_MINUTES} minutes, or ask an "
+                "administrator.",
+                code="throttled",
+            )
+        try:
+            cleaned = super().clean()
+        except forms.ValidationError:
+            ratelimit.hit(self.ACCOUNT, account, seconds)
+            ratelimit.hit(self.ADDRESS, address, seconds)
+            raise
+        ratelimit.clear(self.ACCOUNT, account)
+        return cleaned

@@ -263,14 +263,13 @@ def job_for(request: HttpRequest, pk: int) -> FetchJob:
 def link_for(request: HttpRequest, token: str) -> ShareLink:
     """The share link `token` names, if it may be opened by this requester now.
 
-    Raises TooManyLookups, LinkUnavailable or SignInRequired. Every token costs the same
-    one query, whatever it turns out to be. Only failed lookups count towards the limit:
-    a guesser fails on nearly every try, while a colleague on a shared page (whose
-    popovers look the token up again for every card) never does.
+    Raises TooManyLookups, LinkUnavailable or SignInRequired. Only failed lookups count
+    towards the limit (in counters every process shares), and a valid link is never
+    refused: a guesser fails on nearly every try, while a colleague on a shared page
+    (whose popovers look the token up again for every card), or anyone else behind the
+    same address as a guesser, opens a real link as always.
     """
     limit = settings.SHARE_LINK_LOOKUPS_PER_MINUTE
-    if ratelimit.exhausted(request, "share-link", limit):
-        raise TooManyLookups
     owner_in_group = Membership.objects.filter(group=OuterRef("group"), user=OuterRef("owner"))
     link = (
         ShareLink.objects.filter(token=token[:64])
@@ -286,7 +285,8 @@ def link_for(request: HttpRequest, token: str) -> ShareLink:
         or (link.expires_at is not None and link.expires_at <= timezone.now())
         or (link.scope == ShareLink.Scope.GROUP and not link.owner_in_group)
     ):
-        ratelimit.allow(request, "share-link", limit)  # counts the failure
+        if not ratelimit.allow(request, "share-link", limit):  # counts the failure
+            raise TooManyLookups
         raise LinkUnavailable
     if link.audience == ShareLink.Audience.COLLEAGUES and not request.user.is_authenticated:
         raise SignInRequired

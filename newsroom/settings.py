@@ -79,6 +79,14 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = MAX_ARTICLE_BYTES + 64 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = MAX_ARTICLE_BYTES + 64 * 1024
 # Share-link (/s/<token>/) lookups allowed per client address per minute.
 SHARE_LINK_LOOKUPS_PER_MINUTE = envint("NEWSROOM_SHARE_LINK_RATE", default=60, minimum=1)
+# Failed sign-ins allowed in SIGN_IN_WINDOW_MINUTES, per account and per client address;
+# past either, signing in is refused (even with the right password) until the window ends.
+SIGN_IN_WINDOW_MINUTES = envint("NEWSROOM_SIGN_IN_WINDOW_MINUTES", default=15, minimum=1)
+SIGN_IN_FAILURES_PER_ACCOUNT = envint("NEWSROOM_SIGN_IN_PER_ACCOUNT", default=10, minimum=1)
+SIGN_IN_FAILURES_PER_ADDRESS = envint("NEWSROOM_SIGN_IN_PER_ADDRESS", default=30, minimum=1)
+# The reverse proxies in front of Newsroom (addresses or networks, comma-separated): only
+# a request from one of them has its X-Forwarded-For believed (articles/ratelimit.py).
+TRUSTED_PROXIES = envlist("NEWSROOM_TRUSTED_PROXIES", default=[])
 
 # Saving from the web (articles/fetch.py, feeds.py, jobs.py). Private, loopback and other
 # non-public addresses are refused unless this is on (intranets, tests).
