@@ -22,7 +22,7 @@ import dataclasses
 import datetime as dt
 import re
 from dataclasses import dataclass, field
-from html import escape
+from html import escape, unescape
 from pathlib import PurePath
 from typing import TYPE_CHECKING, TypedDict, Unpack
 
@@ -249,7 +249,9 @@ def _from_fragment(text: str) -> Document:
     """A pasted piece of HTML (no <html>/<body>): the person chose it, so it is the body."""
     title = ""
     if match := _FIRST_HEADING.search(text):
-        title = " ".join(_TAG.sub(" ", match.group(1)).split())
+        # A title is text: the heading's markup goes, its character references are read
+        # ("S&amp;P 500" is "S&P 500"); templates escape it again when they show it.
+        title = " ".join(unescape(_TAG.sub(" ", match.group(1))).split())
         text = text[: match.start()] + text[match.end() :]
     return _document(text, Article.Kind.HTML, title=title)
 

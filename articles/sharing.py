@@ -38,6 +38,7 @@ from articles.models import (
     ShareLink,
     TeamGroup,
 )
+from articles.parsing import parse_int
 from articles.permissions import visible_annotations
 
 if TYPE_CHECKING:
@@ -174,9 +175,8 @@ def parse_audience(user: User, raw: str) -> TeamGroup | None:
     raw = raw.strip()
     if raw == PRIVATE:
         return None
-    group = None
-    if raw.isdigit():
-        group = groups_of(user).filter(pk=int(raw)).first()
+    pk = parse_int(raw)
+    group = None if pk is None else groups_of(user).filter(pk=pk).first()
     if group is None:
         raise SharingError("You can share only with a group you belong to.")
     return group
@@ -250,6 +250,19 @@ def move(annotation: Annotation, group: TeamGroup | None, *, by: User) -> bool:
         Annotation.objects.filter(pk=locked.pk).update(group=group, updated_at=timezone.now())
     annotation.group = group
     return True
+
+
+def restricted_in_mine(user: User, article: Article) -> list[tuple[str, int]]:
+    """(group name, count) of the person's annotations on `article` shared with a group
+    smaller than the whole team: a link to "my shared annotations" shows them to whoever
+    opens it, which the share form says before the link is made."""
+    rows = (
+        Annotation.objects.filter(article=article, author=user, group__is_default=False)
+        .values_list("group__name")
+        .annotate(n=models.Count("pk"))
+        .order_by("group__name")
+    )
+    return [(name, n) for name, n in rows]
 
 
 def delete_group(group: TeamGroup, *, by: User | None) -> int:

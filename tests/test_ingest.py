@@ -172,3 +172,33 @@ def test_related_links_keep_only_web_urls():
     doc = prepare(STORY)
     for link in doc.related:
         assert link["url"] == "" or link["url"].startswith(("http://", "https://"))
+
+
+def test_a_pasted_fragments_title_is_text_not_markup():
+    from articles import ingest
+
+    doc = ingest.prepare(
+        "<h1>S&amp;P 500 falls &lt;again&gt;</h1><p>The index of the largest companies fell "
+        "again on Monday as investors sold shares of banks and insurers.</p>"
+    )
+    assert doc.title == "S&P 500 falls <again>"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_feed_items_title_keeps_its_ampersand(httpserver, user, settings):
+    from werkzeug import Response
+
+    from articles import feeds
+    from articles.models import Article, Feed
+    from tests.fetching import LONG, item, rss
+
+    settings.FETCH_ALLOW_PRIVATE = True
+    httpserver.expect_request("/feed.xml").respond_with_handler(
+        lambda _r: Response(
+            rss(item("i1", "S&amp;P 500 falls", link="https://markets.example/sp",
+                     content=f"<p>{LONG}</p>")),
+            content_type="application/rss+xml",
+        )
+    )  # fmt: skip
+    feeds.poll(Feed.objects.create(url=httpserver.url_for("/feed.xml"), added_by=user))
+    assert Article.objects.get().title == "S&P 500 falls"

@@ -23,6 +23,7 @@ from django_htmx.http import HttpResponseClientRedirect
 
 from articles import permissions, reader, sharing
 from articles.forms import ShareLinkForm
+from articles.parsing import parse_ids
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -52,7 +53,11 @@ def share_article(request: HtmxHttpRequest, pk: int) -> HttpResponse:
             messages.success(request, "Share link created. Copy it below.")
             return redirect(f"{reverse('shared_links')}?new={link.pk}#link-{link.pk}")
     status = 400 if request.method == "POST" else 200
-    context = {"article": article, "form": form}
+    context = {
+        "article": article,
+        "form": form,
+        "restricted": sharing.restricted_in_mine(request.user, article),
+    }
     return render(request, "articles/share_form.html", context, status=status)
 
 
@@ -127,8 +132,7 @@ def share_page(request: VisitorRequest, link: ShareLink) -> HttpResponse:
 @_with_link
 def share_cards(request: VisitorRequest, link: ShareLink) -> HttpResponse:
     """The popover's cards on a shared page, from the link's annotations only."""
-    raw = request.GET.get("ids", "").split()[:20]
-    ids = [int(i) for i in raw if i.isdigit()]
+    ids = parse_ids(request.GET.get("ids"), limit=20)
     annotations = list(
         permissions.visible_annotations(request.user, link=link)
         .filter(pk__in=ids)

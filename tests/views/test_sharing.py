@@ -239,3 +239,23 @@ def test_a_deleted_article_takes_its_links_with_it(client, article, user):
     link = sharing.create_link(user, article, audience="anyone")
     article.delete()
     assert client.get(link.get_absolute_url()).status_code == 410
+
+
+def test_the_share_form_warns_when_my_annotations_include_a_restricted_groups(
+    alice_client, article, user, desk
+):
+    highlight(article, user, "eighth day", note="desk only", audience=desk)
+    highlight(article, user, "container ships", note="everyone")
+    page = alice_client.get(reverse("share_article", args=[article.pk])).text
+    assert "includes" in page
+    assert "1 shared only with Politics desk" in page
+    assert "whoever can open it" in page
+
+
+def test_the_share_form_has_no_warning_when_all_is_shared_with_everyone(
+    alice_client, article, user
+):
+    highlight(article, user, "container ships", note="everyone")
+    assert (
+        "shared only with" not in alice_client.get(reverse("share_article", args=[article.pk])).text
+    )
