@@ -135,10 +135,11 @@ class Plan:
         The site's host is `s.site_host`: the caller joins articles_articlesearch as s."""
         query = self.query
         # Never an article in the trash (a look at its partial index).
-        where = [
+        trashed = (
             f"NOT EXISTS (SELECT 1 FROM articles_article t WHERE t.id = {article_id} "
             "AND t.deleted_at IS NOT NULL)"
-        ]
+        )
+        where = [trashed]
         if query.sites:
             # A domain matches its host and subdomains (by the reversed host, indexed:
             # "moc.semitwocsomeht.%"); anything else the site's name. All indexed.
