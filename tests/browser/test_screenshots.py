@@ -14,7 +14,7 @@ import pytest
 from django.conf import settings
 
 from articles import annotations as annotating
-from articles import ingest, library, sharing, versions
+from articles import ingest, library, sharing, trash, versions
 from articles.models import ColorLabel, Feed, ShareLink
 from tests.factories import highlight, make_article, make_group, make_sample, tag
 
@@ -57,6 +57,9 @@ def world(user, bob, client):
         url="https://harbour.example/feed.xml", title="Harbour News", added_by=user
     )
     changed = _changed_story(user)
+    gone = make_article("Harbour fees rise\n\nThe port raised its fees again.", user=user)
+    highlight(gone, bob, "raised its fees", note="Ask the board")
+    trash.move_to_trash(gone, user)
     client.force_login(user)
     return {
         "changed": changed,
@@ -111,6 +114,7 @@ def _pages(world) -> dict[str, tuple[str, bool]]:
         "review-versions": (f"/articles/{world['changed'].pk}/versions/", True),
         "review-version": (_as_it_was(world["changed"]), True),
         "review-library": ("/?view=review", True),
+        "trash": ("/trash/", True),
         "library-page-2": ("/?page=2", True),
         "delete-article": (f"/articles/{article.pk}/delete/", True),
         "delete-annotation": (f"/annotations/{world['note'].pk}/delete/", True),
