@@ -12,7 +12,8 @@ import { copyText } from "./clipboard.js";
 const reader = document.querySelector("[data-annotate-url], [data-cards-url]");
 const toolbar = document.getElementById("selection-toolbar");
 const popover = document.getElementById("annotation-popover");
-const status = document.getElementById("annotate-status");
+// The status line is looked up each time: the server's answers replace it (out of band).
+const statusLine = () => document.getElementById("annotate-status");
 
 const FLASH_MS = 1800;
 let pending = null; // {start, end, quote, rect} of the selection the toolbar acts on
@@ -110,6 +111,7 @@ function startMove(button) {
   if (!toolbar) return;
   moving = { url: button.dataset.moveUrl };
   closePopover();
+  const status = statusLine();
   status.innerHTML = "";
   const offer = document.createElement("div");
   offer.className = "status-offer";
@@ -123,12 +125,14 @@ function startMove(button) {
   cancel.textContent = "Cancel";
   offer.append(text, cancel);
   status.appendChild(offer);
+  delete status.dataset.spot;
+  placeStatus();
   body().focus({ preventScroll: true });
 }
 
 function endMove() {
   moving = null;
-  status.querySelector("[data-move-offer]")?.remove();
+  statusLine()?.querySelector("[data-move-offer]")?.remove();
   if (toolbar) {
     toolbar.querySelector(".toolbar-row").hidden = false;
     moveRow().hidden = true;
@@ -199,14 +203,58 @@ function updateFromSelection() {
 }
 
 function showStatus(message, kind = "info") {
+  const status = statusLine();
   status.innerHTML = "";
   const p = document.createElement("p");
   p.className = kind === "error" ? "status-error" : "status-info";
   p.textContent = message;
   status.appendChild(p);
-  window.setTimeout(() => {
-    if (status.contains(p)) p.remove();
-  }, 4000);
+  delete status.dataset.spot; // a new message starts at the bottom
+  placeStatus();
+  window.setTimeout(() => p.remove(), 4000);
+}
+
+// The status line floats over the page, and must never hide a control under it (the
+// footer's "Delete article…", a card's buttons, a link in the text). It keeps its place
+// while nothing is under it, else takes the first free one of these; when every one covers
+// something (a tiny window), the one covering least.
+const STATUS_SPOTS = ["bottom", "bottom-start", "bottom-end", "top", "top-start", "top-end"];
+const CONTROLS = 'a[href], button, input, select, textarea, summary, [tabindex]:not([tabindex="-1"])';
+let statusFrame = 0;
+
+function overlaps(a, b) {
+  return a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom;
+}
+
+function placeStatus() {
+  window.cancelAnimationFrame(statusFrame);
+  statusFrame = 0;
+  const status = statusLine();
+  if (!status) return;
+  if (!status.firstElementChild) {
+    delete status.dataset.spot; // the next message starts at the bottom again
+    return;
+  }
+  const controls = [];
+  for (const element of document.querySelectorAll(CONTROLS)) {
+    if (status.contains(element)) continue;
+    const rect = element.getBoundingClientRect();
+    if (rect.width && rect.height && rect.bottom > 0 && rect.top < window.innerHeight) controls.push(rect);
+  }
+  const current = status.dataset.spot || STATUS_SPOTS[0];
+  let best = null;
+  for (const spot of [current, ...STATUS_SPOTS.filter((other) => other !== current)]) {
+    status.dataset.spot = spot;
+    const box = status.getBoundingClientRect();
+    const covered = controls.filter((rect) => overlaps(rect, box)).length;
+    if (covered === 0) return;
+    if (!best || covered < best.covered) best = { spot, covered };
+  }
+  status.dataset.spot = best.spot;
+}
+
+function placeStatusSoon() {
+  if (!statusFrame && statusLine()?.firstElementChild) statusFrame = window.requestAnimationFrame(placeStatus);
 }
 
 function send(values, url = reader.dataset.annotateUrl) {
@@ -263,8 +311,36 @@ async function openPopover(ids, anchorElement, { focus = true } = {}) {
     swap: "innerHTML",
   });
   popover.hidden = false;
-  placeBelow(popover, anchorElement.getBoundingClientRect());
+  placePopover(anchorElement);
   if (focus) popover.querySelector("a, button, summary, textarea")?.focus({ preventScroll: true });
+}
+
+// Below the mark when it fits there, else above it when it fits there, else on the roomier
+// side, no taller than that room (its content scrolls): never off the screen, and never
+// over the words it is about.
+const POPOVER_GAP = 8;
+
+function placePopover(anchorElement) {
+  const rect = anchorElement.getBoundingClientRect();
+  const viewport = document.documentElement.clientHeight;
+  popover.style.maxHeight = "";
+  const natural = popover.offsetHeight;
+  const below = viewport - rect.bottom - 2 * POPOVER_GAP;
+  const above = rect.top - 2 * POPOVER_GAP;
+  const downwards = natural <= below || (natural > above && below >= above);
+  const room = Math.max(downwards ? below : above, 0);
+  if (natural > room) popover.style.maxHeight = `${room}px`;
+  const top = downwards ? rect.bottom + POPOVER_GAP : rect.top - POPOVER_GAP - popover.offsetHeight;
+  popover.style.top = `${window.scrollY + top}px`;
+  const width = popover.offsetWidth;
+  const left = Math.min(rect.left, document.documentElement.clientWidth - width - POPOVER_GAP);
+  popover.style.left = `${window.scrollX + Math.max(POPOVER_GAP, left)}px`;
+}
+
+// Once the window stops scrolling (a deep link scrolls smoothly to its passage) or is
+// resized, the open popover is placed again for where its mark now is.
+function replacePopover() {
+  if (!popover.hidden && lastMark?.isConnected) placePopover(lastMark);
 }
 
 function closePopover() {
@@ -280,8 +356,24 @@ function goTo(id, { open = true } = {}) {
   if (marks.length === 0) return false;
   marks[0].scrollIntoView({ block: "center", behavior: "smooth" });
   flash(id);
-  if (open) openPopover(String(id), marks[0]);
+  if (open) {
+    openPopover(String(id), marks[0]);
+    // The smooth scroll may still be under way as the popover opens: place it where it ends.
+    afterScrolling(replacePopover);
+  }
   return true;
+}
+
+function afterScrolling(callback) {
+  let done = false;
+  const once = () => {
+    if (done) return;
+    done = true;
+    window.removeEventListener("scrollend", once);
+    callback();
+  };
+  window.addEventListener("scrollend", once);
+  window.setTimeout(once, 1000); // no scrollend where the browser lacks it or did not scroll
 }
 
 function fromHash() {
@@ -434,7 +526,7 @@ function init() {
       return;
     }
     if (event.target.closest("[data-action=dismiss-status]")) {
-      status.innerHTML = "";
+      statusLine().innerHTML = "";
       return;
     }
     if (event.target.closest("[data-action=close-popover]")) {
@@ -456,7 +548,7 @@ function init() {
     if (action === "tagged") return; // the status line holds the "tag the others" offer
     if (action === "tagged-all") {
       // The server wrote what it did into the status line; let it fade like the others.
-      const told = status.querySelector("[data-fade]");
+      const told = statusLine().querySelector("[data-fade]");
       if (told) window.setTimeout(() => told.remove(), 6000);
       return;
     }
@@ -493,6 +585,13 @@ function init() {
   });
   document.body.addEventListener("htmx:afterSettle", decorate);
   decorate();
+
+  document.body.addEventListener("htmx:afterSettle", placeStatusSoon);
+  window.addEventListener("scroll", placeStatusSoon, { passive: true });
+  window.addEventListener("resize", () => {
+    replacePopover();
+    placeStatusSoon();
+  });
 
   window.addEventListener("hashchange", fromHash);
   fromHash();

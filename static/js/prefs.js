@@ -1,6 +1,7 @@
-// Theme toggle and text-size control. Both are remembered in localStorage; without
-// JavaScript the page follows the system theme at the default size, and the controls stay
-// hidden because they could not work.
+// The header's controls. Theme toggle and text-size control: both are remembered in
+// localStorage; without JavaScript the page follows the system theme at the default size,
+// and the controls stay hidden because they could not work. The phone menu: on a narrow
+// screen the links and tools fold behind "Menu" (CSS, under html.js); this opens it.
 const root = document.documentElement;
 const STEP = 0.1;
 const MIN = 0.8;
@@ -22,7 +23,7 @@ function currentTheme() {
 function showTheme(button) {
   const theme = currentTheme();
   const next = theme === "dark" ? "light" : "dark";
-  button.setAttribute("aria-pressed", String(theme === "dark"));
+  // The label says what a press does (its name starts with it), so no pressed state.
   button.title = `Switch to the ${next} theme`;
   button.querySelector(".theme-label").textContent = theme === "dark" ? "Light" : "Dark";
 }
@@ -50,4 +51,21 @@ for (const prefs of document.querySelectorAll("[data-prefs]")) {
   });
   prefs.querySelector('[data-action="font-smaller"]').addEventListener("click", () => setScale(scale() - STEP));
   prefs.querySelector('[data-action="font-larger"]').addEventListener("click", () => setScale(scale() + STEP));
+}
+
+for (const header of document.querySelectorAll(".site-header[data-menu]")) {
+  const button = header.querySelector("[data-menu-button]");
+  const setOpen = (open) => {
+    header.classList.toggle("menu-open", open);
+    button.setAttribute("aria-expanded", String(open));
+  };
+  button.addEventListener("click", () => setOpen(!header.classList.contains("menu-open")));
+  header.addEventListener("keydown", (event) => {
+    if (event.key !== "Escape" || !header.classList.contains("menu-open")) return;
+    setOpen(false);
+    button.focus();
+  });
+  document.addEventListener("click", (event) => {
+    if (!header.contains(event.target)) setOpen(false);
+  });
 }
