@@ -9,13 +9,14 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: help run test lint format screenshots bench db-start db-stop chromium postgresql install clean-db
+.PHONY: help run test lint format screenshots bench faults db-start db-stop chromium postgresql install clean-db
 
 help:
 	@echo "make run       set up everything and serve Newsroom on http://$(HOST):$(PORT)/"
 	@echo "               (another address: make run HOST=0.0.0.0 PORT=8080)"
 	@echo "make test      set up everything and run the whole test suite"
 	@echo "make bench     print ingest, reader, re-anchoring, search and first-run figures"
+	@echo "make faults    kill web workers, workers and PostgreSQL under load; print what survived"
 	@echo "make lint      ruff check + format check + mypy;  make format  to fix formatting"
 	@echo "make screenshots  save the main pages, desktop and phone, light and dark, to var/screenshots/"
 	@echo "make db-stop   stop the project's own PostgreSQL cluster (whichever server runs it)"
@@ -36,12 +37,19 @@ $(COLLECTED): $(STAMP) $(shell find static -type f 2>/dev/null)
 	$(PY) manage.py collectstatic --noinput --verbosity 0
 	@touch $@
 
+# The worker rides out database outages itself; should it stop any other way than being
+# asked to (exit status 0), the loop in the recipe starts it again, as systemd would.
 run: $(STAMP)
 	$(PY) manage.py prepare --url http://$(HOST):$(PORT)
 	@$(MAKE) --no-print-directory $(COLLECTED)
 	@echo "Serving Newsroom at http://$(HOST):$(PORT)/ with one background worker  (Ctrl-C stops both)"
-	@$(PY) manage.py db_worker --verbosity 0 & worker=$$!; \
-	  trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
+	@( trap 'kill $$w 2>/dev/null; wait $$w 2>/dev/null; exit 0' TERM; \
+	   while :; do \
+	     $(PY) manage.py worker --verbosity 0 & w=$$!; wait $$w && break; \
+	     echo "Newsroom: the background worker stopped (exit status $$?); starting it again" >&2; \
+	     sleep 2 & wait $$!; \
+	   done ) & supervisor=$$!; \
+	  trap 'kill $$supervisor 2>/dev/null; wait $$supervisor 2>/dev/null' EXIT INT TERM; \
 	  $(PY) manage.py runserver $(HOST):$(PORT)
 
 # Browser tests drive Debian's Chromium; install it when it is missing.
@@ -85,6 +93,11 @@ bench: $(STAMP)
 	$(PY) bench/fetch.py
 	$(PY) bench/search.py
 	$(PY) bench/firstrun.py
+
+# Not part of `make test`: about two and a half minutes, on a throwaway cluster of its own.
+faults: $(STAMP)
+	$(MAKE) --no-print-directory $(COLLECTED)
+	$(PY) bench/faults.py
 
 db-start: $(STAMP)
 	$(PY) -m articles.pgcluster start

@@ -9,12 +9,14 @@ Invariants:
   transaction; the article and the job's DONE state are written in one transaction, so a
   worker killed at any point leaves either no article or a finished job, never half of
   one. A job still FETCHING after its lease belonged to a dead worker: `recover` hands it
-  out again, and ingest is idempotent, so running it twice still makes one article.
+  out again, and ingest is idempotent, so running it twice still makes one article. When
+  the heartbeat sees that worker's liveness lock gone (`workers`), `release` hands the
+  job out at once instead.
 - Transient failures (timeouts, dropped connections, 5xx/429) are retried with
   exponential back-off up to `FETCH_MAX_ATTEMPTS`; every other failure is final, and the
   person sees its reason, with a Retry button unless retrying cannot help
   (`FetchJob.can_retry`: a refused address stays refused), and `retry` agrees.
-- The task (`run_fetch_job`, run by `manage.py db_worker`) is a thin wrapper: the state
+- The task (`run_fetch_job`, run by `manage.py worker`) is a thin wrapper: the state
   lives in the job row, so a task that is lost or run twice changes nothing that matters.
 """
 
@@ -120,17 +122,18 @@ def retry(job: FetchJob) -> FetchJob:
     return job
 
 
+def _unheld(job_id: int, state: Q) -> FetchJob | None:
+    """The job, row-locked, when it is in `state` and no other transaction holds it."""
+    return FetchJob.objects.select_for_update(skip_locked=True).filter(state, pk=job_id).first()
+
+
 def _claim(job_id: int) -> FetchJob | None:
     now = timezone.now()
     with transaction.atomic():
-        job = (
-            FetchJob.objects.select_for_update(skip_locked=True)
-            .filter(pk=job_id)
-            .filter(
-                Q(status=FetchJob.Status.PENDING)
-                | Q(status=FetchJob.Status.FETCHING, lease_until__lt=now)
-            )
-            .first()
+        job = _unheld(
+            job_id,
+            Q(status=FetchJob.Status.PENDING)
+            | Q(status=FetchJob.Status.FETCHING, lease_until__lt=now),
         )
         if job is None:
             return None
@@ -230,13 +233,29 @@ def recover(now: dt.datetime | None = None) -> int:
     count = 0
     with transaction.atomic():
         for job in stale.select_for_update(skip_locked=True):
-            job.status = FetchJob.Status.PENDING
-            job.lease_until = None
-            job.next_attempt_at = now
-            job.save(update_fields=["status", "lease_until", "next_attempt_at", "updated_at"])
-            _enqueue(job)
+            _hand_out_again(job, now)
             count += 1
     return count
+
+
+def _hand_out_again(job: FetchJob, now: dt.datetime) -> None:
+    job.status = FetchJob.Status.PENDING
+    job.lease_until = None
+    job.next_attempt_at = now
+    job.save(update_fields=["status", "lease_until", "next_attempt_at", "updated_at"])
+    _enqueue(job)
+
+
+def release(job_id: int) -> bool:
+    """The worker running this job died (`workers` saw its liveness lock go): hand the job
+    out again now rather than after its lease. True when it was queued again."""
+    fetching = Q(status=FetchJob.Status.FETCHING)
+    # Killed before it claimed the job (a job waiting for a retry has its own task).
+    unclaimed = Q(status=FetchJob.Status.PENDING, next_attempt_at__isnull=True)
+    with transaction.atomic():
+        if job := _unheld(job_id, fetching | unclaimed):
+            _hand_out_again(job, timezone.now())
+    return job is not None
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,7 @@ from articles.views import (
     entities,
     export,
     feeds,
+    health,
     labels,
     library,
     reader,
@@ -114,6 +115,7 @@ urlpatterns = [
     path("s/<str:token>/annotations/", sharing.share_cards, name="share_cards"),
     path("setup/", setup.setup, name="setup"),
     path("favicon.ico", setup.favicon),
+    path("healthz", health.healthz, name="healthz"),
     path(
         "login/",
         auth_views.LoginView.as_view(

@@ -26,7 +26,8 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         call_command("migrate", interactive=False, verbosity=0)
-        # The background heartbeat: feed polls and recovery of jobs whose worker died.
+        # The first heartbeat (feed polls, recovery of work whose worker died) runs as soon
+        # as a worker starts; the workers schedule the later ones themselves.
         maintenance.ensure_maintenance()
         has_users = get_user_model().objects.exists()
         # Only a fresh install gets the welcome article: once people use Newsroom it is
