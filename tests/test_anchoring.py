@@ -1,8 +1,10 @@
 """Re-anchoring (articles.anchoring): annotations placed again after the text is edited.
 
 Pure functions, so no database. The rule under test throughout: an annotation lands on the
-same words after an edit, or is orphaned; it never lands on other words. The same rule for
-any text and any edit is in test_anchoring_properties.py; select() itself is in
+same words after an edit; a passage that was itself edited lands where its surroundings
+went (the reader flags it as changed); anything else is orphaned, never placed on other
+words. The same rule for any text and any edit is in test_anchoring_properties.py; real
+and news-shaped revisions are in tests/anchoring/test_revisions.py; select() itself is in
 tests/anchoring/test_selectors.py.
 """
 
@@ -154,16 +156,29 @@ def test_a_short_quote_is_not_matched_inside_a_longer_word():
     assert reanchor(old, new).selector is None
 
 
-def test_a_passage_rewritten_in_place_is_orphaned_even_if_its_words_occur_elsewhere():
+def test_a_passage_rewritten_in_place_lands_on_its_new_words_not_on_its_old_ones_elsewhere():
+    # Its old context frames the new words: that is where it went. "North Korean" elsewhere
+    # is other words.
     old = selector(ARTICLE, "North Korean soldiers")
     new = ARTICLE.replace("ten thousand North Korean soldiers", "ten thousand troops from Asia")
     assert "North Korean" in new
-    assert reanchor(old, new).selector is None
+    anchor = reanchor(old, new)
+    assert placed(anchor, new) == "troops from Asia"
+    assert anchor.method == "rewritten"
 
 
-def test_a_passage_rewritten_beyond_the_error_budget_is_orphaned():
+def test_a_passage_rewritten_beyond_the_error_budget_lands_on_the_words_its_context_frames():
     old = selector(ARTICLE, "were being trained near the border")
     new = ARTICLE.replace("were being trained near the border", "had gone home on leave")
+    anchor = reanchor(old, new)
+    assert placed(anchor, new) == "had gone home on leave"
+    assert anchor.method == "rewritten"
+    assert 0 < anchor.score < 1
+
+
+def test_a_passage_deleted_with_nothing_left_between_its_context_is_orphaned():
+    old = selector(ARTICLE, "ten thousand")
+    new = ARTICLE.replace("send ten thousand North", "send North")
     assert reanchor(old, new).selector is None
 
 

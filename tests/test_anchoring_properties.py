@@ -1,9 +1,11 @@
 """Re-anchoring (articles.anchoring) for any text and any edit: what is found is always the
-new text at its offsets, and unrelated words are never taken; and it is fast."""
+new text at its offsets; words that survive are found exactly; a passage replaced in place
+lands on its replacement or nowhere, and unrelated text is never taken; and it is fast."""
 
 from __future__ import annotations
 
 import random
+import re
 import time
 
 from hypothesis import assume, given, settings
@@ -11,6 +13,9 @@ from hypothesis import strategies as st
 
 from articles.anchoring import CONTEXT, Anchor, reanchor, reanchor_all, select
 from tests.passages import VOCABULARY, articles, placed, texts_with_selection
+
+# Letters no article of `articles()` has, and spaces: words made of them are unrelated.
+UNRELATED = "QXZJ? \n"
 
 
 @settings(max_examples=200, deadline=None)
@@ -37,13 +42,46 @@ def test_an_insertion_outside_the_context_moves_the_annotation_with_its_words(ca
 
 
 @settings(max_examples=200, deadline=None)
-@given(texts_with_selection(articles()), st.text("QXZJ?", min_size=1, max_size=40))
-def test_a_passage_replaced_by_unrelated_words_is_never_placed(case, replacement):
-    # None of these characters occur in the articles: the passage is gone, and any place
-    # found for it would be other words.
+@given(texts_with_selection(articles()), st.text(UNRELATED, min_size=1, max_size=40))
+def test_a_passage_replaced_by_unrelated_words_lands_on_them_or_nowhere(case, replacement):
+    # No word of these letters occurs in the articles: the passage was rewritten in place.
+    # Its context frames the new words, which is where it went; any other place would be
+    # other words.
     text, start, end = case
+    assume(text[start:end] == text[start:end].strip() and replacement.strip())
     new = text[:start] + replacement + text[end:]
-    assert reanchor(select(text, start, end), new) == Anchor(None, "orphaned", 0.0)
+    anchor = reanchor(select(text, start, end), new)
+    if anchor.selector is not None:
+        assert anchor.method == "rewritten"
+        assert anchor.selector.exact == replacement.strip()  # whitespace at its edges aside
+        assert anchor.selector.start == start + len(replacement) - len(replacement.lstrip())
+
+
+@settings(max_examples=200, deadline=None)
+@given(texts_with_selection(articles()), st.text(UNRELATED, min_size=1, max_size=400))
+def test_a_text_replaced_by_unrelated_text_orphans_every_annotation(case, replacement):
+    text, start, end = case
+    olds = [select(text, start, end), select(text, 0, len(text))]
+    assert reanchor_all(olds, replacement) == [Anchor(None, "orphaned", 0.0)] * 2
+
+
+@settings(max_examples=200, deadline=None)
+@given(articles(), st.data())
+def test_an_edit_beside_the_passage_leaves_it_found_exactly(text, data):
+    # Any edit on one side, up to the passage's very edge (its context there gone), as long
+    # as it keeps the words apart: whole distinct words, verbatim, land on themselves.
+    spans = [m.span() for m in re.finditer(r"\S+", text)]
+    first = data.draw(st.integers(0, len(spans) - 1))
+    start, end = spans[first][0], spans[data.draw(st.integers(first, len(spans) - 1))][1]
+    before = data.draw(st.booleans())
+    low, high = (0, start) if before else (end, len(text))
+    cut_start = data.draw(st.integers(low, high))
+    cut_end = data.draw(st.integers(cut_start, high))
+    inserted = " " + data.draw(st.text(UNRELATED, max_size=60)) + " "
+    new = text[:cut_start] + inserted + text[cut_end:]
+    shift = len(inserted) - (cut_end - cut_start) if before else 0
+    anchor = reanchor(select(text, start, end), new)
+    assert anchor.selector == select(new, start + shift, end + shift)
 
 
 @settings(max_examples=200, deadline=None)
@@ -63,7 +101,7 @@ def test_a_placed_annotation_always_quotes_the_new_text_at_its_offsets(case, at,
     else:
         got = anchor.selector
         assert got == select(new, got.start, got.end)
-        assert anchor.method in {"position", "exact", "fuzzy"}
+        assert anchor.method in {"position", "exact", "fuzzy", "rewritten"}
         assert 0 < anchor.score <= 1
 
 

@@ -10,6 +10,18 @@ from __future__ import annotations
 
 def distance(a: str, b: str) -> int:
     """Levenshtein distance."""
+    # A common beginning or ending changes nothing (an optimal alignment can match it), and
+    # strings that agree mostly do: contexts, near copies.
+    if a == b:
+        return 0
+    head = 0
+    while head < min(len(a), len(b)) and a[head] == b[head]:
+        head += 1
+    a, b = a[head:], b[head:]
+    tail = 0
+    while tail < min(len(a), len(b)) and a[-1 - tail] == b[-1 - tail]:
+        tail += 1
+    a, b = a[: len(a) - tail], b[: len(b) - tail]
     if not a or not b:
         return len(a) + len(b)
     return scan(a, b, anchored=True)[-1]

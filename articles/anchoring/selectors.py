@@ -29,7 +29,7 @@ class Anchor:
     """Where one annotation landed on the new text; ``selector`` is None when orphaned."""
 
     selector: Selector | None
-    method: str  # "position" | "exact" | "fuzzy" | "orphaned"
+    method: str  # "position" | "exact" | "fuzzy" | "rewritten" | "orphaned"
     score: float
 
 
@@ -43,6 +43,7 @@ class Reanchored:
     kept: int  # on the same offsets
     moved: int  # found again elsewhere
     orphaned: int  # their words are gone
+    changed: int = 0  # placed on words that differ from the ones written on
 
 
 def select(text: str, start: int, end: int, quote: str | None = None) -> Selector:
