@@ -35,6 +35,7 @@ from django.utils import timezone
 
 from articles.models import Annotation, Article, ArticleLabel, ArticleState, Label, LibraryView
 from articles.names import clean_name
+from articles.parsing import parse_int
 from articles.permissions import visible_annotations
 from articles.sharing import public_name
 
@@ -190,18 +191,18 @@ class Filters:
             view = LibraryView.ALL
         raw = (params.get("label") or "").strip()
         label = None
-        if raw.isdigit() and len(raw) < 19:
-            pk = int(raw)
+        pk = parse_int(raw)
+        if pk is not None:
             if labels is None:
                 label = Label.objects.filter(pk=pk).first()
             else:
                 label = next((known for known in labels if known.pk == pk), None)
-        page = params.get("page") or ""
         return cls(
             view=view,
             label=label,
             label_missing=bool(raw) and label is None,
-            page=int(page) if page.isdigit() and len(page) < 10 else None,
+            # Nine digits: more pages than any library has; a longer number is noise.
+            page=parse_int(params.get("page"), minimum=1, maximum=999_999_999),
         )
 
     def query(self, **changes: object) -> str:

@@ -1,15 +1,196 @@
-"""First-run redirect: while no account exists, every page leads to the setup page.
+"""Request checks that run before any view.
 
-Once an account exists the answer is remembered for the life of the process, so normal
-requests pay no query for it.
+`malformed_input_middleware` is the one place that refuses input no view can use: a NUL
+byte (PostgreSQL cannot store it in text) or a lone surrogate (no encoding can write it
+out again) anywhere in the path, the query string or the form's fields, and bytes that
+are not UTF-8 in the query string or the form (in the path Django escapes them again,
+`%FF`, so views see only text); an address too long to redirect to; a form too large or
+too broken to read. It answers with a 400 (413, 414) and a page saying what was wrong, so no view
+meets such a value and none can fail on it with a 500. It sits above the session and
+CSRF middleware, which read the cookies and the form after it: a request it refuses
+costs no query. Cookies that hold such characters are dropped rather than refused, so a
+browser carrying a broken cookie still gets in (the session then starts afresh).
+
+Invariants: the body is read once (by `request.POST`, under Django's
+DATA_UPLOAD_MAX_MEMORY_SIZE, before anything else reads it); uploaded files' contents are
+not looked at (ingest checks them), only the fields' names and values. A multipart field
+that is not UTF-8 is read with replacement characters (Django keeps no raw bytes of it).
+
+`first_run_middleware`: while no account exists, every page but the health check leads to
+the setup page. Once an account exists the answer is remembered for the life of the
+process, so normal requests pay no query for it.
 """
 
-from collections.abc import Callable
+from __future__ import annotations
 
+import re
+from typing import TYPE_CHECKING
+from urllib.parse import parse_qsl, unquote_to_bytes
+
+from django.conf import settings
+from django.contrib.admin.options import TO_FIELD_VAR
 from django.contrib.auth import get_user_model
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect
+from django.core.exceptions import (
+    BadRequest,
+    RequestDataTooBig,
+    TooManyFieldsSent,
+    TooManyFilesSent,
+)
+from django.http import HttpRequest, HttpResponse, UnreadablePostError
+from django.http.multipartparser import MultiPartParserError
+from django.shortcuts import redirect, render
+from django.template.defaultfilters import filesizeformat
 from django.urls import reverse
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from django.utils.datastructures import MultiValueDict
+
+# Characters no text column or response can hold.
+_UNWRITABLE = re.compile("[\x00\ud800-\udfff]")
+# Longer than any address the app makes, and than a redirect to sign-in can carry.
+MAX_URL_CHARS = 8 * 1024
+
+NOT_TEXT = (
+    "The {where} held characters that are not text (a NUL byte, or a broken character). "
+    "Check what was typed or pasted, then try again."
+)
+NOT_UTF8 = "The {where} was not written in UTF-8, the only encoding Newsroom reads."
+
+
+class Refusal(Exception):  # noqa: N818 - a refusal, not an error of ours
+    """The request cannot be used; `message` says why, to the person who sent it."""
+
+    def __init__(self, message: str, status: int = 400) -> None:
+        super().__init__(message)
+        self.message = message
+        self.status = status
+
+
+def malformed_input_middleware(
+    get_response: Callable[[HttpRequest], HttpResponse],
+) -> Callable[[HttpRequest], HttpResponse]:
+    def middleware(request: HttpRequest) -> HttpResponse:
+        try:
+            check(request)
+        except Refusal as refusal:
+            return refuse(request, refusal)
+        return get_response(request)
+
+    return middleware
+
+
+def check(request: HttpRequest) -> None:
+    """Raise Refusal if the request holds input no view can use; drop unusable cookies."""
+    _check_address(request)
+    _check_query(request)
+    for name in [n for n, v in request.COOKIES.items() if not _writable(n) or not _writable(v)]:
+        del request.COOKIES[name]
+    if request.method == "POST":
+        _check_form(request)
+    _drop_empty_to_field(request)
+
+
+def refuse(request: HttpRequest, refusal: Refusal) -> HttpResponse:
+    """The page (or, for htmx, the paragraph) saying why the request was refused."""
+    template = "400.html#refusal" if request.headers.get("HX-Request") else "400.html"
+    return render(request, template, {"message": refusal.message}, status=refusal.status)
+
+
+def _check_address(request: HttpRequest) -> None:
+    # The path's bytes that are not UTF-8 Django has already escaped again (`%FF`): a view
+    # sees them as text it matches nothing with, and answers 404.
+    if not _writable(request.path_info):
+        raise Refusal(NOT_TEXT.format(where="web address"))
+    if len(request.path_info) + len(request.META.get("QUERY_STRING", "")) > MAX_URL_CHARS:
+        raise Refusal("The web address is too long.", status=414)
+
+
+def _check_query(request: HttpRequest) -> None:
+    raw = _raw(request.META.get("QUERY_STRING", ""))
+    if not _utf8(unquote_to_bytes(raw.replace(b"+", b" "))):
+        raise Refusal(NOT_UTF8.format(where="web address"))
+    try:
+        params = request.GET
+    except TooManyFieldsSent:
+        raise Refusal("The web address has too many parameters.") from None
+    if not _all_writable(params):
+        raise Refusal(NOT_TEXT.format(where="web address"))
+
+
+def _check_form(request: HttpRequest) -> None:
+    try:
+        fields, files = request.POST, request.FILES
+    except RequestDataTooBig:
+        size = filesizeformat(settings.MAX_ARTICLE_BYTES)
+        raise Refusal(
+            f"The request is too large: Newsroom accepts articles up to {size}.", status=413
+        ) from None
+    except (TooManyFieldsSent, TooManyFilesSent):
+        raise Refusal("The form has too many fields.") from None
+    except (MultiPartParserError, BadRequest, UnreadablePostError):
+        raise Refusal("The form could not be read. Reload the page and try again.") from None
+    if not _all_writable(fields) or not all(
+        _writable(name) and _writable(upload.name or "")
+        for name, uploads in files.lists()
+        for upload in uploads
+    ):
+        raise Refusal(NOT_TEXT.format(where="form"))
+    if request.content_type == "application/x-www-form-urlencoded":
+        # Django reads a byte that is not UTF-8 as U+FFFD (percent-encoded) or the whole
+        # body as Latin-1 (raw): only then is the body, already in memory, read again.
+        body = request.body
+        if not body.isascii() or _replaced(fields):
+            try:
+                parse_qsl(body.decode(), keep_blank_values=True, errors="strict")
+            except UnicodeDecodeError:
+                raise Refusal(NOT_UTF8.format(where="form")) from None
+
+
+def _drop_empty_to_field(request: HttpRequest) -> None:
+    """Django's admin reads an empty `_to_field` as a field named "" and fails with a 500
+    (it checks only non-empty values): an empty one means none, so it is dropped."""
+    if not request.path_info.startswith(reverse("admin:index")):
+        return
+    for name in ("GET", "POST"):
+        data = getattr(request, name)
+        if data.get(TO_FIELD_VAR) == "":
+            data = data.copy()
+            del data[TO_FIELD_VAR]
+            setattr(request, name, data)
+
+
+def _raw(meta: str) -> bytes:
+    """A value of the WSGI environ as the bytes that came in (under ASGI, text)."""
+    try:
+        return meta.encode("iso-8859-1")
+    except UnicodeEncodeError:
+        return meta.encode(errors="surrogatepass")
+
+
+def _utf8(data: bytes) -> bool:
+    try:
+        data.decode()
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def _writable(text: str) -> bool:
+    return not _UNWRITABLE.search(text)
+
+
+def _all_writable(data: MultiValueDict[str, str]) -> bool:
+    return all(_writable(key) and all(map(_writable, values)) for key, values in data.lists())
+
+
+def _replaced(data: MultiValueDict[str, str]) -> bool:
+    """Whether a key or value holds U+FFFD, the replacement character."""
+    return any(
+        "\ufffd" in key or any("\ufffd" in v for v in values) for key, values in data.lists()
+    )
+
 
 _state = {"has_users": False}
 
@@ -27,9 +208,10 @@ def first_run_middleware(
             if get_user_model().objects.exists():
                 _state["has_users"] = True
             else:
-                setup_url = reverse("setup")
-                if request.path != setup_url and not request.path.startswith("/static/"):
-                    return redirect(setup_url)
+                # Not the setup page itself, its files, nor the health check a monitor polls.
+                open_paths = {reverse("setup"), reverse("healthz")}
+                if request.path not in open_paths and not request.path.startswith("/static/"):
+                    return redirect("setup")
         return get_response(request)
 
     return middleware

@@ -32,6 +32,7 @@ from articles.models import (
     Entity,
     ShareLink,
 )
+from articles.parsing import parse_int
 from articles.permissions import link_showing, may_delete_article, visible_annotations
 
 if TYPE_CHECKING:
@@ -55,12 +56,14 @@ class PanelFilters:
     @classmethod
     def parse(cls, params: Mapping[str, str]) -> PanelFilters:
         color = params.get("color", "")
-        author = params.get("author", "")
         group = params.get("group", "")
+        if group != sharing.PRIVATE:
+            group_id = parse_int(group)
+            group = "" if group_id is None else str(group_id)
         return cls(
             color=color if color in Color.values else "",
-            author=int(author) if author.isdigit() and len(author) < 19 else None,
-            group=group if group == sharing.PRIVATE or group.isdigit() else "",
+            author=parse_int(params.get("author")),
+            group=group,
         )
 
     @property

@@ -9,3 +9,6 @@ RANK_LIMIT = 500
 # Facets that join other tables count the newest this many matches.
 FACET_SAMPLE = 1000
 MAX_PAGE = 500
+# Words and phrases one search looks for (qualifiers aside); the rest are left out, with a
+# hint. Each one is a term of the tsquery PostgreSQL builds and matches for every kind.
+MAX_TERMS = 24

@@ -1,9 +1,14 @@
 """What a person typed in the search box: words for full-text search, and qualifiers.
 
 `north korean troops site:themoscowtimes.com by:alice` is the words `north korean troops`
-(handed to PostgreSQL's `websearch_to_tsquery`, which reads quotes, `or` and `-` and never
-fails on bad syntax) and two qualifiers. Nothing here raises on input: a value it cannot
-use becomes a hint shown above the results and is left out of the search.
+(handed to PostgreSQL's `websearch_to_tsquery`, which reads quotes, `or` and `-`) and two
+qualifiers. Nothing here raises on input: a value it cannot use becomes a hint shown above
+the results and is left out of the search.
+
+Invariant: `Query.text` is at most `limits.MAX_TERMS` words and phrases, each negated by
+one `-` at most and holding a letter or digit. `websearch_to_tsquery` fails on nothing
+else it is given: only on a chain of 33 negations with nothing to negate between them
+(`---…`, `- - …`, `-!-!…`), which overflows its operator stack ("tsquery stack too small").
 """
 
 from __future__ import annotations
@@ -14,6 +19,7 @@ import unicodedata
 from dataclasses import dataclass, field
 
 from articles.models import Color, ColorLabel
+from articles.search.limits import MAX_TERMS
 
 MAX_CHARS = 500
 
@@ -42,10 +48,12 @@ ANNOTATION_ONLY = ("by", "color", "has")
 
 _TOKEN = re.compile(
     r'(?P<key>[A-Za-z]+):(?:"(?P<quoted>[^"]*)"?|(?P<bare>[^\s"]*))'  # key:value, key:"a b"
-    r'|"[^"]*"?'  # a quoted phrase, closed or not
+    r'|-?"[^"]*"?'  # a quoted phrase, closed or not, perhaps excluded
     r"|\S+"
 )
 WORD = re.compile(r"\w+")
+# A hyphen that does not join two word characters (as in anti-war) negates, for PostgreSQL.
+_STRAY_HYPHEN = re.compile(r"(?<!\w)-|-(?!\w)")
 _DOMAIN = re.compile(r"^(?:[a-z0-9-]+\.)+[a-z0-9-]+$")
 
 
@@ -100,13 +108,13 @@ class Query:
     def prefix_terms(self) -> list[str]:
         """The words an entity's name or alias must start with: the query's words,
         folded, leaving out excluded ones (`-pyongyang`, `-"a b"`) and `or`."""
-        return [w for w in WORD.findall(fold(self._wanted())) if w != "or"]
+        return [w for w in WORD.findall(fold(self._wanted())) if w != "or"][:MAX_TERMS]
 
     def wanted_words(self) -> list[str]:
         """The query's words as typed (in lower case, accents kept, as in a text they
         match), leaving out excluded ones and `or`."""
         text = unicodedata.normalize("NFC", self._wanted()).lower()
-        return [w for w in WORD.findall(text) if w != "or"]
+        return [w for w in WORD.findall(text) if w != "or"][:MAX_TERMS]
 
     def _wanted(self) -> str:
         return re.sub(r'-"[^"]*"?|(?<!\S)-\S+', " ", self.text)
@@ -187,7 +195,8 @@ def parse(raw: str) -> Query:
         key = (match["key"] or "").lower()
         key = _ALIASES.get(key, key)
         if key not in QUALIFIERS:
-            words.append(match[0])
+            if term := _term(match[0]):
+                words.append(term)
             continue
         value = (match["quoted"] if match["quoted"] is not None else match["bare"] or "").strip()
         qualifier = Qualifier(key, value, match.start(), match.end())
@@ -197,8 +206,25 @@ def parse(raw: str) -> Query:
         if not _apply(query, qualifier):
             continue
         query.qualifiers.append(qualifier)
-    query.text = _squash(" ".join(words))
+    if len(words) > MAX_TERMS:
+        words = words[:MAX_TERMS]
+        query.hints.append(
+            f"Only the first {MAX_TERMS} words and phrases of your search were used."
+        )
+    query.text = " ".join(words)
     return query
+
+
+def _term(token: str) -> str:
+    """A word or phrase as the search reads it: excluded by one `-` at most, hyphens only
+    inside words, quotes only around a phrase; "" when it holds nothing to look for."""
+    body = token.lstrip("-")
+    text = _squash(_STRAY_HYPHEN.sub(" ", body.replace('"', " ")))
+    if not WORD.search(text):
+        return ""
+    if body.startswith('"'):
+        text = f'"{text}"'
+    return f"-{text}" if token.startswith("-") else text
 
 
 _EXAMPLES = {

@@ -1,5 +1,5 @@
-"""What several view modules share: the request type, int parsing, refusals, and the
-answer after a write in the reader.
+"""What several view modules share: the request type, refusals, and the answer after a
+write in the reader. (Request values become numbers through `articles.parsing`.)
 
 htmx requests get back only what changed: after a reader write, the article body
 (`#article-body`, re-rendered with its marks) and the panel (`#annotation-panel`, out of
@@ -18,6 +18,7 @@ from django.template.loader import render_to_string
 from django_htmx.http import reswap, retarget, trigger_client_event
 
 from articles import jobs, reader, sharing
+from articles.parsing import parse_int
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -39,14 +40,6 @@ class HtmxHttpRequest(VisitorRequest):
     """A request from a signed-in member: LoginRequiredMiddleware lets no other through."""
 
     user: User
-
-
-def parse_int(value: str | None) -> int | None:
-    """A whole number from a form or query string, or None for anything else."""
-    try:
-        return int(value or "")
-    except ValueError:
-        return None
 
 
 def refused(request: HtmxHttpRequest, message: str, status: int = 400) -> HttpResponse:

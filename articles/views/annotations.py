@@ -15,13 +15,13 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from articles import annotations as annotating
 from articles import reader, sharing
 from articles.models import Color, ColorLabel
+from articles.parsing import parse_int
 from articles.permissions import annotation_for, article_for, visible_annotations
 from articles.views._shared import (
     NOT_A_SELECTION,
     HtmxHttpRequest,
     changed,
     chosen_audience,
-    parse_int,
     refused,
     selection,
 )

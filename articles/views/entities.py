@@ -22,6 +22,7 @@ from articles import sharing
 from articles.entities import curation, pages, tagging
 from articles.errors import EntityError
 from articles.models import Entity, EntityAlias
+from articles.parsing import parse_int
 from articles.permissions import (
     article_for,
     entity_for,
@@ -35,7 +36,6 @@ from articles.views._shared import (
     changed,
     chosen_audience,
     page_links,
-    parse_int,
     query_url,
     refused,
     selection,
@@ -197,7 +197,7 @@ def entity_index(request: HtmxHttpRequest) -> HttpResponse:
     if kind:
         found = found.filter(kind=kind)
     found = found.order_by(F("mention_count").desc(nulls_last=True), Lower("name"), "pk")
-    page = Paginator(found, INDEX_PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(found, INDEX_PAGE_SIZE).get_page(parse_int(request.GET.get("page")))
     context = {
         "page": page,
         **page_links(page, lambda number: query_url(q=query, kind=kind, page=number)),
@@ -215,7 +215,7 @@ def entity_index(request: HtmxHttpRequest) -> HttpResponse:
 def entity_page(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     entity = entity_for(request, pk)
     articles = Paginator(pages.articles_page(entity, request.user), ARTICLES_PER_PAGE)
-    page = articles.get_page(request.GET.get("page"))
+    page = articles.get_page(parse_int(request.GET.get("page")))
     context = {
         "entity": entity,
         "aliases": list(entity.aliases.all()),

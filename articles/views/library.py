@@ -19,6 +19,7 @@ from articles import fetch, ingest, jobs, library, sharing, trash
 from articles.errors import IngestError
 from articles.forms import AddArticleForm
 from articles.models import Article, FetchJob, LibraryView
+from articles.parsing import parse_int
 from articles.permissions import article_for, trashed_article_for, visible_trash
 from articles.views._shared import HtmxHttpRequest, page_links, render_filters, render_jobs
 
@@ -37,7 +38,7 @@ def _render_library(
         return render(request, "articles/library.html#add-article", {"form": form}, status=status)
     labels = library.labels_with_counts()
     filters = library.Filters.parse(request.GET, labels)
-    page = Paginator(filters.articles(request.user), PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(filters.articles(request.user), PAGE_SIZE).get_page(filters.page)
     # The rows' forms come back to the page actually shown.
     filters = dataclasses.replace(filters, page=page.number)
     context = {"form": form, "page": page, "articles": page.object_list}
@@ -80,7 +81,7 @@ def _save_url(request: HtmxHttpRequest, form: AddArticleForm) -> HttpResponse:
 @require_POST
 def add_article(request: HtmxHttpRequest) -> HttpResponse:
     # Refuse an oversized body from its declared length, before Django reads it.
-    declared = int(request.META.get("CONTENT_LENGTH") or 0)
+    declared = parse_int(request.META.get("CONTENT_LENGTH")) or 0
     if declared > settings.MAX_ARTICLE_BYTES + 64 * 1024:
         try:
             ingest.check_size(declared)

@@ -9,9 +9,10 @@ from django.views.decorators.vary import vary_on_headers
 
 from articles import search
 from articles.models import ColorLabel
+from articles.parsing import parse_int
 from articles.search import limits
 from articles.search.query import KINDS
-from articles.views._shared import HtmxHttpRequest, parse_int, query_url
+from articles.views._shared import HtmxHttpRequest, query_url
 
 FACET_TITLES = {
     "site": "Site",

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET, require_POST
 from articles import fetch, jobs, versions
 from articles.highlights import Span, render_marks
 from articles.models import FetchJob
+from articles.parsing import parse_int
 from articles.permissions import article_for, visible_annotations
 from articles.reader import anchored
 
@@ -44,10 +45,10 @@ def article_versions(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     all_versions = list(article.versions.defer("body_html"))
     chosen = None
     if all_versions:
-        wanted = request.GET.get("v")
+        wanted = parse_int(request.GET.get("v"))
         chosen = all_versions[0]
-        if wanted and wanted.isdigit():
-            chosen = get_object_or_404(article.versions, pk=int(wanted))
+        if wanted is not None:
+            chosen = get_object_or_404(article.versions, pk=wanted)
     refresh_job = (
         FetchJob.objects.filter(article=article, purpose=FetchJob.Purpose.REFRESH)
         .order_by("-created_at", "-id")

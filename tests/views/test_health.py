@@ -103,9 +103,6 @@ def test_it_refuses_a_post(client, beat):
     assert client.post("/healthz").status_code == 405
 
 
-@pytest.mark.xfail(
-    strict=True, reason="articles/middleware.py still sends every path to /setup/ on first run"
-)
 def test_it_answers_on_first_run_too_without_a_redirect_to_setup(client):
     reset_first_run_cache()
     assert client.get("/healthz").status_code == 503
