@@ -37,6 +37,7 @@ from urllib3.exceptions import (
 
 from articles import ingest
 from articles.errors import IngestError
+from articles.parsing import parse_int
 
 MAX_REDIRECTS = 5
 USER_AGENT = "Newsroom/0.1 (self-hosted web reader; saves pages its users asked for)"
@@ -248,9 +249,9 @@ def _status_error(status: int, url: str) -> FetchError:
 
 
 def _read_body(response: urllib3.BaseHTTPResponse, limit: int, deadline: float) -> bytes:
-    declared = response.headers.get("Content-Length", "")
-    if declared.isdigit() and int(declared) > limit:
-        raise FetchError(_too_large(int(declared), limit), reason="too_large")
+    declared = parse_int(response.headers.get("Content-Length", ""))
+    if declared is not None and declared > limit:
+        raise FetchError(_too_large(declared, limit), reason="too_large")
     chunks: list[bytes] = []
     size = 0
     for chunk in response.stream(_CHUNK, decode_content=True):

@@ -56,9 +56,19 @@ def client_address(request: HttpRequest) -> str:
     header: str = request.META.get("HTTP_X_FORWARDED_FOR", "")
     forwarded = [a.strip() for a in header.split(",")]
     for address in reversed(forwarded):
-        if address and not _trusted(address):
-            return address[:100]
+        if not _is_address(address):
+            return remote  # a proxy wrote something else: count the proxy's peer
+        if not _trusted(address):
+            return address
     return remote
+
+
+def _is_address(text: str) -> bool:
+    try:
+        ipaddress.ip_address(text)
+    except ValueError:
+        return False
+    return True
 
 
 def _window(seconds: int) -> int:

@@ -96,7 +96,7 @@ FETCH_READ_TIMEOUT = envint("NEWSROOM_FETCH_READ_TIMEOUT", default=20, minimum=1
 FETCH_MAX_ATTEMPTS = envint("NEWSROOM_FETCH_MAX_ATTEMPTS", default=4, minimum=1)
 MAX_FEED_BYTES = envint("NEWSROOM_MAX_FEED_BYTES", default=10 * 1024 * 1024, minimum=1024)
 FEED_INTERVAL_MINUTES = envint("NEWSROOM_FEED_INTERVAL_MINUTES", default=30, minimum=1)
-# Background work runs through django.tasks on PostgreSQL; `manage.py db_worker` runs it.
+# Background work runs through django.tasks on PostgreSQL; `manage.py worker` runs it.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 INSTALLED_APPS = [
@@ -227,6 +227,8 @@ if HTTPS:
     SECURE_HSTS_PRELOAD = envbool("NEWSROOM_HSTS_PRELOAD", default=True)
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
+    # A monitor may poll the health endpoint over plain HTTP, from inside the network.
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
     if envbool("NEWSROOM_BEHIND_PROXY", default=False):
         SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 

@@ -123,3 +123,9 @@ def test_prune_drops_windows_that_are_over():
     )
     assert ratelimit.prune() == 1
     assert list(RateCounter.objects.values_list("subject", flat=True)) == ["new"]
+
+
+def test_a_forwarded_entry_that_is_no_address_counts_the_proxys_peer(settings):
+    settings.TRUSTED_PROXIES = ["10.0.0.0/8"]
+    assert ratelimit.client_address(_request("10.0.0.2", "198.51.100.1\x00")) == "10.0.0.2"
+    assert ratelimit.client_address(_request("10.0.0.2", "unknown")) == "10.0.0.2"
