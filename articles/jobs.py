@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Q
 from django.tasks import task
 from django.utils import timezone
@@ -79,6 +79,10 @@ def submit(
     canonical = fetch.canonical_url(url)
     requester = user if user is not None and user.is_authenticated else None
     with transaction.atomic():
+        # One submission of an address at a time (until this transaction ends): sixteen
+        # people saving one story at once make one job, not sixteen.
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(hashtextextended(%s, 0))", [canonical])
         found = (
             Article.objects.filter(source_url=canonical).first()
             if purpose == FetchJob.Purpose.SAVE

@@ -67,3 +67,34 @@ def test_recovery_leaves_jobs_with_a_live_lease_alone(httpserver):
     )
     assert jobs.recover() == 0
     assert jobs.run(job.pk) == "skipped"  # another worker holds it
+
+
+@pytest.mark.django_db(transaction=True)
+def test_sixteen_people_saving_one_address_at_once_make_one_job(user):
+    import threading
+
+    from django.db import connection
+
+    from articles.models import FetchJob
+    from tests.factories import make_user
+
+    people = [user] + [make_user(f"saver{i}") for i in range(15)]
+    start = threading.Barrier(len(people))
+    errors: list[BaseException] = []
+
+    def save(person):
+        try:
+            start.wait()
+            jobs.submit("https://news.example.org/2026/12/02/one-story", person)
+        except BaseException as exc:  # noqa: BLE001 - reported below
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=save, args=(p,)) for p in people]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert FetchJob.objects.count() == 1
