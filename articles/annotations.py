@@ -22,6 +22,7 @@ Invariants:
 
 from __future__ import annotations
 
+import copy
 import re
 from typing import TYPE_CHECKING, Literal
 
@@ -205,15 +206,9 @@ def update(
     return annotation
 
 
-# Typographic variants of one character: the same words set differently.
-_TYPOGRAPHY = str.maketrans({
-    "\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "\u2032": "'",
-    "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u201f": '"', "\u2033": '"',
-    "\u00ab": '"', "\u00bb": '"',
-    "\u2010": "-", "\u2011": "-", "\u2012": "-", "\u2013": "-", "\u2014": "-",
-    "\u2015": "-", "\u2212": "-",
-    "\u2026": "...", "\u00ad": "",
-})  # fmt: skip
+# Beyond the re-anchoring's one-for-one folding (`anchoring.fold`): an ellipsis and its
+# three dots, and soft hyphens, which the eye does not see.
+_ELLIPSIS_AND_SOFT_HYPHEN = str.maketrans({"\u2026": "...", "\u00ad": ""})
 _SPACE = re.compile(r"\s+")
 
 
@@ -223,7 +218,8 @@ def same_words(a: str, b: str) -> bool:
     punctuation mark that carries meaning (a comma, a full stop) is a change."""
 
     def plain(text: str) -> str:
-        return _SPACE.sub(" ", text.translate(_TYPOGRAPHY)).strip()
+        folded = anchoring.fold(text.translate(_ELLIPSIS_AND_SOFT_HYPHEN))
+        return _SPACE.sub(" ", folded).strip()
 
     return a == b or plain(a) == plain(b)
 
@@ -296,8 +292,7 @@ def _log(annotation: Annotation, action: str, by: User, *, was: Annotation) -> N
 def _locked(annotation: Annotation) -> tuple[Annotation, Annotation]:
     """The annotation's row locked for a review, and a copy of it as it was."""
     row = Annotation.objects.select_for_update().select_related("article").get(pk=annotation.pk)
-    was = Annotation.objects.get(pk=annotation.pk)
-    return row, was
+    return row, copy.copy(row)
 
 
 def still_stands(annotation: Annotation, by: User) -> Annotation:

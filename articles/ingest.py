@@ -31,7 +31,7 @@ import py3langid
 from django.conf import settings
 from django.db import IntegrityError, transaction
 
-from articles import extract, plaintext, sanitize
+from articles import extract, plaintext, sanitize, trash
 from articles.errors import IngestError
 from articles.measure import content_hash, count_words, reading_minutes
 from articles.models import Article
@@ -303,8 +303,7 @@ def _existing(doc: Document, digest: str) -> Article | None:
         query = Article.with_trash.filter(source_url=doc.source_url) | query
     found = query.order_by("pk").first()
     if found is not None and found.deleted_at is not None:
-        Article.with_trash.filter(pk=found.pk).update(deleted_at=None, deleted_by=None)
-        found.deleted_at = found.deleted_by = None
+        trash.restore(found)
     return found
 
 

@@ -83,6 +83,7 @@ __all__ = [
     "AnchorError",
     "Reanchored",
     "Selector",
+    "fold",
     "reanchor",
     "reanchor_all",
     "select",
@@ -101,7 +102,7 @@ _FOLD = [
 
 def reanchor(old: Selector, new_text: str) -> Anchor:
     """Place one selector on `new_text`, or orphan it."""
-    return _reanchor(_Given.of(old), new_text, _fold(new_text), (old.start,))
+    return _reanchor(_Given.of(old), new_text, fold(new_text), (old.start,))
 
 
 def reanchor_all(selectors: list[Selector], new_text: str) -> list[Anchor]:
@@ -113,7 +114,7 @@ def reanchor_all(selectors: list[Selector], new_text: str) -> list[Anchor]:
     tried again with the shifts of their nearest placed neighbours, and between where
     those now start (edits keep passages in order, a moved paragraph aside).
     """
-    folded = _fold(new_text)
+    folded = fold(new_text)
     given = [_Given.of(old) for old in selectors]
     results: list[Anchor] = [ORPHANED] * len(selectors)
     order = sorted(range(len(selectors)), key=lambda i: selectors[i].start)
@@ -153,11 +154,12 @@ class _Given:
 
     @classmethod
     def of(cls, old: Selector) -> _Given:
-        folded = Selector(old.start, old.end, *map(_fold, (old.exact, old.prefix, old.suffix)))
+        folded = Selector(old.start, old.end, *map(fold, (old.exact, old.prefix, old.suffix)))
         return cls(folded, breaks(old.exact))
 
 
-def _fold(text: str) -> str:
+def fold(text: str) -> str:
+    """`text` with typographic variants and spaces folded (`_FOLD`), same length."""
     # str.replace per variant present: many times faster than str.translate on long text.
     for variant, plain in _FOLD:
         if variant in text:
