@@ -6,5 +6,6 @@ class ArticlesConfig(AppConfig):
     verbose_name = "Newsroom"
 
     def ready(self) -> None:
-        # Registers the signals that make every user a member of "Everyone".
-        from articles import sharing  # noqa: F401, PLC0415
+        # Registers the signals that make every user a member of "Everyone", give each a
+        # profile, and keep each person's list of signed-in browsers.
+        from articles import accounts, sharing  # noqa: F401, PLC0415

@@ -16,6 +16,11 @@ DATA_UPLOAD_MAX_MEMORY_SIZE, before anything else reads it); uploaded files' con
 not looked at (ingest checks them), only the fields' names and values. A multipart field
 that is not UTF-8 is read with replacement characters (Django keeps no raw bytes of it).
 
+`account_middleware`: for a signed-in person, notes now and then (every few minutes, in the
+session, so most requests pay no query) that their browser was seen, and, while the team
+requires two-factor sign-in, sends anyone without it to set it up: every page but that
+one, signing out and the static files.
+
 `first_run_middleware`: while no account exists, every page but the health check leads to
 the setup page. Once an account exists the answer is remembered for the life of the
 process, so normal requests pay no query for it.
@@ -24,6 +29,7 @@ process, so normal requests pay no query for it.
 from __future__ import annotations
 
 import re
+import time
 from typing import TYPE_CHECKING
 from urllib.parse import parse_qsl, unquote_to_bytes
 
@@ -215,3 +221,35 @@ def first_run_middleware(
         return get_response(request)
 
     return middleware
+
+
+ACCOUNT_CHECK_EVERY = 60  # seconds between a session's account checks
+
+
+def account_middleware(
+    get_response: Callable[[HttpRequest], HttpResponse],
+) -> Callable[[HttpRequest], HttpResponse]:
+    from articles import accounts  # noqa: PLC0415 - the app's models load after middleware
+
+    def middleware(request: HttpRequest) -> HttpResponse:
+        user = request.user
+        if user.is_authenticated:
+            now = int(time.time())
+            if now - int(request.session.get(accounts.ACCOUNT_CHECKED, 0)) >= ACCOUNT_CHECK_EVERY:
+                accounts.touch_session(request)
+                accounts.note_account_checked(request, user)
+            if request.session.get(accounts.TWO_FACTOR_MISSING) and not _may_skip_two_factor(
+                request
+            ):
+                return redirect("two_factor_setup")
+        return get_response(request)
+
+    return middleware
+
+
+def _may_skip_two_factor(request: HttpRequest) -> bool:
+    path = request.path
+    return path.startswith((reverse("two_factor_setup"), "/static/")) or path in {
+        reverse("logout"),
+        reverse("healthz"),
+    }

@@ -109,6 +109,10 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_htmx",
     "django_tasks_db",
+    # Two-factor sign-in: TOTP devices and single-use recovery codes (articles.accounts).
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "articles",
 ]
 
@@ -123,6 +127,9 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "articles.middleware.first_run_middleware",
+    # Keeps each person's list of signed-in browsers, and sends anyone who must set up
+    # two-factor sign-in (the team requires it) to do so first.
+    "articles.middleware.account_middleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -180,9 +187,40 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# Sign in with a username or an e-mail address (articles.accounts.UsernameOrEmailBackend).
+AUTHENTICATION_BACKENDS = ["articles.accounts.UsernameOrEmailBackend"]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "library"
 LOGOUT_REDIRECT_URL = "login"
+
+# E-mail (password resets, invitations). By default messages are printed on the server's
+# console, so under `make run` the reset link appears in the terminal. Set
+# NEWSROOM_EMAIL_HOST (and the others below) to send through an SMTP server.
+DEFAULT_FROM_EMAIL = os.environ.get("NEWSROOM_EMAIL_FROM", "Newsroom <newsroom@localhost>")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Django 6.1's MAILERS: one "default" mailer, SMTP or the console.
+_email_host = os.environ.get("NEWSROOM_EMAIL_HOST", "")
+if _email_host:
+    MAILERS = {
+        "default": {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": {
+                "host": _email_host,
+                "port": envint("NEWSROOM_EMAIL_PORT", default=587),
+                "username": os.environ.get("NEWSROOM_EMAIL_USER", ""),
+                "password": os.environ.get("NEWSROOM_EMAIL_PASSWORD", ""),
+                "use_tls": envbool("NEWSROOM_EMAIL_STARTTLS", default=True),
+                "use_ssl": envbool("NEWSROOM_EMAIL_SSL", default=False),
+                "timeout": envint("NEWSROOM_EMAIL_TIMEOUT", default=20),
+            },
+        }
+    }
+else:
+    MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
+# A reset link works once, for a day.
+PASSWORD_RESET_TIMEOUT = 24 * 60 * 60
+# Two-factor: the issuer shown in authenticator apps; failures slow further tries.
+OTP_TOTP_ISSUER = os.environ.get("NEWSROOM_TOTP_ISSUER", "Newsroom")
 
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = os.environ.get("NEWSROOM_TIME_ZONE", "UTC")

@@ -1,10 +1,8 @@
 """URL routes."""
 
 from django.contrib import admin
-from django.contrib.auth import views as auth_views
-from django.urls import path
+from django.urls import include, path
 
-from articles.forms import SignInForm
 from articles.views import (
     annotations,
     entities,
@@ -116,13 +114,9 @@ urlpatterns = [
     path("setup/", setup.setup, name="setup"),
     path("favicon.ico", setup.favicon),
     path("healthz", health.healthz, name="healthz"),
-    path(
-        "login/",
-        auth_views.LoginView.as_view(
-            redirect_authenticated_user=True, authentication_form=SignInForm
-        ),
-        name="login",
-    ),
-    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    # Accounts (issue 16): each module lists its own routes.
+    path("", include("articles.views.signin")),
+    path("", include("articles.views.profile")),
+    path("", include("articles.views.team")),
     path("admin/", admin.site.urls),
 ]

@@ -46,6 +46,8 @@ def test_deploy_check_passes_with_the_documented_production_settings():
         "NEWSROOM_SECRET_KEY": "x9!" + "k3Lq8vZ2pT7mW4nR6sY1bC5dF0gH" * 3,
         "NEWSROOM_ALLOWED_HOSTS": "news.example.org",
         "NEWSROOM_HTTPS": "true",
+        # Password resets and invitations are e-mailed: production sends through SMTP.
+        "NEWSROOM_EMAIL_HOST": "smtp.example.org",
     }
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],

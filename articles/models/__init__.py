@@ -8,11 +8,13 @@
 - `saving`: FetchJob, Feed, FeedEntry, ArticleVersion, SaveToken;
 - `library`: LibraryView, Label, ArticleLabel, ArticleState;
 - `setup`: SetupCode;
-- `limits`: RateCounter, the rate limits every process shares.
+- `limits`: RateCounter, the rate limits every process shares;
+- `accounts`: Profile (name, initials, role), Invitation, UserSession, TeamSettings.
 
 Rules about who may see or change a row are not here: they are `articles.permissions`.
 """
 
+from articles.models.accounts import Invitation, Profile, Role, TeamSettings, UserSession
 from articles.models.annotations import (
     Annotation,
     AnnotationQuerySet,
@@ -47,15 +49,20 @@ __all__ = [
     "Feed",
     "FeedEntry",
     "FetchJob",
+    "Invitation",
     "Label",
     "LibraryView",
     "Membership",
     "NoteChange",
     "Preference",
+    "Profile",
     "RateCounter",
     "RejectedSuggestion",
+    "Role",
     "SaveToken",
     "SetupCode",
     "ShareLink",
     "TeamGroup",
+    "TeamSettings",
+    "UserSession",
 ]

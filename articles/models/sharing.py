@@ -71,6 +71,16 @@ class Preference(models.Model):
     default_group = models.ForeignKey(
         TeamGroup, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # Reading preferences, applied by the server before the first paint (no flash) and
+    # followed on every device the person signs in on. Empty/None: the browser's own.
+    theme = models.CharField(
+        max_length=5,
+        blank=True,
+        choices=[("", "Follow the system"), ("light", "Light"), ("dark", "Dark")],
+    )
+    text_scale = models.DecimalField(max_digits=3, decimal_places=2, null=True, blank=True)
+
+    TEXT_SCALES = (0.8, 1.6)  # the range the reader's A−/A+ buttons move in
 
     def __str__(self) -> str:
         return f"preferences of {self.user}"

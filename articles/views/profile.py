@@ -1,0 +1,10 @@
+"""Each person's own settings page: profile, reading preferences, bookmarklet, sessions."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from django.urls import URLPattern
+
+urlpatterns: list[URLPattern] = []

@@ -1,0 +1,10 @@
+"""Team administration in the app: people, invitations, groups, team settings."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from django.urls import URLPattern
+
+urlpatterns: list[URLPattern] = []
