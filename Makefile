@@ -88,6 +88,7 @@ bench: $(STAMP)
 	$(PY) manage.py migrate --noinput --verbosity 0
 	$(PY) manage.py collectstatic --noinput --verbosity 0
 	$(PY) bench/run.py
+	$(PY) bench/extraction.py
 	$(PY) bench/reanchor.py
 	$(PY) bench/entities.py
 	$(PY) bench/fetch.py

@@ -1,4 +1,11 @@
-"""Admin: administrators add colleagues here, and can correct article metadata."""
+"""Admin: administrators correct article metadata and look behind the team's records.
+
+People, invitations, groups and team settings have their own pages in the app (/team/);
+here the same changes go through the same functions (`articles.accounts`,
+`articles.sharing`), so deactivating someone in the admin also ends their sessions.
+Django's permission groups are not shown: Newsroom does not use them, and two kinds of
+"group" side by side would be confused; the team's groups are called "Team groups".
+"""
 
 from __future__ import annotations
 
@@ -6,10 +13,15 @@ from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.auth import get_user_model
+from django.contrib.auth.admin import UserAdmin
+from django.contrib.auth.models import Group
 from django.db.models import Count
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from articles import accounts, ingest, sharing, versions
 from articles import annotations as annotating
-from articles import ingest, sharing, versions
 from articles.annotations import describe
 from articles.errors import IngestError
 from articles.models import (
@@ -23,17 +35,35 @@ from articles.models import (
     EntityAlias,
     Feed,
     FetchJob,
+    Invitation,
     Label,
     Membership,
+    Profile,
+    Role,
     ShareLink,
     TeamGroup,
 )
 from articles.permissions import visible_annotations
 
 if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+    from django.http import HttpRequest, HttpResponse
     from django_stubs_ext import WithAnnotations
 
     from articles.models.library import ArticleCount
+
+admin.site.site_header = "Newsroom administration"
+admin.site.site_title = "Newsroom administration"
+admin.site.index_title = "The team's records"
+admin.site.unregister(Group)
+# django-otp's device admins show each person's secret key (and need the qrcode package
+# to draw it): a second factor is a person's own. An administrator resets a colleague's on
+# the Team page instead.
+for _device in (TOTPDevice, StaticDevice):
+    if admin.site.is_registered(_device):
+        admin.site.unregister(_device)
+
+TEAM_GROUPS = "Team groups"
 
 
 class ArticleForm(forms.ModelForm):
@@ -145,7 +175,8 @@ class MembershipInline(admin.TabularInline):
 
 @admin.register(TeamGroup)
 class TeamGroupAdmin(admin.ModelAdmin):
-    """Administrators create groups and add members; "Everyone" cannot be deleted."""
+    """Administrators create groups and add members; "Everyone" cannot be deleted. Listed
+    as "Team groups" (`team_groups_by_name`), so they are not taken for Django's own."""
 
     list_display = ["name", "is_default", "member_count", "created_at"]
     search_fields = ["name"]
@@ -156,6 +187,12 @@ class TeamGroupAdmin(admin.ModelAdmin):
     @admin.display(description="members")
     def member_count(self, obj: TeamGroup) -> int:
         return obj.memberships.count()
+
+    def changelist_view(
+        self, request: HttpRequest, extra_context: dict[str, Any] | None = None
+    ) -> HttpResponse:
+        extra_context = {"title": f"{TEAM_GROUPS}: choose one to change", **(extra_context or {})}
+        return super().changelist_view(request, extra_context)
 
     def has_delete_permission(self, request: Any, obj: TeamGroup | None = None) -> bool:
         if obj is not None and obj.is_default:
@@ -284,3 +321,160 @@ class LabelAdmin(admin.ModelAdmin):
         if not change:
             obj.created_by = request.user
         super().save_model(request, obj, form, change)
+
+
+# ---------- People: profiles inline, changes through articles.accounts ----------
+
+
+class ProfileInline(admin.StackedInline):
+    model = Profile
+    fk_name = "user"
+    can_delete = False
+    max_num = 1
+    extra = 0
+    fields = ["display_name", "initials", "role", "deactivated_at", "deactivated_by"]
+    readonly_fields = ["deactivated_at", "deactivated_by"]
+    verbose_name = verbose_name_plural = "Profile"
+
+
+class TeamGroupsInline(admin.TabularInline):
+    """The person's team groups, to read; they change on the group's own page."""
+
+    model = Membership
+    fk_name = "user"
+    fields = ["group", "joined_at"]
+    readonly_fields = ["group", "joined_at"]
+    extra = 0
+    can_delete = False
+    verbose_name = "team group"
+    verbose_name_plural = TEAM_GROUPS
+
+    def has_add_permission(self, request: Any, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: Any, obj: Any = None) -> bool:
+        return False
+
+
+admin.site.unregister(get_user_model())
+
+
+@admin.register(get_user_model())
+class PersonAdmin(UserAdmin):
+    """Django's user admin with the profile (display name, role) inline and no
+    permission groups. Administrator is the staff box; ticking it or "active" goes
+    through `accounts.set_role` / `accounts.deactivate`, with their rules (never the last
+    administrator; deactivating ends the person's sessions)."""
+
+    fieldsets = (
+        (None, {"fields": ("username", "password")}),
+        ("Personal info", {"fields": ("first_name", "last_name", "email")}),
+        (
+            "Access",
+            {
+                "fields": ("is_active", "is_staff"),
+                "description": (
+                    "Staff status makes the person an administrator. Unticking “active” "
+                    "deactivates them: they are signed out everywhere and can no longer "
+                    "sign in; what they shared stays with the team."
+                ),
+            },
+        ),
+        ("Important dates", {"fields": ("last_login", "date_joined")}),
+    )
+    list_display = ("username", "display_name", "email", "role", "is_active", "last_login")
+    list_filter = ("is_staff", "is_active", "profile__role")
+    list_select_related = ("profile",)
+    filter_horizontal = ()
+
+    def get_inlines(
+        self, request: Any, obj: User | None
+    ) -> list[type[admin.options.InlineModelAdmin]]:
+        if obj is None:
+            return []  # the profile is made with the account (accounts._make_profile)
+        accounts.profile_of(obj)
+        return [ProfileInline, TeamGroupsInline]
+
+    @admin.display(description="name", ordering="profile__display_name")
+    def display_name(self, obj: User) -> str:
+        return accounts.profile_of(obj).display_name
+
+    @admin.display(description="role")
+    def role(self, obj: User) -> str:
+        return accounts.role_of(obj).label
+
+    def save_model(self, request: Any, obj: User, form: Any, change: bool) -> None:
+        if not change:
+            super().save_model(request, obj, form, change)
+            return
+        stored = get_user_model().objects.get(pk=obj.pk)
+        wants_active, wants_staff = obj.is_active, obj.is_staff
+        obj.is_active, obj.is_staff = stored.is_active, stored.is_staff
+        obj.is_superuser = stored.is_superuser
+        super().save_model(request, obj, form, change)
+        try:
+            if wants_staff != stored.is_staff:
+                role = Role.ADMIN if wants_staff else Role(accounts.profile_of(obj).role)
+                accounts.set_role(obj, role, by=request.user)
+            if wants_active and not stored.is_active:
+                accounts.reactivate(obj, by=request.user)
+            elif stored.is_active and not wants_active:
+                accounts.deactivate(obj, by=request.user)
+        except accounts.AccountError as exc:
+            messages.error(request, f"Not changed: {exc}")
+        obj.refresh_from_db()
+
+
+INVITATION_FIELDS = (
+    "email",
+    "role",
+    "groups",
+    "created_by",
+    "created_at",
+    "expires_at",
+    "used_at",
+    "used_by",
+    "revoked_at",
+)
+
+
+@admin.register(Invitation)
+class InvitationAdmin(admin.ModelAdmin):
+    """To look up; invitations are made on the team's Invitations page, which shows the
+    link once (only its hash is stored, so it cannot be shown here)."""
+
+    list_display = ["__str__", "role", "state", "created_by", "created_at", "expires_at"]
+    list_filter = ["role"]
+    search_fields = ["email"]
+    fields = readonly_fields = INVITATION_FIELDS
+    actions = ["revoke"]
+
+    def has_add_permission(self, request: Any) -> bool:
+        return False
+
+    def has_change_permission(self, request: Any, obj: Invitation | None = None) -> bool:
+        return False
+
+    @admin.action(description="Revoke the selected invitations")
+    def revoke(self, request: Any, queryset: Any) -> None:
+        for invitation in queryset:
+            accounts.revoke(invitation)
+        messages.success(request, "The selected invitations no longer work.")
+
+
+def _team_groups_by_name(original: Any) -> Any:
+    """The admin's app list, with the team's groups called "Team groups"."""
+
+    def get_app_list(request: HttpRequest, app_label: str | None = None) -> list[Any]:
+        apps: list[Any] = original(request, app_label)
+        for app in apps:
+            for model in app["models"]:
+                if model["model"] is TeamGroup:
+                    model["name"] = TEAM_GROUPS
+            app["models"].sort(key=lambda model: model["name"])
+        return apps
+
+    return get_app_list
+
+
+admin.site.get_app_list = _team_groups_by_name(admin.site.get_app_list)  # type: ignore[method-assign]

@@ -7,5 +7,7 @@ class ArticlesConfig(AppConfig):
 
     def ready(self) -> None:
         # Registers the signals that make every user a member of "Everyone", give each a
-        # profile, and keep each person's list of signed-in browsers.
+        # profile, keep each person's list of signed-in browsers, and give an imported
+        # entry what its import carried once its article arrives.
         from articles import accounts, sharing  # noqa: F401, PLC0415
+        from articles.imports import pending  # noqa: F401, PLC0415

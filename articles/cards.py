@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING
 from django.utils.safestring import SafeString, mark_safe
 
 from articles.models import AnnotationReview, Color
-from articles.sharing import initials, public_name
+from articles.sharing import chosen_names, initials, public_name
 from articles.versions import diff
 
 if TYPE_CHECKING:
@@ -71,19 +71,19 @@ def _entity_block(entity: Entity, mention_count: int, *, public: bool) -> str:
 # Per card these were most of the cost of a 500-annotation panel: get_color_display()
 # rebuilds its choices dict on every call, and names are the same few authors again.
 _COLOR_NAMES = {value: escape(label) for value, label in Color.choices}
-_AUTHORS: dict[tuple[int, str, str], tuple[str, str]] = {}
+_AUTHORS: dict[tuple[int, str, str, str, str], tuple[str, str]] = {}
 
 
 def _author(user: User) -> tuple[str, str]:
-    """The author's public name and initials, escaped; remembered per name."""
+    """The author's public name and initials, escaped; remembered per name, so a changed
+    display name or initials shows on the next page."""
     full = user.get_full_name() if hasattr(user, "get_full_name") else ""
-    key = (user.pk, user.get_username(), full)
+    key = (user.pk, user.get_username(), full, *chosen_names(user))
     found = _AUTHORS.get(key)
     if found is None:
         if len(_AUTHORS) > 4096:
             _AUTHORS.clear()
-        name = public_name(user)
-        found = _AUTHORS[key] = (escape(name), escape(initials(name)))
+        found = _AUTHORS[key] = (escape(public_name(user)), escape(initials(user)))
     return found
 
 

@@ -4,7 +4,9 @@ background task until it is an article or a reason it could not be.
 Invariants:
 - `submit` never fetches: it records the job and enqueues the task after the transaction
   commits. The same canonical URL already in the library answers at once (DONE, with the
-  existing article); the same URL already waiting answers with that job.
+  existing article); the same URL already waiting answers with that job, which the
+  person then follows (`FetchJobFollower`) unless they asked for it: it is in their list
+  (`recent_for`) as in the requester's, and each dismisses it for themselves only.
 - `run` claims a job under a row lock and a lease. The fetch happens outside any
   transaction; the article and the job's DONE state are written in one transaction, so a
   worker killed at any point leaves either no article or a finished job, never half of
@@ -36,7 +38,7 @@ from django.utils import timezone
 
 from articles import fetch, ingest, versions
 from articles.errors import IngestError
-from articles.models import Article, FetchJob
+from articles.models import Article, FetchJob, FetchJobFollower
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -103,6 +105,15 @@ def submit(
             status__in=[FetchJob.Status.PENDING, FetchJob.Status.FETCHING],
         ).first()
         if active:
+            in_their_list = requester is None or (
+                active.requested_by_id == requester.pk and active.feed_id is None
+            )
+            if requester is not None and not in_their_list:
+                # Someone else's job for the same page, or a feed's (in no one's list,
+                # not even of the person it was fetched for): this person follows it.
+                FetchJobFollower.objects.update_or_create(
+                    job=active, user_id=requester.pk, defaults={"dismissed": False}
+                )
             return active
         job = FetchJob.objects.create(
             url=canonical, purpose=purpose, article=article, requested_by=requester, feed=feed
@@ -111,7 +122,10 @@ def submit(
     return job
 
 
-def retry(job: FetchJob) -> FetchJob:
+def retry(job: FetchJob, user: User | None = None) -> FetchJob:
+    """Queue a failed job again (when retrying can help). It comes back into the list of
+    the person retrying (`user`; the requester's when none is given), and stays out of
+    the lists of those who dismissed it."""
     with transaction.atomic():
         job = FetchJob.objects.select_for_update().get(pk=job.pk)
         if job.can_retry:
@@ -120,7 +134,10 @@ def retry(job: FetchJob) -> FetchJob:
             job.reason = ""
             job.attempts = 0
             job.next_attempt_at = None
-            job.dismissed = False
+            if user is None or user.pk == job.requested_by_id:
+                job.dismissed = False
+            else:
+                FetchJobFollower.objects.filter(job=job, user_id=user.pk).update(dismissed=False)
             job.save()
             _enqueue(job)
     return job
@@ -273,14 +290,17 @@ class JobList:
 
 
 def recent_for(user: Viewer) -> JobList:
-    """The person's own recent jobs for the library: waiting and failed ones until they are
-    dismissed, finished ones for a day."""
+    """The person's recent jobs for the library, those they asked for and those they follow
+    (one query): waiting and failed ones until they dismiss them, finished ones for a day.
+    (A feed's own jobs are in no one's list, unless someone followed one.)"""
     if not user.is_authenticated:
         return JobList([])
     since = timezone.now() - dt.timedelta(days=1)
+    followed = FetchJobFollower.objects.filter(user_id=user.pk, dismissed=False)
+    own = Q(requested_by_id=user.pk, dismissed=False, feed__isnull=True)
     return JobList(
         list(
-            FetchJob.objects.filter(requested_by_id=user.pk, dismissed=False, feed__isnull=True)
+            FetchJob.objects.filter(own | Q(pk__in=followed.values("job_id")))
             .filter(~Q(status=FetchJob.Status.DONE) | Q(updated_at__gte=since))
             .select_related("article")
             .defer("article__body_html", "article__body_text")

@@ -268,7 +268,7 @@ def review_feed(user: User, limit: int = 10) -> list[Annotation]:
     on the articles whose text changed last first."""
     found = list(
         to_review(user)
-        .select_related("article", "author")
+        .select_related("article", "author__profile")
         .defer("article__body_html", "article__body_text", "article__summary")
         .order_by("-article__text_changed_at", "article_id", "start", "id")[:limit]
     )

@@ -2,8 +2,10 @@
 
 `maintain` closes the task rows of workers that died (queuing their work again when that
 is safe, `workers.recover_abandoned`), hands out again fetch jobs whose lease ran out,
-polls the feeds that are due, prunes old task results and rate-limit windows, and
-empties the trash of what is past its 30 days. `health` is what /healthz says.
+polls the feeds that are due, keeps imports' waiting entries moving (queues
+`advance_imports` again if its worker died with it), prunes old task results and
+rate-limit windows, and empties the trash of what is past its 30 days. `health` is what
+/healthz says.
 
 Invariants:
 - No chain of self-queued tasks, which one kill or exception would break for good. Every
@@ -33,6 +35,7 @@ from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from articles import feeds, jobs, ratelimit, trash, workers
+from articles.imports import pending
 
 HEARTBEAT = dt.timedelta(minutes=1)
 CHECK_EVERY = 5.0  # seconds, per worker, between two looks at whether a beat is due
@@ -62,6 +65,7 @@ def maintain() -> dict[str, int]:
             return {"skipped": 1}
         abandoned = workers.recover_abandoned()
         recovered = jobs.recover()
+        pending.ensure_advancing()  # an import's fetches go on after any kill
         due = feeds.due()
         for feed_id in due:
             feeds.poll_feed.enqueue(feed_id)

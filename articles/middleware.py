@@ -11,6 +11,11 @@ CSRF middleware, which read the cookies and the form after it: a request it refu
 costs no query. Cookies that hold such characters are dropped rather than refused, so a
 browser carrying a broken cookie still gets in (the session then starts afresh).
 
+One exception: a view marked `answers_oversized_body` (the library's "Add article", whose
+page shows the size message in its own form) gets a body too large to read as it came,
+unread; the marker lets such a request alone skip the CSRF check (whose token is in that
+body) and hands it to the view's refusal, which reads nothing and changes nothing.
+
 Invariants: the body is read once (by `request.POST`, under Django's
 DATA_UPLOAD_MAX_MEMORY_SIZE, before anything else reads it); uploaded files' contents are
 not looked at (ingest checks them), only the fields' names and values. A multipart field
@@ -19,7 +24,9 @@ that is not UTF-8 is read with replacement characters (Django keeps no raw bytes
 `account_middleware`: for a signed-in person, notes now and then (every few minutes, in the
 session, so most requests pay no query) that their browser was seen, and, while the team
 requires two-factor sign-in, sends anyone without it to set it up: every page but that
-one, signing out and the static files.
+one, signing out and the static files. Once the view is resolved it applies the guest rule
+(`permissions.refuse_guest`: a guest's write outside the allowlist is a 403 before the view
+runs) and sets `request.read_only` for a guest, so pages leave out the write controls.
 
 `first_run_middleware`: while no account exists, every page but the health check leads to
 the setup page. Once an account exists the answer is remembered for the life of the
@@ -28,9 +35,10 @@ process, so normal requests pay no query for it.
 
 from __future__ import annotations
 
+import functools
 import re
 import time
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl, unquote_to_bytes
 
 from django.conf import settings
@@ -46,7 +54,10 @@ from django.http import HttpRequest, HttpResponse, UnreadablePostError
 from django.http.multipartparser import MultiPartParserError
 from django.shortcuts import redirect, render
 from django.template.defaultfilters import filesizeformat
-from django.urls import reverse
+from django.urls import Resolver404, resolve, reverse
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
+
+from articles.parsing import parse_int
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -93,7 +104,7 @@ def check(request: HttpRequest) -> None:
     _check_query(request)
     for name in [n for n, v in request.COOKIES.items() if not _writable(n) or not _writable(v)]:
         del request.COOKIES[name]
-    if request.method == "POST":
+    if request.method == "POST" and not _oversized_for_its_view(request):
         _check_form(request)
     _drop_empty_to_field(request)
 
@@ -152,6 +163,59 @@ def _check_form(request: HttpRequest) -> None:
                 parse_qsl(body.decode(), keep_blank_values=True, errors="strict")
             except UnicodeDecodeError:
                 raise Refusal(NOT_UTF8.format(where="form")) from None
+
+
+# The attribute `answers_oversized_body` sets on a view (kept through `functools.wraps`).
+_ANSWERS_OVERSIZED = "answers_oversized_body"
+
+
+def declared_length(request: HttpRequest) -> int:
+    """The body's length as the request declares it (0 when absent or not a number)."""
+    return parse_int(request.META.get("CONTENT_LENGTH")) or 0
+
+
+def _too_large_to_read(request: HttpRequest) -> bool:
+    return (
+        request.method == "POST" and declared_length(request) > settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+    )
+
+
+def _oversized_for_its_view(request: HttpRequest) -> bool:
+    """A body too large to read, sent to a view that answers it itself."""
+    if not _too_large_to_read(request):
+        return False
+    try:
+        view = resolve(request.path_info).func
+    except Resolver404:
+        return False
+    return bool(getattr(view, _ANSWERS_OVERSIZED, False))
+
+
+def answers_oversized_body[R: HttpRequest](
+    refuse: Callable[[R, int], HttpResponse],
+) -> Callable[[Callable[..., HttpResponse]], Callable[..., HttpResponse]]:
+    """Mark a view whose POST too large to read is answered by `refuse(request, declared
+    length)` instead of this middleware's page: the view's own form with the limit.
+
+    The token of the CSRF check is in that body, so the view is CSRF-exempt and checks
+    every other request itself (`csrf_protect`, as the middleware would) before it runs.
+    `refuse` must read nothing and change nothing: it answers a request that proved
+    nothing about where it came from.
+    """
+
+    def decorate(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+        protected = csrf_protect(view)
+
+        @functools.wraps(view)
+        def answer(request: R, *args: Any, **kwargs: Any) -> HttpResponse:
+            if _too_large_to_read(request):
+                return refuse(request, declared_length(request))
+            return protected(request, *args, **kwargs)
+
+        setattr(answer, _ANSWERS_OVERSIZED, True)
+        return csrf_exempt(answer)
+
+    return decorate
 
 
 def _drop_empty_to_field(request: HttpRequest) -> None:
@@ -229,7 +293,7 @@ ACCOUNT_CHECK_EVERY = 60  # seconds between a session's account checks
 def account_middleware(
     get_response: Callable[[HttpRequest], HttpResponse],
 ) -> Callable[[HttpRequest], HttpResponse]:
-    from articles import accounts  # noqa: PLC0415 - the app's models load after middleware
+    from articles import accounts, permissions  # noqa: PLC0415 - models load after middleware
 
     def middleware(request: HttpRequest) -> HttpResponse:
         user = request.user
@@ -244,7 +308,39 @@ def account_middleware(
                 return redirect("two_factor_setup")
         return get_response(request)
 
-    return middleware
+    def guest_rule(request: HttpRequest, view: Callable[..., HttpResponse]) -> None:
+        user = request.user
+        guest = request.read_only = accounts.is_guest(user)  # type: ignore[attr-defined]
+        # A view open without signing in does not act as the signed-in person.
+        if guest and getattr(view, "login_required", True):
+            match = request.resolver_match
+            permissions.refuse_guest(user, match.view_name if match else "", request.method or "")
+
+    return _WithViewCheck(middleware, guest_rule)
+
+
+class _WithViewCheck:
+    """A middleware function with a check that runs once the view is resolved (Django's
+    `process_view`): `account_middleware`'s guest rule, which needs the view's URL name."""
+
+    def __init__(
+        self,
+        middleware: Callable[[HttpRequest], HttpResponse],
+        check: Callable[[HttpRequest, Callable[..., HttpResponse]], None],
+    ) -> None:
+        self.middleware, self.check = middleware, check
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.middleware(request)
+
+    def process_view(
+        self,
+        request: HttpRequest,
+        view: Callable[..., HttpResponse],
+        args: object,
+        kwargs: object,
+    ) -> None:
+        self.check(request, view)
 
 
 def _may_skip_two_factor(request: HttpRequest) -> bool:

@@ -17,11 +17,31 @@ Each rule is stated once, in this module:
   state is each person's own: views only ever read or write the requester's rows.
 - **Feeds** are the team's: every member sees them and asks for a poll; changing the
   interval or unsubscribing is for the person who added the feed, and for staff.
-- **Fetch jobs**: a person sees, retries and dismisses their own; staff see everyone's.
+- **Fetch jobs**: a person sees and retries their own and those they follow (they saved
+  the address while someone else's job for it was on its way); dismissing takes a job
+  off one's own list only. Staff see and retry everyone's.
 - **Share links**: only their owner lists or revokes them. A wrong, expired or revoked
   token, or a group link whose owner left the group, answers the same 410 after the same
   single query, so a guesser learns nothing; failed lookups are rate-limited per address.
-- **Save tokens** (the bookmarklet's) stand for their person while that person is active.
+- **Save tokens** (the bookmarklet's) stand for their person while that person is active,
+  and save nothing for a guest.
+- **Guests** (`Profile.role`) read what members read: every article, and exactly the
+  annotations and mentions shared with their groups (the rules above, unchanged); search
+  finds only those. They change nothing the team sees. The rule is one allowlist,
+  `guest_may`, which `account_middleware` applies to every view once it is resolved, so a
+  new endpoint is closed to guests until it is listed: a guest may write (any method but
+  GET, HEAD, OPTIONS) only their own reading state, their own settings, bookmarklet token,
+  password and two-factor sign-in, sign in and out, and revoke share links they made
+  before they became a guest; and may not even open the pages that are only a form for a write
+  (`WRITE_FORMS`). Anything else answers 403 with `READ_ONLY`, before the view runs, so it
+  reveals nothing about the object asked for. Views open without signing in do not act as
+  the signed-in person and are left to their own checks (the bookmarklet's endpoint asks
+  `user_for_save_token`, which refuses a guest's token). Pages hide the write controls
+  from a guest (`request.read_only`); that is courtesy, the allowlist is the rule.
+- **Deactivated people** are signed out: Django refuses an inactive user's session and
+  password (they meet the sign-in page like anyone signed out), `accounts.deactivate` ends
+  their sessions, their share links answer 410 and their bookmarklet saves nothing. Their
+  shared annotations stay, under their name, for everyone they were shared with.
 
 A hidden object answers 404, exactly like one that does not exist, so ids reveal nothing.
 
@@ -44,12 +64,14 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from articles import ratelimit
+from articles.accounts import is_guest
 from articles.models import (
     Annotation,
     Article,
     Entity,
     Feed,
     FetchJob,
+    FetchJobFollower,
     Label,
     Membership,
     SaveToken,
@@ -75,7 +97,52 @@ class SignInRequired(Exception):  # noqa: N818
     """A valid link for signed-in colleagues, opened by someone signed out."""
 
 
+# Guests --------------------------------------------------------------------------------
+
+READ_ONLY = (
+    "Guests can read but not change the team's articles, annotations, labels, entities, "
+    "feeds or shares. An administrator can make you a member."
+)
+# What a guest may write, by URL name: their own reading state, a new bookmarklet token
+# (theirs; it saves nothing for a guest), and the share links they made as a member
+# (withdrawing one only narrows what is shared) ...
+GUEST_WRITES = frozenset({"article_state", "save_settings", "revoke_link"})
+# ... and everything of their own account, whatever its pages are called.
+GUEST_WRITE_PREFIXES = ("settings", "password_", "two_factor", "login", "logout")
+# Pages that are only the form of a write a guest may not make: closed to them as well.
+WRITE_FORMS = frozenset({
+    "accept_suggestion", "delete_annotation", "delete_article", "delete_entity",
+    "delete_feed", "delete_label", "edit_annotation", "edit_entity", "merge_entity",
+    "purge_article", "share_article",
+})  # fmt: skip
+READING = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+class ReadOnly(PermissionDenied):
+    """A guest asked to change something the team sees."""
+
+
+def guest_may(view_name: str, method: str) -> bool:
+    """Whether a guest may send `method` to the view whose URL name is `view_name`."""
+    if method in READING:
+        return view_name not in WRITE_FORMS
+    return view_name in GUEST_WRITES or view_name.startswith(GUEST_WRITE_PREFIXES)
+
+
+def refuse_guest(viewer: Viewer, view_name: str, method: str) -> None:
+    """Raise ReadOnly if `viewer` is a guest and the allowlist does not let guests send
+    `method` to `view_name`. The role is read afresh: a demotion counts at once."""
+    if not guest_may(view_name, method) and is_guest(viewer):
+        raise ReadOnly(READ_ONLY)
+
+
 # Articles ------------------------------------------------------------------------------
+
+
+def may_back_up(viewer: Viewer) -> bool:
+    """A full backup holds everyone's private notes and password hashes: administrators
+    only (an export holds what its person may see: `visible_annotations`)."""
+    return viewer.is_authenticated and viewer.is_active and bool(viewer.is_staff)
 
 
 def may_delete_article(viewer: Viewer, article: Article) -> bool:
@@ -174,7 +241,7 @@ def annotation_for(
     try:
         annotation = (
             visible_annotations(request.user, link=link)
-            .select_related("article", "author")
+            .select_related("article", "author__profile")
             .get(pk=pk)
         )
     except Annotation.DoesNotExist:
@@ -244,16 +311,18 @@ def feed_for(request: HttpRequest, pk: int, *, change: bool = False) -> Feed:
 
 
 def visible_jobs(viewer: Viewer) -> QuerySet[FetchJob]:
-    """A person's own fetch jobs; every job for staff."""
+    """The fetch jobs a person asked for or follows; every job for staff."""
     if not viewer.is_authenticated:
         return FetchJob.objects.none()
     if viewer.is_staff:
         return FetchJob.objects.all()
-    return FetchJob.objects.filter(requested_by_id=viewer.pk)
+    followed = FetchJobFollower.objects.filter(user_id=viewer.pk).values("job_id")
+    return FetchJob.objects.filter(Q(requested_by_id=viewer.pk) | Q(pk__in=followed))
 
 
 def job_for(request: HttpRequest, pk: int) -> FetchJob:
-    """A fetch job the requester may see, retry and dismiss; 404 for anyone else's."""
+    """A fetch job the requester may see, retry and dismiss (`FetchJob.dismiss`: from their
+    own list only); 404 for anyone else's."""
     return get_object_or_404(visible_jobs(request.user), pk=pk)
 
 
@@ -274,7 +343,7 @@ def link_for(request: HttpRequest, token: str) -> ShareLink:
     link = (
         ShareLink.objects.filter(token=token[:64])
         .annotate(owner_in_group=Exists(owner_in_group))
-        .select_related("article", "owner", "group")
+        .select_related("article", "owner__profile", "group")
         .first()
     )
     if (
@@ -301,13 +370,18 @@ def share_link_of_owner(request: HttpRequest, pk: int) -> ShareLink:
 
 
 def user_for_save_token(raw: str) -> User | None:
-    """The active person whose bookmarklet carries `raw`, or None."""
+    """The active person whose bookmarklet carries `raw`, or None. Raises ReadOnly for a
+    guest's: the endpoint is open without signing in, so the token is who is asking."""
     if not raw or len(raw) > 64:
         return None
     token = SaveToken.objects.select_related("user").filter(token=raw).first()
     if token is None or not secrets.compare_digest(token.token, raw):
         return None
-    return token.user if token.user.is_active else None
+    if not token.user.is_active:
+        return None
+    if is_guest(token.user):
+        raise ReadOnly(READ_ONLY)
+    return token.user
 
 
 # The same rules as SQL, for search -----------------------------------------------------

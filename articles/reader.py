@@ -19,7 +19,7 @@ from urllib.parse import urlencode
 
 from django.urls import reverse
 
-from articles import sharing, versions
+from articles import accounts, sharing, versions
 from articles.cards import render_card
 from articles.entities.suggestions import Suggestion, suggest
 from articles.highlights import Span, render_marks
@@ -182,7 +182,8 @@ def _histories(annotations: list[Annotation]) -> dict[int, list[AnnotationReview
     found: dict[int, list[AnnotationReview]] = {}
     ids = [a.pk for a in annotations]
     if ids:
-        for review in AnnotationReview.objects.filter(annotation__in=ids).select_related("by"):
+        reviews = AnnotationReview.objects.filter(annotation__in=ids).select_related("by__profile")
+        for review in reviews:
             found.setdefault(review.annotation_id, []).append(review)
     return found
 
@@ -223,6 +224,8 @@ def with_cards(
     if assertive is None:
         assertive = ColorLabel.assertive() if annotations else frozenset()
     histories = _histories(annotations)
+    # A guest (even one demoted from member) is offered no Edit, Delete or review actions.
+    editor_id = viewer.pk if accounts.may_contribute(viewer) else None
     for annotation in annotations:
         link = link_showing(links, annotation) if links else None
         article_url = article_urls.get(annotation.article_id)
@@ -232,7 +235,7 @@ def with_cards(
             )
         annotation.card = render_card(
             annotation,
-            viewer_id=viewer.pk,
+            viewer_id=editor_id,
             article_url=article_url,
             annotations_url=annotations_url,
             id_prefix=id_prefix,
@@ -299,7 +302,7 @@ def build(viewer: User, article: Article, params: Mapping[str, str]) -> ReaderPa
     annotations = list(
         visible_annotations(viewer)
         .filter(article=article)
-        .select_related("author", "group", "entity")
+        .select_related("author__profile", "group", "entity")
         .in_text_order()
     )
     for annotation in annotations:
@@ -363,7 +366,7 @@ def build_shared(link: ShareLink, viewer: Viewer, pointed_id: str = "") -> Share
     article = link.article
     annotations = list(
         visible_annotations(viewer, link=link)
-        .select_related("author", "group", "entity")
+        .select_related("author__profile", "group", "entity")
         .in_text_order()
     )
     assertive = ColorLabel.assertive()

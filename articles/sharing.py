@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Literal
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.signals import user_logged_in
+from django.core.exceptions import ObjectDoesNotExist
 from django.db import IntegrityError, models, transaction
 from django.db.models.signals import post_save
 from django.dispatch import receiver
@@ -127,19 +128,38 @@ def audience_name(group: TeamGroup | None) -> str:
     return ONLY_ME if group is None else group.name
 
 
+def chosen_names(user: User) -> tuple[str, str]:
+    """The display name and initials the person chose on their settings page ("" unset).
+    Reads `user.profile` as loaded (`select_related("author__profile")` where many are
+    listed) and never creates one: an account older than profiles simply has none."""
+    try:
+        profile = user.profile
+    except ObjectDoesNotExist:
+        return "", ""
+    return profile.display_name.strip(), profile.initials.strip()
+
+
 def public_name(user: User) -> str:
-    """The name shown beside an annotation: the full name, else the username, and never an
-    e-mail address (anything shaped like one loses its domain)."""
-    full = user.get_full_name() if hasattr(user, "get_full_name") else ""
-    name = _EMAIL_DOMAIN.sub("", full or user.get_username()).strip()
-    return name or f"member {user.pk}"
+    """The name shown beside an annotation: the display name, else the full name, else the
+    username, and never an e-mail address (anything shaped like one loses its domain)."""
+    chosen, _ = chosen_names(user)
+    full = chosen or (user.get_full_name() if hasattr(user, "get_full_name") else "")
+    name = _EMAIL_DOMAIN.sub("", full).strip() or _EMAIL_DOMAIN.sub("", user.get_username())
+    return name.strip() or f"member {user.pk}"
 
 
-def initials(name: str) -> str:
-    words = [w for w in re.split(r"[\s._-]+", name) if w]
+def initials(who: User | str) -> str:
+    """The letters on a card's avatar: the person's chosen initials, else made from their
+    public name (or from `who` itself, a name)."""
+    if not isinstance(who, str):
+        _, chosen = chosen_names(who)
+        if chosen:
+            return chosen
+        who = public_name(who)
+    words = [w for w in re.split(r"[\s._-]+", who) if w]
     if len(words) >= 2:
         return (words[0][0] + words[1][0]).upper()
-    return name[:2].upper()
+    return who[:2].upper()
 
 
 # Where an annotation goes ----------------------------------------------------------------
@@ -265,6 +285,69 @@ def restricted_in_mine(user: User, article: Article) -> list[tuple[str, int]]:
     return [(name, n) for name, n in rows]
 
 
+GROUP_NAME_MAX = 80
+
+
+def _group_name(name: str, *, keep: TeamGroup | None = None) -> str:
+    """`name` tidied, or SharingError when it is empty, too long or taken (ignoring case:
+    "politics desk" beside "Politics desk" would read as one group in every menu)."""
+    name = " ".join(name.split())
+    if not name:
+        raise SharingError("Give the group a name.")
+    if len(name) > GROUP_NAME_MAX:
+        raise SharingError(f"A group's name has at most {GROUP_NAME_MAX} characters.")
+    taken = TeamGroup.objects.filter(name__iexact=name)
+    if keep is not None:
+        taken = taken.exclude(pk=keep.pk)
+    if taken.exists():
+        raise SharingError(f"There is already a group called “{name}”; choose another name.")
+    return name
+
+
+def create_group(name: str) -> TeamGroup:
+    """A new, empty team group. Raises SharingError for a name that is empty or taken."""
+    name = _group_name(name)
+    try:
+        with transaction.atomic():
+            return TeamGroup.objects.create(name=name)
+    except IntegrityError:  # the same name created meanwhile
+        raise SharingError(
+            f"There is already a group called “{name}”; choose another name."
+        ) from None
+
+
+def rename_group(group: TeamGroup, name: str) -> str:
+    """Rename `group` (the audit log keeps the names as they were); the old name."""
+    old, name = group.name, _group_name(name, keep=group)
+    try:
+        with transaction.atomic():
+            TeamGroup.objects.filter(pk=group.pk).update(name=name)
+    except IntegrityError:
+        raise SharingError(
+            f"There is already a group called “{name}”; choose another name."
+        ) from None
+    group.name = name
+    return old
+
+
+def add_member(group: TeamGroup, user: User) -> bool:
+    """Put `user` in `group`; False when they were in it already."""
+    if not user.is_active:
+        raise SharingError(f"{public_name(user)} is deactivated; reactivate them first.")
+    _, created = Membership.objects.get_or_create(group=group, user=user)
+    return created
+
+
+def remove_member(group: TeamGroup, user: User) -> bool:
+    """Take `user` out of `group` (never out of the default group); False when they were
+    not in it. What they shared with it stays shared with it; they no longer see what the
+    others share there, and their links to "everything shared with" it stop opening."""
+    if group.is_default:
+        raise SharingError(f"{group.name} is the whole team: nobody leaves it.")
+    deleted, _ = Membership.objects.filter(group=group, user=user).delete()
+    return deleted > 0
+
+
 def delete_group(group: TeamGroup, *, by: User | None) -> int:
     """Delete `group`; its annotations fall back to "Only me", each change logged as if
     its author had made it private. Returns how many annotations changed audience."""
@@ -369,7 +452,7 @@ def recent_activity(user: Viewer, limit: int = ACTIVITY_SIZE) -> list[Annotation
         visible_annotations(user)
         .filter(group__isnull=False, entity__isnull=True)
         .exclude(author=user)
-        .select_related("author", "article", "group")
+        .select_related("author__profile", "article", "group")
         .defer("article__body_html", "article__body_text", "article__summary")
         .order_by("-created_at", "-id")[:limit]
     )

@@ -74,7 +74,7 @@ def trashed(articles: QuerySet[Article]) -> list[Article]:
     return list(
         articles.filter(deleted_at__isnull=False)
         .defer("body_html", "body_text")
-        .select_related("deleted_by", "added_by")
+        .select_related("deleted_by__profile", "added_by")
         .annotate(annotation_count=Count("annotations"))
         .order_by("-deleted_at", "-id")
     )

@@ -118,5 +118,9 @@ urlpatterns = [
     path("", include("articles.views.signin")),
     path("", include("articles.views.profile")),
     path("", include("articles.views.team")),
+    # Exports and backups (issue 19).
+    path("", include("articles.views.exports")),
+    # Imports (issue 19): upload, preview, confirm, progress.
+    path("", include("articles.views.imports")),
     path("admin/", admin.site.urls),
 ]

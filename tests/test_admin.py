@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from articles import annotations as annotating
 from articles import jobs, library, sharing
-from tests.factories import highlight
+from tests.factories import highlight, signed_in
 from tests.fetching import run_worker
 
 pytestmark = pytest.mark.django_db
@@ -60,3 +60,76 @@ def test_administrators_see_jobs_feeds_and_versions_in_the_admin(client, admin_u
     assert "The page was not found" in page or httpserver.url_for("/gone") in page
     for path in ("/admin/articles/feed/", "/admin/articles/articleversion/"):
         assert client.get(path).status_code == 200
+
+
+# People and the admin's own look (issue 16) ----------------------------------------------
+
+
+def test_the_admin_is_branded_and_names_team_groups_plainly(admin_client):
+    page = admin_client.get(reverse("admin:index")).text
+    assert "Newsroom administration" in page
+    assert "Team groups" in page
+    assert "/admin/auth/group/" not in page  # Django's permission groups are not shown
+    assert admin_client.get("/admin/auth/group/").status_code == 404
+    changelist = admin_client.get(reverse("admin:articles_teamgroup_changelist")).text
+    assert "Team groups: choose one to change" in changelist
+
+
+def test_a_persons_admin_page_shows_their_profile_and_team_groups(admin_client, user, desk):
+    user.profile.display_name = "Alice Adams"
+    user.profile.save()
+    page = admin_client.get(reverse("admin:auth_user_change", args=[user.pk])).text
+    assert 'value="Alice Adams"' in page
+    assert "Team groups" in page
+    assert "Politics desk" in page
+    assert 'name="groups"' not in page  # no permission groups to pick
+    listing = admin_client.get(reverse("admin:auth_user_changelist")).text
+    assert "Alice Adams" in listing
+    assert "Member" in listing
+
+
+def _user_form(user, **changes):
+    data = {
+        "username": user.username,
+        "email": user.email,
+        "first_name": "",
+        "last_name": "",
+        "is_active": "on",
+        "date_joined_0": "2025-01-01",
+        "date_joined_1": "10:00:00",
+        "profile-TOTAL_FORMS": "1",
+        "profile-INITIAL_FORMS": "1",
+        "profile-0-id": str(user.profile.pk),
+        "profile-0-user": str(user.pk),
+        "profile-0-display_name": "",
+        "profile-0-initials": "",
+        "profile-0-role": "member",
+        "memberships-TOTAL_FORMS": "0",
+        "memberships-INITIAL_FORMS": "0",
+    }
+    data.update(changes)
+    return {k: v for k, v in data.items() if v is not None}
+
+
+def test_unticking_active_in_the_admin_deactivates_and_signs_out(admin_client, user):
+    browser = signed_in(user)
+    response = admin_client.post(
+        reverse("admin:auth_user_change", args=[user.pk]), _user_form(user, is_active=None)
+    )
+    assert response.status_code == 302, response.text
+    user.refresh_from_db()
+    assert not user.is_active
+    assert user.profile.deactivated_at is not None
+    assert browser.get(reverse("library")).status_code == 302
+
+
+def test_the_admin_cannot_take_away_the_last_administrator(admin_client, admin_user):
+    admin_user.profile.refresh_from_db()
+    page = admin_client.post(
+        reverse("admin:auth_user_change", args=[admin_user.pk]),
+        _user_form(admin_user, is_staff=None),
+        follow=True,
+    )
+    assert "Not changed: The team needs at least one administrator" in page.text
+    admin_user.refresh_from_db()
+    assert admin_user.is_staff

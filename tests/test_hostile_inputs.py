@@ -48,8 +48,10 @@ from django.test import Client
 from django.test.client import BOUNDARY, MULTIPART_CONTENT, encode_multipart
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.urls.resolvers import RoutePattern
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
 
-from articles import jobs, library, sharing, trash
+from articles import accounts, jobs, library, sharing, trash
 from articles.entities import curation
 from articles.models import Annotation, Article, ArticleVersion, Feed, FetchJob, SaveToken
 from tests.factories import highlight, make_article, make_group, make_user, span, tag
@@ -215,6 +217,7 @@ def world(settings):
     save_token = SaveToken.regenerate(alice).token
     trashed = trash.move_to_trash(make_article("Ferries\n\nFerries ran late today."), alice)
     passage = span(article, "talks")
+    invitation, _ = accounts.invite(by=root, email="dora@example.org", groups=[desk])
     ids = {
         "article": str(article.pk),
         "annotation": str(shared.pk),
@@ -229,6 +232,10 @@ def world(settings):
         "version": str(version.pk),
         "slug": article.slug,
         "trashed": str(trashed.pk),
+        "person": str(bob.pk),
+        "group": str(desk.pk),
+        "invitation": str(invitation.pk),
+        "uid": urlsafe_base64_encode(force_bytes(alice.pk)),
     }
     base = dict.fromkeys(PARAMETERS, "1")
     base.update(
@@ -286,11 +293,12 @@ _SLOT = re.compile(r"<(?:(?P<converter>\w+):)?(?P<name>\w+)>|\(\?P<(?P<group>\w+
 _PK_OF = {
     "articles": "article", "annotations": "annotation", "entities": "entity",
     "fetches": "fetch", "feeds": "feed", "labels": "label", "shared-links": "link",
-    "trash": "trashed",
+    "trash": "trashed", "team/people": "person", "team/invitations": "invitation",
+    "team/groups": "group",
 }  # fmt: skip
 _NAMED_SLOTS = {
     "entity_pk": "entity", "alias_pk": "alias", "label_pk": "label", "version": "version",
-    "slug": "slug", "token": "token",
+    "slug": "slug", "token": "token", "user_pk": "person", "uidb64": "uid",
 }  # fmt: skip
 
 
@@ -299,7 +307,8 @@ def slot_value(world: World, route: str, name: str) -> str:
     if route.startswith("admin/"):
         return _admin_slot(world, route, name)
     if name == "pk":
-        return world.ids[_PK_OF[route.split("/", 1)[0]]]
+        place = route.split("/", 2)
+        return world.ids[_PK_OF.get(place[0]) or _PK_OF["/".join(place[:2])]]
     return world.ids[_NAMED_SLOTS[name]]
 
 
@@ -390,6 +399,8 @@ class Walk:
             response = client.generic(
                 case.method, case.path, body or b"", content_type=content_type, **extra
             )
+            if response.streaming:  # a download: reading it to the end closes its file
+                b"".join(response.streaming_content)  # type: ignore[arg-type]
             transaction.set_rollback(True)
         if response.status_code >= 500 and (case.path, response.status_code) not in EXPECTED:
             cause = self.exceptions[-1] if self.exceptions else ""

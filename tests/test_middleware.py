@@ -10,7 +10,7 @@ from django.test import Client
 from django.urls import reverse
 
 from articles import sharing
-from articles.models import Annotation
+from articles.models import Annotation, Article
 from tests.factories import span
 
 pytestmark = pytest.mark.django_db
@@ -117,3 +117,93 @@ def test_an_empty_to_field_in_the_admin_opens_the_page(admin_user, article):
     client.force_login(admin_user)
     url = reverse("admin:articles_article_change", args=[article.pk])
     assert client.get(url, {"_to_field": ""}).status_code == 200
+
+
+# A paste over the article limit (5 MB) -------------------------------------------------
+
+# 6.1 MB of text: more than the article limit plus the form's 64 KB.
+BIG_PASTE = "The harbour reopened on Monday. " * 200_000
+SIZE_MESSAGE = "It is 6.1 MB; Newsroom accepts articles up to 5.0 MB."
+
+
+@pytest.fixture
+def member(user):
+    """alice's browser, whose forms carry the CSRF token the library page gave it."""
+    browser = Client(enforce_csrf_checks=True)
+    browser.force_login(user)
+    browser.get(reverse("library"))
+    return browser
+
+
+def _token(browser: Client) -> str:
+    return browser.cookies["csrftoken"].value
+
+
+def _add_form(html: str) -> str:
+    start = html.index('<form id="add-article"')
+    return html[start : html.index("</form>", start)]
+
+
+def test_a_paste_over_the_limit_gets_the_library_form_saying_so(member):
+    response = member.post(
+        reverse("add_article"), {"text": BIG_PASTE, "csrfmiddlewaretoken": _token(member)}
+    )
+    assert response.status_code == 413
+    assert '<h1 id="list-heading"' in response.text  # the library page, not the refusal
+    assert SIZE_MESSAGE in _add_form(response.text)
+    assert not Article.objects.exists()
+
+
+def test_an_htmx_paste_over_the_limit_gets_the_form_to_swap_in(member):
+    response = member.post(
+        reverse("add_article"),
+        {"text": BIG_PASTE},
+        headers={"HX-Request": "true", "X-CSRFToken": _token(member)},
+    )
+    assert response.status_code == 413
+    assert response.text.lstrip().startswith('<form id="add-article"')
+    assert SIZE_MESSAGE in _add_form(response.text)
+    assert "<html" not in response.text
+    assert not Article.objects.exists()
+
+
+class _Unreadable:
+    """A request body that fails the test if anything reads a byte of it."""
+
+    def read(self, *_args: object) -> bytes:
+        pytest.fail("the oversized body was read")
+
+    readline = read
+
+
+def test_the_refusal_reads_not_a_byte_of_the_body(member):
+    response = member.generic(
+        "POST",
+        reverse("add_article"),
+        b"text=x",
+        content_type="application/x-www-form-urlencoded",
+        headers={"HX-Request": "true"},
+        CONTENT_LENGTH=str(50 * 1024 * 1024),
+        **{"wsgi.input": _Unreadable()},
+    )
+    assert response.status_code == 413
+    assert "Newsroom accepts articles up to 5.0 MB" in response.text
+
+
+def test_a_paste_within_the_limit_still_needs_its_csrf_token(member):
+    response = member.post(reverse("add_article"), {"text": "A story\n\nLong enough to keep."})
+    assert response.status_code == 403
+    assert not Article.objects.exists()
+
+
+def test_signed_out_an_oversized_paste_leads_to_sign_in(client):
+    response = client.post(reverse("add_article"), {"text": BIG_PASTE})
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("login"))
+
+
+def test_other_forms_over_the_limit_still_get_the_refusal_page(alice_client):
+    response = alice_client.post(reverse("labels"), {"name": BIG_PASTE})
+    assert response.status_code == 413
+    assert "The request is too large" in response.text
+    assert 'id="add-article"' not in response.text

@@ -1,9 +1,12 @@
 """Every view and htmx endpoint, times every kind of visitor: the status, and no private text.
 
 The world: alice wrote a private note and a note shared with "Politics desk" (alice and
-bob); carol is in no group but Everyone; root is an administrator outside the desk. A share
-link for "everything shared with Politics desk" (anyone may open it) exists valid, expired
-and revoked. Each case runs in a fresh database.
+bob); carol is in no group but Everyone; root is an administrator outside the desk. gail is
+a guest on the desk: she reads what the desk reads and changes nothing but her own reading
+state. dave was on the desk, signed in and made a share link, then was deactivated: his
+browser still sends its session cookie, and meets the sign-in page like anyone signed
+out. A share link for "everything shared with Politics desk" (anyone may open it) exists
+valid, expired and revoked. Each case runs in a fresh database.
 """
 
 from __future__ import annotations
@@ -11,11 +14,12 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.conf import settings
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from articles import library, sharing
+from articles import accounts, library, sharing
 from articles.entities import curation
 from articles.models import (
     Annotation,
@@ -25,6 +29,7 @@ from articles.models import (
     Feed,
     FetchJob,
     Label,
+    Role,
     SaveToken,
 )
 from tests.factories import highlight, make_article, make_group, make_user, span, tag
@@ -35,15 +40,22 @@ PRIVATE_TEXT = "PRIVATE-LEAD-7731"
 GROUP_TEXT = "DESK-NOTE-4410"
 STORY_PAGE = "<html><body><article><h1>Ferries</h1><p>Ferries ran late.</p></article></body></html>"
 
-ACTORS = ["anonymous", "author", "member", "non-member", "admin", "link", "expired", "revoked"]
+ACTORS = [
+    "anonymous", "author", "member", "non-member", "admin", "guest", "deactivated", "link",
+    "expired", "revoked",
+]  # fmt: skip
 LOGIN = "login"  # a redirect to the sign-in page
+# What a guest is told when they ask to change something (apostrophes are escaped).
+READ_ONLY = "Guests can read but not change the team"
 
 
 @pytest.fixture
 def world(db):
     alice, bob, carol = make_user("alice"), make_user("bob"), make_user("carol")
     root = make_user("root", staff=True)
-    desk = make_group("Politics desk", alice, bob)
+    gail, dave = make_user("gail"), make_user("dave")
+    accounts.set_role(gail, Role.GUEST, by=root)
+    desk = make_group("Politics desk", alice, bob, gail, dave)
     article = make_article()
     private = highlight(article, alice, "eighth day", note=PRIVATE_TEXT, audience=None)
     shared = highlight(article, alice, "container ships", note=GROUP_TEXT, audience=desk)
@@ -54,6 +66,11 @@ def world(db):
     )  # fmt: skip
     revoked = sharing.create_link(alice, article, group=desk, audience="anyone")
     sharing.revoke(revoked)
+    # dave shares the desk's notes, signs in, and is deactivated with his browser open.
+    daves = sharing.create_link(dave, article, group=desk, audience="anyone")
+    stale = Client()
+    stale.force_login(dave)
+    accounts.deactivate(dave, by=root)
     # Entities: alice's, mentioned once privately and once for the desk.
     port = curation.create_entity("Rotterdam", "place", alice)
     other = curation.create_entity("Port of Rotterdam", "place", alice)
@@ -78,7 +95,14 @@ def world(db):
     )
     shared.refresh_from_db()
     return {
-        "users": {"author": alice, "member": bob, "non-member": carol, "admin": root},
+        "users": {
+            "author": alice,
+            "member": bob,
+            "non-member": carol,
+            "admin": root,
+            "guest": gail,
+        },
+        "stale_session": stale.cookies[settings.SESSION_COOKIE_NAME].value,
         "tokens": {
             "link": valid.token,
             "expired": expired.token,
@@ -86,7 +110,9 @@ def world(db):
             # Everyone else holds a token too: signed-in people the valid one, a guesser
             # a made-up one.
             "anonymous": sharing.new_token(),
-            **dict.fromkeys(["author", "member", "non-member", "admin"], valid.token),
+            **dict.fromkeys(["author", "member", "non-member", "admin", "guest"], valid.token),
+            # dave's own link, which stopped opening when he was deactivated.
+            "deactivated": daves.token,
         },
         "article": article,
         "private": private,
@@ -106,6 +132,8 @@ def _client(world, actor):
     client = Client()
     if actor in world["users"]:
         client.force_login(world["users"][actor])
+    elif actor == "deactivated":
+        client.cookies[settings.SESSION_COOKIE_NAME] = world["stale_session"]
     return client
 
 
@@ -161,7 +189,7 @@ def _request(world, actor, endpoint):
         "versions": lambda: client.get(reverse("article_versions", args=[article.pk])),
         "fetches": lambda: client.get(reverse("fetch_jobs")),
         "feeds": lambda: client.get(reverse("feeds")),
-        "save-settings": lambda: client.get(reverse("save_settings")),
+        "save-settings": lambda: client.get(reverse("settings")),
         "entities": lambda: client.get(reverse("entities")),
         "search-notes": lambda: client.get(reverse("search"), {"q": "has:notes"}),
         "search-words": lambda: client.get(reverse("search"), {"q": "eighth or container"}),
@@ -239,7 +267,8 @@ def _request(world, actor, endpoint):
 # endpoint: {actor: (status, shows the group note)}; actors left out answer LOGIN.
 _SIGNED_IN = ["author", "member", "non-member", "admin"]
 _LINKS = {"anonymous": (410, False), "link": (200, True), "expired": (410, False),
-          "revoked": (410, False), **dict.fromkeys(_SIGNED_IN, (200, True))}  # fmt: skip
+          "revoked": (410, False), "deactivated": (410, False),
+          **dict.fromkeys(_SIGNED_IN, (200, True))}  # fmt: skip
 MATRIX: dict[str, dict[str, tuple[int | str, bool]]] = {
     "reader": {"author": (200, True), "member": (200, True), "non-member": (200, False), "admin": (200, False)},
     "panel": {"author": (200, True), "member": (200, True), "non-member": (200, False), "admin": (200, False)},
@@ -312,6 +341,31 @@ MATRIX: dict[str, dict[str, tuple[int | str, bool]]] = {
     "settings-save": dict.fromkeys(_SIGNED_IN, (302, False)),
     "save-page": dict.fromkeys(ACTORS, (403, False)),
 }  # fmt: skip
+# A guest on the desk reads what the desk reads; every write answers 403 (READ_ONLY) but their
+# own reading state and bookmarklet. Revoking is allowed them, and finds no link of theirs.
+_REFUSED = (403, False)
+GUEST: dict[str, tuple[int | str, bool]] = {
+    "reader": (200, True), "panel": (200, True), "cards": (200, True),
+    "edit-form": _REFUSED, "edit-private": _REFUSED, "move-shared": _REFUSED,
+    "delete-shared": _REFUSED, "still-stands": _REFUSED, "move-to": _REFUSED,
+    "detach": _REFUSED, "version-read": (200, True), "jsonld-shared": (200, True),
+    "jsonld-private": (404, False), "jsonld-article": (200, True), "annotate": _REFUSED,
+    "page-note": _REFUSED, "remember": _REFUSED, "share-form": _REFUSED,
+    "share-create": _REFUSED, "library": (200, True), "shared-links": (200, False),
+    "revoke": (404, False), "share-page": (200, True), "share-cards": (200, True),
+    "versions": (200, False), "fetches": (200, False), "feeds": (200, False),
+    "save-settings": (200, False), "entities": (200, False), "search-notes": (200, True),
+    "search-words": (200, True), "search-facets": (200, True), "entity-page": (200, False),
+    "entity-lookup": (200, False), "tag": _REFUSED, "tag-all": _REFUSED, "accept": _REFUSED,
+    "reject": _REFUSED, "entity-edit": _REFUSED, "alias-add": _REFUSED, "merge": _REFUSED,
+    "entity-delete": _REFUSED, "reading-state": (302, False), "label-add": _REFUSED,
+    "label-remove": _REFUSED, "labels": (200, False), "label-rename": _REFUSED,
+    "label-delete-form": _REFUSED, "label-delete": _REFUSED, "alias-remove": _REFUSED,
+    "add-article": _REFUSED, "delete-article": _REFUSED, "refresh": _REFUSED,
+    "retry-job": _REFUSED, "dismiss-job": _REFUSED, "feed-poll": _REFUSED,
+    "feed-interval": _REFUSED, "feed-delete": _REFUSED, "settings-save": (302, False),
+    "save-page": _REFUSED,
+}  # fmt: skip
 # Where the author legitimately sees their own private note.
 AUTHOR_SEES_PRIVATE = {
     "reader", "panel", "cards", "jsonld-private", "jsonld-article",
@@ -321,9 +375,20 @@ AUTHOR_SEES_PRIVATE = {
 CASES = [(endpoint, actor) for endpoint in MATRIX for actor in ACTORS]
 
 
+def expected(endpoint: str, actor: str) -> tuple[int | str, bool]:
+    """The status and whether the desk note shows; a deactivated person is signed out."""
+    if actor == "guest":
+        return GUEST[endpoint]
+    return MATRIX[endpoint].get(actor, (LOGIN, False))
+
+
+def test_the_guest_column_covers_every_endpoint():
+    assert GUEST.keys() == MATRIX.keys()
+
+
 @pytest.mark.parametrize(("endpoint", "actor"), CASES)
 def test_permission_matrix(world, endpoint, actor):
-    status, shows_group = MATRIX[endpoint].get(actor, (LOGIN, False))
+    status, shows_group = expected(endpoint, actor)
     response = _request(world, actor, endpoint)
     body = response.content.decode()
     if status == LOGIN:
@@ -333,12 +398,15 @@ def test_permission_matrix(world, endpoint, actor):
         assert response.status_code == status
         if status == 302:
             assert not response.url.startswith(reverse("login"))
+    if actor == "guest" and status == 403 and endpoint != "save-page":  # the token decides there
+        assert READ_ONLY in body
     assert (GROUP_TEXT in body) is shows_group
     if actor == "author" and endpoint in AUTHOR_SEES_PRIVATE:
         assert PRIVATE_TEXT in body
     else:
         assert PRIVATE_TEXT not in body
-    assert "alice@example.org" not in body
+    if not (actor == "author" and endpoint == "save-settings"):  # her own settings page
+        assert "alice@example.org" not in body
 
 
 # An administrator deleting the article deletes its annotations with it, as it should.
@@ -373,7 +441,7 @@ LIBRARY_WRITES = ["reading-state", "label-add", "label-remove", "label-rename", 
 
 
 @pytest.mark.parametrize("endpoint", LIBRARY_WRITES)
-@pytest.mark.parametrize("actor", ["anonymous", "link", "expired", "revoked"])
+@pytest.mark.parametrize("actor", ["anonymous", "deactivated", "link", "expired", "revoked"])
 def test_visitors_who_are_not_signed_in_change_nothing_in_the_library(world, endpoint, actor):
     _request(world, actor, endpoint)
     assert ArticleState.objects.count() == 0
@@ -381,11 +449,18 @@ def test_visitors_who_are_not_signed_in_change_nothing_in_the_library(world, end
     assert list(world["article"].labels.values_list("name", flat=True)) == ["Harbours"]
 
 
+@pytest.mark.parametrize("endpoint", LIBRARY_WRITES[1:])
+def test_a_guest_changes_no_label(world, endpoint):
+    _request(world, "guest", endpoint)
+    assert list(Label.objects.values_list("name", flat=True)) == ["Harbours"]
+    assert list(world["article"].labels.values_list("name", flat=True)) == ["Harbours"]
+
+
 def test_reading_state_written_by_one_person_is_theirs_alone(world):
-    for actor in ("member", "admin"):
+    for actor in ("member", "admin", "guest"):
         _request(world, actor, "reading-state")
     owners = set(ArticleState.objects.values_list("user__username", flat=True))
-    assert owners == {"bob", "root"}
+    assert owners == {"bob", "root", "gail"}
 
 
 REFUSED_WRITES = {
@@ -399,7 +474,11 @@ REFUSED_WRITES = {
 
 @pytest.mark.parametrize(
     ("endpoint", "actor"),
-    [(e, a) for e, actors in REFUSED_WRITES.items() for a in [*actors, "anonymous", "link"]],
+    [
+        (e, a)
+        for e, actors in REFUSED_WRITES.items()
+        for a in [*actors, "anonymous", "link", "guest", "deactivated"]
+    ],
 )
 def test_a_refused_write_changes_nothing(world, endpoint, actor):
     _request(world, actor, endpoint)

@@ -96,7 +96,7 @@ def mentions_by_article(entity: Entity, user: User, page: Page[Article]) -> list
     mentions = (
         visible_mentions(entity, user)
         .filter(article__in=list(groups))
-        .select_related("author")
+        .select_related("author__profile")
         .annotate(
             window_from=Greatest(models.F("start") - WINDOW, 0),
             window=Substr(

@@ -2,14 +2,19 @@
 
 Job: turn a web page into an `Extracted`. trafilatura decides which part of the page is
 the article; around it this package
-- prepares the page: makes links absolute, drops screen-reader-only labels, lifts quoted
-  posts out of "social" wrappers, joins a body split around ad slots, turns <br><br> text
-  into paragraphs and gives captions one form trafilatura keeps;
-- maps trafilatura's XML back to HTML (h2-h4, ul/ol, blockquote, pre, table, figure);
+- reads what the page says about itself once, before anything changes it: canonical
+  URL, language, title (less the site's name), date and publisher;
+- prepares the page: drops what no reader sees, gives lazy-loaded images their source,
+  drops screen-reader-only labels, lifts quoted posts out of "social" wrappers, joins a
+  body split around ad slots, turns <br><br> text into paragraphs and gives captions
+  one form trafilatura keeps;
+- maps trafilatura's XML back to HTML (h2-h4, ul/ol, blockquote, pre, table, figure),
+  captions only under their images;
 - removes what trafilatura lets through: the title repeated at the top, the standfirst
   (returned apart as `summary`), and boilerplate such as "Related: ...", "Follow us on
-  Twitter", date stamps or runs of links to other stories;
-- reads canonical URL and language from the page's own markup.
+  Twitter", date stamps, button labels or runs of links to other stories;
+- takes the byline (less the publisher) and, when the page states no date, the date of
+  the dateline opening the story.
 
 Invariants:
 - `Extracted.html` is a fragment of block elements whose links and image sources are
@@ -20,16 +25,18 @@ Invariants:
 - A page without an article raises `IngestError` with a one-line reason; an `Extracted`
   never has an empty body.
 
-The package splits the work by stage, in the order a page goes through them: `prepare`
-(the page before trafilatura reads it), `convert` (trafilatura's XML to HTML),
-`boilerplate` (what trafilatura let through), `text` (plain text and the prose test),
-`metadata` (URLs, language, names, date) and `tree` (element surgery the stages share).
-This module runs the pipeline; the names exported here are the whole interface.
+The package splits the work by stage, in the order a page goes through them: `metadata`
+(URLs, language, what trafilatura reads of title, author, site and date) and `names`
+(title and byline less the site's additions), `prepare` (the page before trafilatura
+reads it), `convert` (trafilatura's XML to HTML), `boilerplate` (what trafilatura let
+through), `dateline` (the date a story's first line gives), `text` (plain text and the
+prose test) and `tree` (element surgery the stages share). The page is parsed once;
+trafilatura runs once, twice only when its fast pass finds (next to) nothing. This
+module runs the pipeline; the names exported here are the whole interface.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -38,14 +45,16 @@ import trafilatura
 from lxml import etree
 
 from articles.errors import IngestError
-from articles.extract import metadata, prepare
+from articles.extract import metadata, names, prepare
 from articles.extract.boilerplate import drop_boilerplate, drop_title_and_dek
 from articles.extract.convert import to_html
+from articles.extract.dateline import dateline_date
 from articles.extract.text import fragment_text, has_prose
 
 if TYPE_CHECKING:
+    import datetime as dt
+
     from lxml.html import HtmlElement
-    from trafilatura.settings import Document
 
 __all__ = ["NO_ARTICLE", "Extracted", "extract_article", "fragment_text", "html_to_text"]
 
@@ -72,27 +81,34 @@ class Extracted:
 def extract_article(html: str, url: str = "") -> Extracted:
     tree = _load(html)
     source_url, language = metadata.source_url(tree, url), metadata.language(tree)
+    about = metadata.describe(tree, source_url or url)
+    site_name = metadata.squash(about.sitename or "")
+    publishers = names.publishers(tree, site_name)
+    headlines = [metadata.squash(h1.text_content()) for h1 in tree.iter("h1")]
+    site = publishers | names.host_name(source_url or url)  # a person may share the host's
+    title = names.title(metadata.squash(about.title or ""), headlines, site)
+    prepare.drop_unseen(tree)
     base = prepare.resolve_links(tree, url or source_url)
     prepare.drop_hidden_labels(tree)
     prepare.rescue_embedded_posts(tree)
     prepare.merge_split_bodies(tree)
     prepare.paragraphs_from_breaks(tree)
-    prepare.mark_captions(tree)
+    known = _Known(base, prepare.mark_captions(tree), title, about.description or "")
     # The fast pass skips trafilatura's comparison with readability and jusText, which
     # can swap a right answer for a longer wrong one; the full cascade runs only when the
     # fast pass finds (next to) nothing.
-    found = _extract(tree, base, fast=True)
+    found = _extract(tree, known, fast=True)
     if found is None or len(fragment_text(found.body)) < _MIN_FAST_CHARS:
-        found = _extract(tree, base, fast=False) or found
+        found = _extract(tree, known, fast=False) or found
     if found is None or not has_prose(found.body):
         raise IngestError(NO_ARTICLE)
-    document = found.document
+    author = about.author or metadata.byline_in_text(tree)  # last: it prunes the tree
     return Extracted(
-        title=found.title,
-        byline=metadata.squash((document.author or "").replace(";", ",")),
-        site_name=metadata.squash(document.sitename or ""),
+        title=title,
+        byline=names.byline(metadata.squash(author.replace(";", ",")), publishers),
+        site_name=site_name,
         source_url=source_url,
-        published=metadata.date(document.date),
+        published=metadata.date(about.date) or dateline_date(found.body),
         language=language,
         html="".join(
             etree.tostring(block, encoding="unicode", method="html") for block in found.body
@@ -124,25 +140,32 @@ def _load(html: str) -> HtmlElement:
 
 
 @dataclass(frozen=True)
-class _Found:
-    document: Document
+class _Known:
+    """What was read of the page before extraction, for each pass to use."""
+
+    base: str  # the URL links resolve against, or ""
+    captions: frozenset[str]  # `prepare.mark_captions`
     title: str
+    description: str
+
+
+@dataclass(frozen=True)
+class _Found:
     body: etree._Element
     summary: str
 
 
-def _extract(tree: HtmlElement, url: str, *, fast: bool) -> _Found | None:
+def _extract(tree: HtmlElement, known: _Known, *, fast: bool) -> _Found | None:
+    """The article body trafilatura finds, as HTML (`convert`) without what it let
+    through (`boilerplate`), or None."""
     document = trafilatura.bare_extraction(
         tree,
-        url=url or None,
         fast=fast,
-        with_metadata=True,
-        # A date found anywhere (a copyright line) is worse than none.
-        date_extraction_params={
-            "extensive_search": False,
-            "original_date": True,
-            "max_date": dt.datetime.now(tz=dt.UTC).date().isoformat(),
-        },
+        # No URL: trafilatura would resolve links against the site's root, not the page
+        # (`convert` resolves them against `base`); the metadata is read once, apart.
+        with_metadata=False,
+        # The body alone: the "python" format also renders it as text, unused here.
+        output_format="xml",
         include_comments=False,
         include_tables=True,
         include_formatting=True,
@@ -152,8 +175,7 @@ def _extract(tree: HtmlElement, url: str, *, fast: bool) -> _Found | None:
     # A dict only with as_dict=True, which is not asked for here.
     if document is None or isinstance(document, dict) or document.body is None:
         return None
-    title = metadata.squash(document.title or "")
-    body = to_html(document.body, url)
-    summary = drop_title_and_dek(body, title, document.description or "")
+    body = to_html(document.body, known.base, known.captions)
+    summary = drop_title_and_dek(body, known.title, known.description)
     drop_boilerplate(body)
-    return _Found(document, title, body, summary)
+    return _Found(body, summary)

@@ -4,6 +4,8 @@ Invariants:
 - The result is a <div> whose children are block elements only (`ALONE`): text and
   inline elements directly in the body are gathered into <p>, and an image standing on
   its own gets a <figure>, with the caption that follows it as <figcaption>.
+- A caption stands only under its image: one left without (the image was not kept) is
+  removed, since it would read as a stray sentence.
 - Only HTML tags come out: headings are h2-h4 (h1 is the title's), an element with no
   HTML counterpart is unwrapped with its content kept, and a graphic without a source
   is dropped (its tail text is kept).
@@ -37,14 +39,19 @@ _SIMPLE_TAGS = {
 _HI = {"#b": "strong", "#i": "em", "#u": "u", "#t": "code", "#sub": "sub", "#sup": "sup"}
 
 
-def to_html(body: etree._Element, base: str) -> etree._Element:
-    """Map trafilatura's XML (head, list/item, quote, hi, ref, graphic, ...) to HTML."""
+def to_html(
+    body: etree._Element, base: str, captions: frozenset[str] = frozenset()
+) -> etree._Element:
+    """Map trafilatura's XML (head, list/item, quote, hi, ref, graphic, ...) to HTML.
+
+    `captions` are the texts of the page's captions (`prepare.mark_captions`).
+    """
     root = _convert(body, base)
     root.tag, root.tail = "div", None
     etree.strip_tags(root, "span")  # elements with no HTML counterpart keep their content
     # Text directly in the body goes into paragraphs; an image on its own becomes a figure.
     regroup(root, detach(root), standalone=lambda elem: elem.tag in ALONE)
-    _build_figures(root)
+    _build_figures(root, captions)
     return root
 
 
@@ -86,15 +93,25 @@ def _html_attrs(elem: etree._Element, base: str) -> dict[str, str]:
     return {}
 
 
-def _build_figures(root: etree._Element) -> None:
-    """Give each image standing on its own a <figure>, with the caption that follows."""
+def _build_figures(root: etree._Element, captions: frozenset[str]) -> None:
+    """Give each image standing on its own a <figure>, with the caption that follows;
+    remove the captions left under nothing."""
     for img in root.findall("img"):
         figure = etree.Element("figure")
         img.addprevious(figure)
         figure.append(img)
         caption = figure.getnext()
-        if caption is not None and caption.tag == "p" and caption.get("class") == CAPTION:
+        if caption is not None and _is_caption(caption, captions):
             caption.tag = "figcaption"
             figure.append(caption)
+    for elem in root.findall("p"):
+        if _is_caption(elem, captions):
+            root.remove(elem)
     for elem in root.iter("p", "figcaption"):
         elem.attrib.pop("class", None)
+
+
+def _is_caption(elem: etree._Element, captions: frozenset[str]) -> bool:
+    if elem.tag != "p":
+        return False
+    return elem.get("class") == CAPTION or " ".join("".join(elem.itertext()).split()) in captions

@@ -1,17 +1,19 @@
 """Prepare a page before trafilatura reads it, so that it keeps what belongs to the story.
 
-Each step mends one way trafilatura lost or mangled article text: relative links
-resolved against the wrong base, screen-reader labels read as text, quoted posts pruned
-with their "social" wrappers, a body cut at the first ad slot, <br><br> text split at
-every link, captions dropped for their form.
+Each step mends one way trafilatura lost or mangled article text: image sources
+resolved against the wrong base, lazy-loaded images with no source, screen-reader labels
+read as text, quoted posts pruned with their "social" wrappers, a body cut at the first
+ad slot, <br><br> text split at every link, captions dropped for their form.
 
 Invariants:
 - Every step changes the tree in place and only where its own pattern matches; a page
   without such markup passes through untouched.
-- The steps move and regroup content; the one that removes any, `drop_hidden_labels`,
-  removes only text that a screen reader alone would read.
+- The steps move and regroup content; the two that remove any take only what no one
+  reads on the page: `drop_unseen` scripts, styles, vector icons and templates, and
+  `drop_hidden_labels` text that a screen reader alone would read.
 - Captions leave here as <p class="newsroom-caption"> (`CAPTION`), the one form that
-  trafilatura keeps and that `convert` turns into <figcaption>.
+  trafilatura keeps; `mark_captions` returns their texts, which is how `convert` knows
+  them again (trafilatura drops the class of a paragraph holding formatting).
 """
 
 from __future__ import annotations
@@ -30,21 +32,58 @@ if TYPE_CHECKING:
 
 
 def resolve_links(tree: HtmlElement, address: str) -> str:
-    """Make links and image sources absolute; return the base URL they resolve against.
+    """Make image sources absolute; return the base URL that links resolve against.
 
-    Done here because trafilatura resolves a relative link against the site's root, not
-    the page: "times" on /news/ferries became /times.
+    Links are resolved in `convert`, on the few that the article keeps; image sources
+    here, because trafilatura turns "//host/a.jpg" into "http://host/a.jpg" when it is
+    not given the page's address (it is not: it would resolve links against the site's
+    root, "times" on /news/ferries becoming /times).
     """
     declared = next(iter(tree.xpath("//base/@href")), "").strip()
     base = absolute(declared, address) if declared else address
-    if not base:
-        return ""
-    for elem in tree.iter("a", "img"):
-        for name, value in elem.attrib.items():
+    for img in tree.iter("img"):
+        _give_lazy_image_a_source(img)
+        if not base:
+            continue
+        for name, value in img.attrib.items():
             relative = not value.startswith(("https://", "http://"))  # most are absolute
-            if relative and (name in {"href", "src"} or name.startswith("data-src")):
-                elem.set(name, absolute(value, base))
+            if relative and (name == "src" or name.startswith("data-src")):
+                img.set(name, absolute(value, base))
     return base
+
+
+# Where lazy-loading scripts keep an image's address until it scrolls into view.
+_LAZY_SOURCES = (
+    "data-src", "data-normal", "data-original", "data-lazy-src", "data-lazy", "data-url",
+    "data-hi-res-src", "data-srcset", "srcset",
+)  # fmt: skip
+_IMAGE_FILE = re.compile(r"[^\s]+\.(avif|gif|jpe?g|png|webp)(\b|$)", re.IGNORECASE)
+
+
+def _give_lazy_image_a_source(img: HtmlElement) -> None:
+    """A lazy-loaded image shows a placeholder (none, or a data: URI) as its source: give
+    it its real one, or trafilatura drops the photo and keeps its caption alone."""
+    src = img.get("src", "")
+    if src and not src.startswith("data:"):
+        return
+    for name in _LAZY_SOURCES:
+        # A srcset lists "url width" pairs: the first address will do.
+        value = (img.get(name) or "").strip().split(" ", 1)[0].rstrip(",")
+        if value and not value.startswith("data:") and _IMAGE_FILE.match(value):
+            img.set("src", value)
+            return
+
+
+# Scripts (but the JSON-LD that trafilatura reads), styles, vector icons and templates:
+# no reader sees them, every stage of trafilatura removes them, and until it does they
+# ride along in its three copies of the page and its searches over it.
+_NEVER_SHOWN = "//script[not(@type='application/ld+json')] | //style | //svg | //template"
+
+
+def drop_unseen(tree: HtmlElement) -> None:
+    """Remove what no reader sees and trafilatura never keeps, before it copies the page."""
+    for elem in tree.xpath(_NEVER_SHOWN):
+        remove(elem)
 
 
 _HIDDEN_LABEL = re.compile(
@@ -92,6 +131,7 @@ def rescue_embedded_posts(tree: HtmlElement) -> None:
 
 
 _BODY_CLASS = re.compile(r"body|content|text|article|story|entry", re.IGNORECASE)
+_CONTAINERS_WITH_PARAGRAPHS = "//*[self::div or self::section or self::article][@class][p[2]]"
 
 
 def merge_split_bodies(tree: HtmlElement) -> None:
@@ -102,7 +142,7 @@ def merge_split_bodies(tree: HtmlElement) -> None:
     another, and no h1 sits between them (an h1 starts the next story on endless pages).
     """
     groups: defaultdict[tuple[str, str], list[HtmlElement]] = defaultdict(list)
-    for elem in tree.iter("div", "section", "article"):
+    for elem in tree.xpath(_CONTAINERS_WITH_PARAGRAPHS):
         classes = elem.get("class") or ""
         if not _BODY_CLASS.search(classes) or "comment" in classes.lower():
             continue
@@ -127,16 +167,24 @@ _INLINE = frozenset(
 )
 
 
+_BREAK_HOLDERS = (
+    "//*[self::div or self::td or self::section or self::article or self::main or self::span"
+    " or self::font][count(br) >= 2]"
+)
+
+
 def paragraphs_from_breaks(tree: HtmlElement) -> None:
     """Turn text laid out with <br><br> into paragraphs before trafilatura reads it.
 
     trafilatura splits such text at every link and trims the spaces around it: "the
     last i9 <a>MacBook Pro</a> was" came out as two blocks, "i9" and "MacBook Prowas".
     """
-    for parent in list(tree.iter("div", "td", "section", "article", "main", "span", "font")):
+    # Only elements with two <br> of their own can hold <br><br>: XPath finds them, in
+    # document order, without a walk over every element in Python.
+    for parent in tree.xpath(_BREAK_HOLDERS):
         children = list(parent)
         loose = (parent.text or "").strip() or any((c.tail or "").strip() for c in children)
-        if not loose or sum(child.tag == "br" for child in children) < 2:
+        if not loose:
             continue
         found = mark_double_breaks(nodes(parent))
         if not any(node is PARAGRAPH_END for node in found):
@@ -148,17 +196,25 @@ def paragraphs_from_breaks(tree: HtmlElement) -> None:
 CAPTION = "newsroom-caption"
 
 
-def mark_captions(tree: HtmlElement) -> None:
-    """Give every caption the one form trafilatura keeps, marked to become <figcaption>.
+def mark_captions(tree: HtmlElement) -> frozenset[str]:
+    """Give every caption the one form trafilatura keeps, marked to become <figcaption>;
+    return the captions' texts.
 
     trafilatura drops a <figcaption> of bare text yet keeps one wrapping a <p>, and keeps
-    a <p class="caption">.
+    a <p class="caption">. The parts of a caption (text, credit) are apart on the page
+    even when written as adjacent spans: they stay apart by a space.
     """
+    texts = set()
     for caption in tree.xpath("//figcaption | //p[contains(@class, 'caption')]"):
-        for block in caption.iter("p", "div"):
-            if block is not caption:
-                block.tail = f" {block.tail or ''}"
+        for part in caption.iterdescendants():
+            if part.tag in {"p", "div"} or (
+                part.getnext() is not None and not (part.tail or "").strip()
+            ):
+                part.tail = f" {part.tail or ''}"
         etree.strip_tags(caption, "p", "div")
         caption.tag = "p"
         caption.attrib.clear()
         caption.set("class", CAPTION)
+        if text := " ".join(caption.text_content().split()):
+            texts.add(text)
+    return frozenset(texts)

@@ -5,11 +5,12 @@
   team labels;
 - `entities`: Entity, EntityAlias, RejectedSuggestion;
 - `sharing`: TeamGroup, Membership, Preference, AudienceChange, ShareLink;
-- `saving`: FetchJob, Feed, FeedEntry, ArticleVersion, SaveToken;
+- `saving`: FetchJob (and FetchJobFollower), Feed, FeedEntry, ArticleVersion, SaveToken;
 - `library`: LibraryView, Label, ArticleLabel, ArticleState;
 - `setup`: SetupCode;
 - `limits`: RateCounter, the rate limits every process shares;
-- `accounts`: Profile (name, initials, role), Invitation, UserSession, TeamSettings.
+- `accounts`: Profile (name, initials, role), Invitation, UserSession, TeamSettings;
+- `imports`: ImportJob, PendingImport (what an import gives an article still being fetched).
 
 Rules about who may see or change a row are not here: they are `articles.permissions`.
 """
@@ -25,9 +26,17 @@ from articles.models.annotations import (
 )
 from articles.models.articles import Article, ArticleQuerySet
 from articles.models.entities import Entity, EntityAlias, EntityQuerySet, RejectedSuggestion
+from articles.models.imports import ImportJob, PendingImport
 from articles.models.library import ArticleLabel, ArticleState, Label, LibraryView
 from articles.models.limits import RateCounter
-from articles.models.saving import ArticleVersion, Feed, FeedEntry, FetchJob, SaveToken
+from articles.models.saving import (
+    ArticleVersion,
+    Feed,
+    FeedEntry,
+    FetchJob,
+    FetchJobFollower,
+    SaveToken,
+)
 from articles.models.setup import SetupCode
 from articles.models.sharing import AudienceChange, Membership, Preference, ShareLink, TeamGroup
 
@@ -49,11 +58,14 @@ __all__ = [
     "Feed",
     "FeedEntry",
     "FetchJob",
+    "FetchJobFollower",
+    "ImportJob",
     "Invitation",
     "Label",
     "LibraryView",
     "Membership",
     "NoteChange",
+    "PendingImport",
     "Preference",
     "Profile",
     "RateCounter",

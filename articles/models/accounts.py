@@ -128,7 +128,9 @@ class UserSession(models.Model):
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="browser_sessions"
     )
-    session_key = models.CharField(max_length=40, unique=True)
+    KEY_LENGTH = 40  # Django's database sessions (their keys are 32 characters)
+
+    session_key = models.CharField(max_length=KEY_LENGTH, unique=True)
     created_at = models.DateTimeField(default=timezone.now)
     last_seen_at = models.DateTimeField(default=timezone.now)
     user_agent = models.CharField(max_length=300, blank=True)

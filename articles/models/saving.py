@@ -1,4 +1,5 @@
-"""Saving from the web: fetch jobs, feeds and their entries, earlier versions, save tokens.
+"""Saving from the web: fetch jobs (and who follows them), feeds and their entries,
+earlier versions, save tokens.
 
 The background tasks only move these rows forward (`articles.jobs`, `articles.feeds`);
 what the library and the feeds page show is read from them.
@@ -27,6 +28,10 @@ class FetchJob(models.Model):
     ("Fetching…", the article, or the reason it failed, with a Retry button unless no
     retry can help). A job left FETCHING past its lease belonged to a worker that died and
     is handed out again.
+
+    One job per address is on its way at a time: whoever else saves it meanwhile follows
+    that job (`followers`), sees it in their own list and dismisses it for themselves.
+    `dismissed` is the requester's own dismissal; a follower's is on their follow.
     """
 
     class Purpose(models.TextChoices):
@@ -64,6 +69,12 @@ class FetchJob(models.Model):
     lease_until = models.DateTimeField(null=True, blank=True)
     next_attempt_at = models.DateTimeField(null=True, blank=True)
     dismissed = models.BooleanField(default=False)
+    followers = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        through="FetchJobFollower",
+        blank=True,
+        related_name="followed_fetch_jobs",
+    )
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -86,14 +97,41 @@ class FetchJob(models.Model):
     def can_retry(self) -> bool:
         return self.status == self.Status.FAILED and self.reason not in self.FINAL_REASONS
 
-    def dismiss(self) -> bool:
-        """Take a finished or failed job off the person's list; a job still on its way
-        stays (it would come back when it finishes). False when nothing changed."""
-        if self.is_active or self.dismissed:
+    def dismiss(self, user: User) -> bool:
+        """Take a finished or failed job off `user`'s list (the requester's or a
+        follower's; nobody else's changes); a job still on its way stays (it would come
+        back when it finishes). False when nothing changed."""
+        if self.is_active:
             return False
-        self.dismissed = True
-        FetchJob.objects.filter(pk=self.pk).update(dismissed=True)
-        return True
+        if self.requested_by_id == user.pk:
+            if self.dismissed:
+                return False
+            self.dismissed = True
+            return bool(FetchJob.objects.filter(pk=self.pk).update(dismissed=True))
+        follows = FetchJobFollower.objects.filter(job_id=self.pk, user_id=user.pk)
+        return bool(follows.filter(dismissed=False).update(dismissed=True))
+
+
+class FetchJobFollower(models.Model):
+    """Someone who saved an address while another person's job for it was on its way: the
+    job is in their list too, until they dismiss it (for themselves)."""
+
+    job = models.ForeignKey(FetchJob, on_delete=models.CASCADE, related_name="follows")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="fetch_job_follows"
+    )
+    dismissed = models.BooleanField(default=False)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["job", "user"], name="fetchjobfollower_once")
+        ]
+        # The library's list asks "which jobs does this person follow?"
+        indexes = [models.Index(fields=["user", "job"], name="fetchjobfollower_user")]
+
+    def __str__(self) -> str:
+        return f"{self.user} follows {self.job}"
 
 
 class Feed(models.Model):

@@ -11,6 +11,7 @@ from django.db.models.expressions import RawSQL
 from articles.models import Annotation, Article
 from articles.permissions import visible_annotations, visible_entities
 from articles.search import limits, snippets
+from articles.sharing import public_name
 
 if TYPE_CHECKING:
     from articles.search.query import Query
@@ -66,12 +67,13 @@ def load(hits: list[dict[str, Any]], user: Viewer, query: Query) -> list[Result]
         else {}
     )
     annotations = (
-        Annotation.objects.select_related("article", "author", "group")
+        Annotation.objects.select_related("article", "author__profile", "group")
         .only(
             "id", "start", "end", "exact", "note", "note_html", "color", "group", "status",
             "created_at",
             "article__id", "article__title", "article__site_name", "article__language",
             "author__id", "author__username", "author__first_name", "author__last_name",
+            "author__profile__id", "author__profile__display_name", "author__profile__initials",
             "group__name", "group__id",
         )
         .annotate(search_config=RawSQL("articles_annotation.search_config::text", ()))
@@ -87,6 +89,8 @@ def load(hits: list[dict[str, Any]], user: Viewer, query: Query) -> list[Result]
         if ids["entity"]
         else {}
     )
+    for annotation in annotations.values():
+        annotation.author_name = public_name(annotation.author)
     results = []
     for hit in hits:
         kind, pk = hit["kind"], hit["id"]

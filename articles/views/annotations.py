@@ -128,7 +128,7 @@ def annotation_cards(request: HtmxHttpRequest) -> HttpResponse:
     annotations = list(
         visible_annotations(request.user)
         .filter(pk__in=ids[:20])
-        .select_related("author", "article", "group", "entity")
+        .select_related("author__profile", "article", "group", "entity")
         .in_text_order()
     )
     links = sharing.active_links(request.user, annotations[0].article) if annotations else []

@@ -38,7 +38,7 @@ def article_annotations_jsonld(request: HttpRequest, pk: int) -> JsonResponse:
     annotations = (
         visible_annotations(request.user)
         .filter(article=article)
-        .select_related("author", "entity")
+        .select_related("author__profile", "entity")
         .in_text_order()
     )
     return _jsonld(webannotation.page_to_jsonld(article, annotations, _base_url(request)))

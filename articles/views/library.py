@@ -18,8 +18,8 @@ from django_htmx.http import HttpResponseClientRedirect
 from articles import fetch, ingest, jobs, library, sharing, trash
 from articles.errors import IngestError
 from articles.forms import AddArticleForm
+from articles.middleware import answers_oversized_body, declared_length
 from articles.models import Article, FetchJob, LibraryView
-from articles.parsing import parse_int
 from articles.permissions import article_for, trashed_article_for, visible_trash
 from articles.views._shared import HtmxHttpRequest, page_links, render_filters, render_jobs
 
@@ -78,15 +78,25 @@ def _save_url(request: HtmxHttpRequest, form: AddArticleForm) -> HttpResponse:
     return redirect("library")
 
 
+def _too_large(request: HtmxHttpRequest, declared: int) -> HttpResponse:
+    """A 413 with the form saying the limit (for htmx, the form alone: base.html's
+    htmx-config swaps a 413), from the declared length: the body is never read."""
+    try:
+        ingest.check_size(declared)
+    except IngestError as exc:
+        message = str(exc)
+    else:  # only where the form's limit is set below the article's
+        message = "The form is too large for Newsroom to read."
+    return _render_library(request, AddArticleForm.refusing(message), status=413)
+
+
+@answers_oversized_body(_too_large)  # this page's form, not the middleware's page, says so
 @require_POST
 def add_article(request: HtmxHttpRequest) -> HttpResponse:
-    # Refuse an oversized body from its declared length, before Django reads it.
-    declared = parse_int(request.META.get("CONTENT_LENGTH")) or 0
+    # A body too large for any article (a file too) is refused before Django reads it.
+    declared = declared_length(request)
     if declared > settings.MAX_ARTICLE_BYTES + 64 * 1024:
-        try:
-            ingest.check_size(declared)
-        except IngestError as exc:
-            return _render_library(request, AddArticleForm.refusing(str(exc)), status=413)
+        return _too_large(request, declared)
     form = AddArticleForm(request.POST, request.FILES)
     if not form.is_valid():
         return _render_library(request, form, status=400)

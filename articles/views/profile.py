@@ -1,10 +1,186 @@
-"""Each person's own settings page: profile, reading preferences, bookmarklet, sessions."""
+"""Each person's own settings page: profile, reading preferences, bookmarklet, sessions.
+
+One page (`/settings/`), one section per concern, each with an anchor (`#profile`,
+`#reading`, `#security`, `#bookmarklet`, `#sessions`); each form posts to its own URL and
+comes back to its section, with what changed said there. The profile form answers htmx
+with its section alone (`#profile`); the reading form reloads the page, so the new theme
+and size are drawn by the server from the first paint. The header's A-/A+ and theme
+buttons post one field to the same reading endpoint (`prefs.js`, asking for JSON), which
+answers 204. The bookmarklet's regeneration stays at `saving.save_settings`.
+"""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from django.contrib import messages
+from django.http import HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import path, reverse
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_POST
+
+from articles import accounts, bookmarklet, sharing
+from articles.forms import ProfileForm, ReadingForm
+from articles.models import SaveToken
+from articles.useragents import browser_name
 
 if TYPE_CHECKING:
+    import datetime as dt
+
+    from django.contrib.auth.models import User
     from django.urls import URLPattern
 
-urlpatterns: list[URLPattern] = []
+    from articles.views._shared import HtmxHttpRequest
+
+TEMPLATE = "accounts/settings.html"
+
+
+@dataclass(frozen=True)
+class Browser:
+    """One signed-in browser, as the sessions section lists it."""
+
+    name: str
+    address: str
+    signed_in: dt.datetime
+    last_seen: dt.datetime
+    is_this: bool
+    seen_lately: bool  # within accounts.SEEN_EVERY, as closely as "last seen" is kept
+
+
+def _back(section: str) -> HttpResponse:
+    return redirect(f"{reverse('settings')}#{section}")
+
+
+def _browsers(request: HtmxHttpRequest) -> list[Browser]:
+    here, lately = request.session.session_key, timezone.now() - accounts.SEEN_EVERY
+    found = [
+        Browser(
+            name=browser_name(s.user_agent),
+            address=s.address,
+            signed_in=s.created_at,
+            last_seen=s.last_seen_at,
+            is_this=s.session_key == here,
+            seen_lately=s.last_seen_at >= lately,
+        )
+        for s in accounts.active_sessions(request.user)
+    ]
+    return sorted(found, key=lambda b: not b.is_this)  # this browser first, then newest
+
+
+def _profile(user: User, form: ProfileForm | None = None) -> dict[str, Any]:
+    """The profile section's context: its form, and how the person's cards are signed."""
+    if form is None:
+        profile = accounts.profile_of(user)
+        initial = {
+            "display_name": profile.display_name,
+            "initials": profile.initials,
+            "email": user.email,
+        }
+        form = ProfileForm(initial=initial, user=user)
+    # An empty box shows the initials made from the name, which the cards then carry.
+    form.fields["initials"].widget.attrs["placeholder"] = sharing.initials(
+        sharing.public_name(user)
+    )
+    return {
+        "profile_form": form,
+        "author_name": sharing.public_name(user),
+        "author_initials": sharing.initials(user),
+    }
+
+
+def _page(
+    request: HtmxHttpRequest,
+    *,
+    profile_form: ProfileForm | None = None,
+    reading_form: ReadingForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    user = request.user
+    contributes = accounts.may_contribute(user)
+    browsers = _browsers(request)
+    context: dict[str, Any] = {
+        **_profile(user, profile_form),
+        "reading_form": reading_form or ReadingForm(user=user),
+        "two_factor": accounts.has_two_factor(user),
+        "browsers": browsers,
+        "other_browsers": sum(not b.is_this for b in browsers),
+        "contributes": contributes,
+    }
+    if contributes:
+        token = SaveToken.objects.filter(user=user).first() or SaveToken.regenerate(user)
+        origin = request.build_absolute_uri("/").rstrip("/")
+        context |= {"bookmarklet": bookmarklet.code(origin, token.token), "token": token}
+    return render(request, TEMPLATE, context, status=status)
+
+
+@require_GET
+def settings_page(request: HtmxHttpRequest) -> HttpResponse:
+    return _page(request)
+
+
+@require_POST
+def settings_profile(request: HtmxHttpRequest) -> HttpResponse:
+    """The display name, initials and e-mail address."""
+    form = ProfileForm(request.POST, user=request.user)
+    valid = form.is_valid()
+    if valid:
+        form.save()
+    if request.htmx:
+        context = _profile(request.user, None if valid else form)
+        return render(
+            request, f"{TEMPLATE}#profile", context | {"saved": valid}, status=200 if valid else 400
+        )
+    if not valid:
+        return _page(request, profile_form=form, status=400)
+    messages.success(request, "Profile saved.", extra_tags="profile")
+    return _back("profile")
+
+
+def _wants_html(request: HtmxHttpRequest) -> bool:
+    """A form sent by the browser (a page back); prefs.js asks for JSON (204)."""
+    return request.accepts("text/html")
+
+
+@require_POST
+def settings_reading(request: HtmxHttpRequest) -> HttpResponse:
+    """Theme, text size and default audience: from the settings page's form, or one field
+    at a time from the header's buttons (the others keep their saved values)."""
+    form = ReadingForm(request.POST, user=request.user, partial=True)
+    if not form.is_valid():
+        if _wants_html(request):
+            return _page(request, reading_form=form, status=400)
+        errors = [str(e) for field in form.errors.values() for e in field]
+        return JsonResponse({"errors": errors}, status=400)
+    form.save()
+    if not _wants_html(request):
+        return HttpResponse(status=204)
+    messages.success(request, "Reading preferences saved.", extra_tags="reading")
+    return _back("reading")
+
+
+@require_POST
+def settings_sessions_end_others(request: HtmxHttpRequest) -> HttpResponse:
+    """Sign out of every browser but this one (after the page's confirmation)."""
+    if request.session.session_key is None:  # cannot happen signed in; never end them all
+        request.session.save()
+    ended = accounts.end_sessions(request.user, keep=request.session.session_key)
+    if ended:
+        other = "browser" if ended == 1 else "browsers"
+        messages.success(request, f"Signed out of {ended} other {other}.", extra_tags="sessions")
+    else:
+        messages.info(request, "No other browser was signed in.", extra_tags="sessions")
+    return _back("sessions")
+
+
+urlpatterns: list[URLPattern] = [
+    path("settings/", settings_page, name="settings"),
+    path("settings/profile/", settings_profile, name="settings_profile"),
+    path("settings/reading/", settings_reading, name="settings_reading"),
+    path(
+        "settings/sessions/end-others/",
+        settings_sessions_end_others,
+        name="settings_sessions_end_others",
+    ),
+]

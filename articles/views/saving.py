@@ -1,5 +1,6 @@
-"""Saving from the web: the fetch jobs' states, the bookmarklet's settings page and its
-"Save page" endpoint. (A web address typed in the library's box is `library.add_article`.)
+"""Saving from the web: the fetch jobs' states, regenerating the bookmarklet (shown on the
+settings page, `views.profile`) and its "Save page" endpoint. (A web address typed in the
+library's box is `library.add_article`.)
 
 The jobs list (`#fetch-jobs`) polls itself with htmx every 2 seconds only while a job
 is waiting or fetching, and stops once all are done or failed. The save endpoint is the
@@ -14,6 +15,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import RequestDataTooBig
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import trigger_client_event
@@ -43,32 +45,28 @@ def _back(request: HtmxHttpRequest) -> HttpResponse:
 
 @require_POST
 def retry_job(request: HtmxHttpRequest, pk: int) -> HttpResponse:
-    jobs.retry(job_for(request, pk))
+    jobs.retry(job_for(request, pk), request.user)
     return _back(request)
 
 
 @require_POST
 def dismiss_job(request: HtmxHttpRequest, pk: int) -> HttpResponse:
-    job_for(request, pk).dismiss()
+    job_for(request, pk).dismiss(request.user)
     return _back(request)
 
 
 @require_http_methods(["GET", "POST"])
 def save_settings(request: HtmxHttpRequest) -> HttpResponse:
-    """The bookmarklet, and regenerating its token (POST, after a confirmation)."""
+    """Regenerating the bookmarklet's token (POST, after the settings page's confirmation).
+    The bookmarklet itself is on the settings page now; old links to here land there."""
     if request.method == "POST":
         SaveToken.regenerate(request.user)
-        messages.success(request, "New bookmarklet made; the old one no longer works.")
-        return redirect("save_settings")
-    token = SaveToken.objects.filter(user=request.user).first()
-    if token is None:
-        token = SaveToken.regenerate(request.user)
-    origin = request.build_absolute_uri("/").rstrip("/")
-    return render(
-        request,
-        "articles/save_settings.html",
-        {"bookmarklet": bookmarklet.code(origin, token.token), "token": token},
-    )
+        messages.success(
+            request,
+            "New bookmarklet made; the old one no longer works.",
+            extra_tags="bookmarklet",
+        )
+    return redirect(reverse("settings") + "#bookmarklet")
 
 
 @csrf_exempt  # authenticated by the per-user token in the body, not by a cookie

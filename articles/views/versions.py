@@ -55,7 +55,7 @@ def article_versions(request: HtmxHttpRequest, pk: int) -> HttpResponse:
         .first()
     )
     annotations = list(
-        visible_annotations(request.user).filter(article=article).select_related("author")
+        visible_annotations(request.user).filter(article=article).select_related("author__profile")
     )
     context = {
         "article": article,
@@ -96,7 +96,7 @@ def article_version(request: HtmxHttpRequest, pk: int, version: int) -> HttpResp
         stored,
         visible_annotations(request.user)
         .filter(article=article, written_on=stored)
-        .select_related("author", "entity"),
+        .select_related("author__profile", "entity"),
     )
     spans = [
         Span(a.pk, a.original_start, a.original_end, a.color)

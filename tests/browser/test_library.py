@@ -135,3 +135,25 @@ def test_the_desktop_library_is_styled_tabs_chips_and_star(signed_in, live_serve
     assert style(".chip-remove", "background-color") == "rgba(0, 0, 0, 0)"
     star = f"#fav-{newer.pk}"
     assert style(star, "background-color") != style(f"#read-{newer.pk}", "background-color")
+
+
+def test_a_paste_over_the_limit_is_answered_in_the_form_and_nothing_is_saved(
+    signed_in, live_server
+):
+    page = signed_in
+    page.goto(live_server.url + "/")
+    # 6.1 MB, made in the page: typing it would take minutes.
+    page.evaluate(
+        "() => { document.querySelector('#add-article textarea').value ="
+        " 'The harbour reopened on Monday. '.repeat(200000); }"
+    )
+    with page.expect_response(lambda r: r.url.endswith("/add/")) as answered:
+        page.locator("#add-article").get_by_role("button", name="Add to library").click()
+    assert answered.value.status == 413
+    errors = page.locator("#add-article .form-errors")
+    expect(errors).to_contain_text("Newsroom accepts articles up to 5.0 MB")
+    expect(page).to_have_url(live_server.url + "/")  # swapped in place, no reload
+    expect(page.get_by_role("button", name="Add to library")).to_be_enabled()
+    assert not Article.objects.exists()
+    # The browser notes the 413 itself; nothing else went wrong.
+    assert [e for e in page.console.errors if "413" not in e] == []

@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
+from articles import accounts, ingest, library, sharing, trash, versions
 from articles import annotations as annotating
-from articles import ingest, library, sharing, trash, versions
 from articles.models import ColorLabel, Feed, ShareLink
 from tests.factories import highlight, make_article, make_group, make_sample, tag
 
@@ -60,8 +60,15 @@ def world(user, bob, client):
     gone = make_article("Harbour fees rise\n\nThe port raised its fees again.", user=user)
     highlight(gone, bob, "raised its fees", note="Ask the board")
     trash.move_to_trash(gone, user)
+    # alice runs the team too, so the team pages are shot with the rest.
+    user.is_staff = user.is_superuser = True
+    user.save(update_fields=["is_staff", "is_superuser"])
+    sharing.create_group("Investigations")
+    _pending, invitation_token = accounts.invite(by=user, email="dora@example.org", groups=[desk])
     client.force_login(user)
     return {
+        "desk": desk,
+        "invitation": invitation_token,
         "changed": changed,
         "article": sample,
         "link": link,
@@ -107,7 +114,7 @@ def _pages(world) -> dict[str, tuple[str, bool]]:
         "search": ("/search/?q=putin", True),
         "labels": ("/labels/", True),
         "feeds": ("/feeds/", True),
-        "settings": ("/settings/save/", True),
+        "settings": ("/settings/", True),
         "shared-links": ("/shared-links/", True),
         "versions": (f"/articles/{article.pk}/versions/", True),
         "review-reader": (world["changed"].get_absolute_url(), True),
@@ -124,6 +131,19 @@ def _pages(world) -> dict[str, tuple[str, bool]]:
         "revoke-link": (f"/shared-links/{world['link'].pk}/revoke/", True),
         "share-page": (world["link"].get_absolute_url(), False),
         "sign-in": ("/login/", False),
+        # Accounts (issue 16)
+        "password-reset": ("/password-reset/", False),
+        "accept-invitation": (f"/invite/{world['invitation']}/", False),
+        "two-factor": ("/settings/two-factor/", True),
+        "password-change": ("/settings/password/", True),
+        "team": ("/team/", True),
+        "team-invitations": ("/team/invitations/", True),
+        "team-groups": ("/team/groups/", True),
+        "team-group": (f"/team/groups/{world['desk'].pk}/", True),
+        "team-settings": ("/team/settings/", True),
+        # Moving in and out (issue 19)
+        "import": ("/import/", True),
+        "export": ("/export/", True),
     }
 
 

@@ -22,13 +22,13 @@ def token(user):
 
 
 def test_the_settings_page_offers_a_bookmarklet_with_the_token(alice_client, user):
-    response = alice_client.get(reverse("save_settings"))
+    response = alice_client.get(reverse("settings"))
     token = SaveToken.objects.get(user=user).token
     assert response.status_code == 200
     assert 'href="javascript:' in response.text
     assert token in response.text
     assert "http://testserver/save/" in response.text
-    assert alice_client.get(reverse("save_settings")).text.count(token) >= 1
+    assert alice_client.get(reverse("settings")).text.count(token) >= 1
     assert SaveToken.objects.count() == 1  # showing the page again keeps the token
 
 
@@ -77,8 +77,14 @@ def test_a_page_that_cannot_be_saved_says_why(token, url, html, message):
     assert not Article.objects.exists()
 
 
+def test_the_old_bookmarklet_address_opens_its_section_of_the_settings_page(alice_client):
+    response = alice_client.get(reverse("save_settings"))
+    assert response.status_code == 302
+    assert response["Location"] == reverse("settings") + "#bookmarklet"
+
+
 def test_regenerating_retires_the_old_token(alice_client, token):
-    page = alice_client.get(reverse("save_settings")).text
+    page = alice_client.get(reverse("settings")).text
     assert "Your old bookmarklet will stop working" in page  # asked before doing it
     alice_client.post(reverse("save_settings"))
     new = SaveToken.objects.get().token
