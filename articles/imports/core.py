@@ -14,7 +14,9 @@ they came and go through the sanitiser when they are saved (`articles.imports.sa
 from __future__ import annotations
 
 import codecs
+import csv
 import datetime as dt
+import io
 import json
 import re
 from contextvars import ContextVar
@@ -28,7 +30,7 @@ from articles.errors import IngestError
 from articles.models import Color, ImportJob
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
+    from collections.abc import Callable, Iterator
 
 # The largest file an import accepts (an Omnivore export with its pages is the biggest).
 MAX_IMPORT_BYTES = 50 * 1024 * 1024
@@ -169,6 +171,42 @@ class Parsed:
     def total(self) -> int:
         """The units of work of a run, for its progress bar."""
         return len(self.entries) + len(self.addressed) + len(self.feeds)
+
+
+# CSV -----------------------------------------------------------------------------------
+
+MAX_ROWS = 200_000  # rows read from one CSV file; the rest are reported, not read
+
+Cells = dict[str, str]  # a row's cells by lower-cased header name
+
+
+def csv_rows(text: str, parsed: Parsed) -> Iterator[tuple[str, Cells]]:
+    """Each non-blank row of a CSV file with a header, as (where, cells by header name).
+
+    `where` is the line the row starts on (a quoted cell may span lines). A missing
+    header, an unreadable row and rows past MAX_ROWS are reported in `parsed` and skipped.
+    """
+    reader = csv.reader(io.StringIO(text.lstrip("\ufeff"), newline=""))
+    try:
+        header = [name.strip().lower() for name in next(reader)]
+    except (csv.Error, StopIteration):
+        parsed.problems.append(Problem("line 1", "no header row"))
+        return
+    line = reader.line_num
+    for _ in range(MAX_ROWS):
+        start = line + 1
+        try:
+            row = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            line = reader.line_num
+            parsed.problems.append(Problem(f"line {start}", f"not a CSV row ({exc})"))
+            continue
+        line = reader.line_num
+        if any(cell.strip() for cell in row):
+            yield f"line {start}", dict(zip(header, row, strict=False))
+    parsed.problems.append(Problem(f"line {line}", f"more than {MAX_ROWS:,} rows; the rest"))
 
 
 # Text ----------------------------------------------------------------------------------

@@ -12,14 +12,15 @@ Pocket carries no text: every article is fetched. Archived means read and archiv
 from __future__ import annotations
 
 import csv
-import io
 
 from articles.imports.bookmarks import read_links
 from articles.imports.core import (
+    Cells,
     Entry,
     Format,
     Parsed,
     Problem,
+    csv_rows,
     labels_of,
     plain,
     time_of,
@@ -27,7 +28,6 @@ from articles.imports.core import (
     when,
 )
 
-MAX_ROWS = 200_000
 _CSV_COLUMNS = {"url", "time_added"}
 
 
@@ -65,33 +65,11 @@ def _entry(where: str, url: str, fields: dict[str, str], *, archived: bool) -> E
 
 def read_csv(text: str) -> Parsed:
     parsed = Parsed(Format.POCKET_CSV)
-    reader = csv.reader(io.StringIO(text.lstrip("\ufeff"), newline=""))
-    try:
-        header = [name.strip().lower() for name in next(reader)]
-    except (csv.Error, StopIteration):
-        parsed.problems.append(Problem("line 1", "no header row"))
-        return parsed
-    column = {name: index for index, name in enumerate(header)}
-    line = reader.line_num
-    for _ in range(MAX_ROWS):
-        start = line + 1
-        try:
-            row = next(reader)
-        except StopIteration:
-            break
-        except csv.Error as exc:
-            line = reader.line_num
-            parsed.problems.append(Problem(f"line {start}", f"not a CSV row ({exc})"))
-            continue
-        line = reader.line_num
-        if not any(cell.strip() for cell in row):
-            continue
+    for where, cells in csv_rows(text, parsed):
 
-        def cell(name: str, row: list[str] = row) -> str:
-            index = column.get(name)
-            return row[index].strip() if index is not None and index < len(row) else ""
+        def cell(name: str, cells: Cells = cells) -> str:
+            return cells.get(name, "").strip()
 
-        where = f"line {start}"
         raw_url = cell("url")
         url = url_of(raw_url)
         if not url:
@@ -107,8 +85,6 @@ def read_csv(text: str) -> Parsed:
                 archived=cell("status").lower() in {"archive", "archived", "read"},
             )
         )
-    else:
-        parsed.problems.append(Problem(f"line {line}", f"more than {MAX_ROWS:,} rows; the rest"))
     return parsed
 
 

@@ -12,7 +12,6 @@ back. An entity mention (Entity set) is reported: entities are not imported.
 from __future__ import annotations
 
 import csv
-import io
 from typing import TYPE_CHECKING
 
 from articles.imports.core import (
@@ -21,13 +20,16 @@ from articles.imports.core import (
     Highlight,
     Parsed,
     Problem,
+    csv_rows,
     time_of,
     url_of,
 )
-from articles.imports.pocket import MAX_ROWS
+from articles.parsing import parse_int
 
 if TYPE_CHECKING:
     from collections.abc import Callable
+
+    from articles.imports.core import Cells
 
 NOTE_MAX_CHARS = 20_000
 _FORMULA = ("=", "+", "-", "@", "\t", "\r")
@@ -49,29 +51,12 @@ def _unguarded(value: str) -> str:
 
 def read(text: str) -> Parsed:
     parsed = Parsed(Format.HIGHLIGHTS_CSV)
-    reader = csv.reader(io.StringIO(text.lstrip("\ufeff"), newline=""))
-    header = [name.strip().lower() for name in next(reader)]
-    column = {name: index for index, name in enumerate(header)}
-    line = reader.line_num
-    for _ in range(MAX_ROWS):
-        start = line + 1
-        try:
-            row = next(reader)
-        except StopIteration:
-            break
-        except csv.Error as exc:
-            line = reader.line_num
-            parsed.problems.append(Problem(f"line {start}", f"not a CSV row ({exc})"))
-            continue
-        line = reader.line_num
-        if not any(cell.strip() for cell in row):
-            continue
+    for where, cells in csv_rows(text, parsed):
 
-        def cell(name: str, row: list[str] = row) -> str:
-            index = column.get(name)
-            return _unguarded(row[index]) if index is not None and index < len(row) else ""
+        def cell(name: str, cells: Cells = cells) -> str:
+            return _unguarded(cells.get(name, ""))
 
-        if found := _row(f"line {start}", cell, parsed):
+        if found := _row(where, cell, parsed):
             parsed.addressed.append(found)
     return parsed
 
@@ -94,7 +79,7 @@ def _row(where: str, cell: Callable[[str], str], parsed: Parsed) -> Addressed | 
             (url,), Highlight(note=words[:NOTE_MAX_CHARS], created_at=created, where=where)
         )
     location = cell("location").strip()
-    hint = int(location) if location.isdigit() else None
+    hint = parse_int(location)
     colour = (cell("colour label") or cell("color") or cell("colour")).strip()
     return Addressed(
         (url,),

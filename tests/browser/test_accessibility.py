@@ -9,9 +9,8 @@ from __future__ import annotations
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from django.conf import settings
 
-from tests.browser.test_screenshots import _pages, world  # noqa: F401 - the fixture
+from tests.browser.test_screenshots import visit_pages, world  # noqa: F401 - the fixture
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -32,25 +31,9 @@ def _violations(page) -> list[str]:
 @pytest.mark.parametrize("size", [(1366, 900), (390, 844)], ids=["desktop", "phone"])
 def test_no_page_has_an_accessibility_violation(browser, live_server, world, scheme, size):  # noqa: F811
     problems: dict[str, list[str]] = {}
-    width, height = size
-    for signed_in in (True, False):
-        context = browser.new_context(
-            viewport={"width": width, "height": height}, color_scheme=scheme
-        )
-        if signed_in:
-            context.add_cookies([{
-                "name": settings.SESSION_COOKIE_NAME, "value": world["session"],
-                "url": live_server.url,
-            }])  # fmt: skip
-        page = context.new_page()
-        for name, (path, needs_session) in _pages(world).items():
-            if needs_session != signed_in:
-                continue
-            page.goto(live_server.url + path)
-            page.wait_for_load_state("networkidle")
-            if found := _violations(page):
-                problems[name] = found
-        context.close()
+    for name, page, _errors in visit_pages(browser, live_server, world, size=size, scheme=scheme):
+        if found := _violations(page):
+            problems[name] = found
     assert problems == {}, "\n".join(
         f"{name}: {problem}" for name, found in problems.items() for problem in found
     )

@@ -152,31 +152,42 @@ def _as_it_was(story) -> str:
     return f"/articles/{story.pk}/versions/{orphan.written_on_id}/?a={orphan.pk}#annotation-{orphan.pk}"
 
 
+def visit_pages(browser, live_server, world, *, size, scheme):
+    """Each main page, loaded at `size` in `scheme`, signed in or not as it needs: yields
+    (name, page, errors) once the page is still (the network idle); `errors` collects the
+    page's script errors, for the caller to read and clear."""
+    width, height = size
+    for signed_in in (True, False):
+        context = browser.new_context(
+            viewport={"width": width, "height": height}, color_scheme=scheme
+        )
+        if signed_in:
+            context.add_cookies([{
+                "name": settings.SESSION_COOKIE_NAME, "value": world["session"],
+                "url": live_server.url,
+            }])  # fmt: skip
+        page = context.new_page()
+        errors: list[str] = []
+        page.on("pageerror", lambda exc, errors=errors: errors.append(str(exc)))
+        try:
+            for name, (path, needs_session) in _pages(world).items():
+                if needs_session == signed_in:
+                    page.goto(live_server.url + path)
+                    page.wait_for_load_state("networkidle")
+                    yield name, page, errors
+        finally:
+            context.close()
+
+
 def test_take_screenshots(browser, live_server, world):
     OUT.mkdir(parents=True, exist_ok=True)
     broken = []
-    for size, (width, height) in SIZES.items():
+    for size, dimensions in SIZES.items():
         for scheme in SCHEMES:
-            for signed_in in (True, False):
-                context = browser.new_context(
-                    viewport={"width": width, "height": height}, color_scheme=scheme
-                )
-                if signed_in:
-                    context.add_cookies([{
-                        "name": settings.SESSION_COOKIE_NAME, "value": world["session"],
-                        "url": live_server.url,
-                    }])  # fmt: skip
-                page = context.new_page()
-                errors: list[str] = []
-                page.on("pageerror", lambda exc, errors=errors: errors.append(str(exc)))
-                for name, (path, needs_session) in _pages(world).items():
-                    if needs_session != signed_in:
-                        continue
-                    page.goto(live_server.url + path)
-                    page.wait_for_load_state("networkidle")
-                    page.screenshot(path=OUT / f"{name}-{size}-{scheme}.png", full_page=True)
-                    if errors:
-                        broken.append((name, size, scheme, list(errors)))
-                        errors.clear()
-                context.close()
+            pages = visit_pages(browser, live_server, world, size=dimensions, scheme=scheme)
+            for name, page, errors in pages:
+                page.screenshot(path=OUT / f"{name}-{size}-{scheme}.png", full_page=True)
+                if errors:
+                    broken.append((name, size, scheme, list(errors)))
+                    errors.clear()
     assert broken == []
