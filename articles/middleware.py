@@ -278,9 +278,12 @@ def first_run_middleware(
             if get_user_model().objects.exists():
                 _state["has_users"] = True
             else:
-                # Not the setup page itself, its files, nor the health check a monitor polls.
+                # Not the setup page itself, its files, the health check a monitor polls, nor
+                # the API (a script gets its 401 in JSON, not a redirect to a form).
                 open_paths = {reverse("setup"), reverse("healthz")}
-                if request.path not in open_paths and not request.path.startswith("/static/"):
+                if request.path not in open_paths and not request.path.startswith(
+                    ("/static/", "/api/")
+                ):
                     return redirect("setup")
         return get_response(request)
 

@@ -22,7 +22,11 @@ Modelling, where the standard leaves a choice:
   TextQuoteSelector, the words it was made on, and has no TextPositionSelector, whose
   offsets would now point at other words. In this export, a passage target with a quote
   and no position is an orphan.
-- A page note's target is the article's IRI itself.
+- A page note's target is the article's IRI itself; a note posted through the protocol
+  about another resource (`target_iri`) has that IRI as its target, and a `canonical`
+  given then is written back unchanged.
+- An annotation's `id` is its IRI in the article's annotation container, where the
+  protocol reads, replaces and deletes it.
 - Once the text changed under an annotation (it was written on a stored version, or it
   was detached from its words), the words it was written on are a second target (model
   4.3, States): a SpecificResource with a TextQuoteSelector of the original quote and
@@ -100,8 +104,16 @@ def article_iri(article: Article, base_url: str) -> str:
     return base_url + article.get_absolute_url()
 
 
+def container_iri(article: Article | int, base_url: str) -> str:
+    """The article's annotation container (W3C Web Annotation Protocol)."""
+    pk = article if isinstance(article, int) else article.pk
+    return base_url + reverse("annotation_container", args=[pk])
+
+
 def annotation_iri(annotation: Annotation, base_url: str) -> str:
-    return base_url + reverse("annotation_jsonld", kwargs={"pk": annotation.pk})
+    """Its IRI in its article's container, where the protocol reads and changes it (the
+    first release's `/annotations/<id>.jsonld` still answers)."""
+    return base_url + reverse("container_annotation", args=[annotation.article_id, annotation.pk])
 
 
 def page_iri(article: Article, base_url: str) -> str:
@@ -109,6 +121,8 @@ def page_iri(article: Article, base_url: str) -> str:
 
 
 def _target(annotation: Annotation, source: str, style_class: str | None) -> str | JsonLd:
+    if annotation.target_iri:  # made elsewhere, about another resource
+        return annotation.target_iri
     if annotation.start is None and not annotation.exact:
         return source
     if annotation.start is None:  # a mention by the title or related links: no selector
@@ -144,6 +158,8 @@ def _to_jsonld(annotation: Annotation, base_url: str, source: str) -> JsonLd:
         "modified": _datetime(annotation.updated_at or annotation.created_at),
         "creator": _creator(annotation.author),
     }
+    if annotation.canonical:
+        data["canonical"] = annotation.canonical
     style_class = _style_class(annotation)
     if style_class:
         # Model 4.4: a styleClass needs the annotation's stylesheet to define it.

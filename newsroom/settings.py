@@ -79,6 +79,9 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = MAX_ARTICLE_BYTES + 64 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = MAX_ARTICLE_BYTES + 64 * 1024
 # Share-link (/s/<token>/) lookups allowed per client address per minute.
 SHARE_LINK_LOOKUPS_PER_MINUTE = envint("NEWSROOM_SHARE_LINK_RATE", default=60, minimum=1)
+# Requests one personal API token may make a minute (counted in the database, so every
+# process shares the count); past it the API answers 429 with Retry-After.
+API_REQUESTS_PER_MINUTE = envint("NEWSROOM_API_RATE", default=600, minimum=1)
 # Failed sign-ins allowed in SIGN_IN_WINDOW_MINUTES, per account and per client address;
 # past either, signing in is refused (even with the right password) until the window ends.
 SIGN_IN_WINDOW_MINUTES = envint("NEWSROOM_SIGN_IN_WINDOW_MINUTES", default=15, minimum=1)
@@ -113,6 +116,8 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
+    # The API (/api/v1/): its OpenAPI document and its docs page, served from here.
+    "ninja",
     "articles",
 ]
 

@@ -3,14 +3,17 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from articles import api
 from articles.views import (
     annotations,
     entities,
     export,
     feeds,
     health,
+    hypothesis,
     labels,
     library,
+    protocol,
     reader,
     saving,
     search,
@@ -67,6 +70,8 @@ urlpatterns = [
     path("feeds/<int:pk>/interval/", feeds.change_interval, name="feed_interval"),
     path("feeds/<int:pk>/delete/", feeds.delete_feed, name="delete_feed"),
     path("settings/save/", saving.save_settings, name="save_settings"),
+    path("api/v1/", api.urls()),
+    path("api/hypothesis/search", hypothesis.search, name="hypothesis_search"),
     path("save/", saving.save_page, name="save_page"),
     # The library (issue 7): each person's reading state, the team's labels
     path("articles/<int:pk>/state/", labels.set_state, name="article_state"),
@@ -81,6 +86,17 @@ urlpatterns = [
     path("labels/<int:pk>/delete/", labels.delete_label, name="delete_label"),
     path("articles/<int:pk>/<str:slug>/", reader.reader_page, name="reader"),
     path("annotations/", annotations.annotation_cards, name="annotation_cards"),
+    # The W3C Web Annotation Protocol: each article's annotations as a container.
+    path(
+        "annotations/articles/<int:article_pk>/",
+        protocol.container,
+        name="annotation_container",
+    ),
+    path(
+        "annotations/articles/<int:article_pk>/<int:pk>",
+        protocol.annotation,
+        name="container_annotation",
+    ),
     path("annotations/<int:pk>.jsonld", export.annotation_jsonld, name="annotation_jsonld"),
     path("annotations/<int:pk>/edit/", annotations.edit_annotation, name="edit_annotation"),
     path("annotations/<int:pk>/delete/", annotations.delete_annotation, name="delete_annotation"),

@@ -160,7 +160,7 @@ def test_a_highlight_is_exported_with_both_selectors_its_colour_and_its_author(
     document = _get(alice_client, f"/annotations/{highlight.pk}.jsonld")
     assert document == {
         "@context": "http://www.w3.org/ns/anno.jsonld",
-        "id": f"http://testserver/annotations/{highlight.pk}.jsonld",
+        "id": f"http://testserver/annotations/articles/{highlight.article_id}/{highlight.pk}",
         "type": "Annotation",
         "motivation": "highlighting",
         "created": _utc(highlight.created_at),
@@ -312,7 +312,8 @@ def test_the_page_lists_the_articles_annotations_in_text_order(alice_client, ann
         "orphan",
     ]  # fmt: skip
     assert [item["id"] for item in page["items"]] == [
-        f"http://testserver/annotations/{made[kind].pk}.jsonld" for kind in order
+        f"http://testserver/annotations/articles/{made[kind].article_id}/{made[kind].pk}"
+        for kind in order
     ]
     assert page["id"] == f"http://testserver/articles/{article.pk}/annotations.jsonld"
     assert page["type"] == "AnnotationPage"

@@ -95,13 +95,13 @@ def read_w3c(text: str, data: object = None) -> Parsed:
     return parsed
 
 
-def _motivations(item: dict[str, Any]) -> set[str]:
+def motivations(item: dict[str, Any]) -> set[str]:
     raw = item.get("motivation")
     names = raw if isinstance(raw, list) else [raw]
     return {name.rsplit(":", 1)[-1] for name in names if isinstance(name, str)}
 
 
-def _bodies(item: dict[str, Any]) -> tuple[str, tuple[str, ...]]:
+def bodies(item: dict[str, Any]) -> tuple[str, tuple[str, ...]]:
     """The note (textual bodies, as text) and the tags of an annotation."""
     raw = item.get("body", item.get("bodyValue"))
     bodies = raw if isinstance(raw, list) else [raw]
@@ -125,7 +125,7 @@ def _bodies(item: dict[str, Any]) -> tuple[str, tuple[str, ...]]:
     return "\n\n".join(n for n in notes if n)[:NOTE_MAX_CHARS], labels_of(tags)
 
 
-def _selectors(target: dict[str, Any]) -> list[dict[str, Any]]:
+def selectors(target: dict[str, Any]) -> list[dict[str, Any]]:
     raw = target.get("selector")
     selectors = raw if isinstance(raw, list) else [raw]
     return [s for s in selectors if isinstance(s, dict)]
@@ -148,7 +148,7 @@ def passage(selectors: list[dict[str, Any]]) -> tuple[str, str, str, int | None]
     return text("exact"), text("prefix"), text("suffix"), hint
 
 
-def _source(target: object) -> str:
+def source(target: object) -> str:
     if isinstance(target, str):
         return target
     if isinstance(target, dict):
@@ -160,25 +160,25 @@ def _source(target: object) -> str:
 
 
 def _w3c(item: dict[str, Any], where: str, parsed: Parsed) -> Addressed | None:
-    motivations = _motivations(item)
-    if "identifying" in motivations:
+    kinds = motivations(item)
+    if "identifying" in kinds:
         parsed.problems.append(Problem(where, "an entity mention; entities are not imported"))
         return None
-    if "replying" in motivations:
+    if "replying" in kinds:
         parsed.problems.append(Problem(where, "a reply, left out"))
         return None
     raw = item.get("target")
     targets = raw if isinstance(raw, list) else [raw]
     current = [t for t in targets if not (isinstance(t, dict) and "state" in t)] or targets
     target = current[0] if current else None
-    urls = canonical_urls(tuple(_source(t) for t in targets))
+    urls = canonical_urls(tuple(source(t) for t in targets))
     if not urls:
         parsed.problems.append(Problem(where, "no web address for its page"))
         return None
-    note, tags = _bodies(item)
+    note, tags = bodies(item)
     created = time_of(item.get("created"))
-    if isinstance(target, dict) and _selectors(target):
-        found = passage(_selectors(target))
+    if isinstance(target, dict) and selectors(target):
+        found = passage(selectors(target))
         if found is None:
             parsed.problems.append(Problem(where, "no TextQuoteSelector to place it by"))
             return None
@@ -220,16 +220,16 @@ def _hypothesis(item: dict[str, Any], where: str, parsed: Parsed) -> Addressed |
     raw = item.get("target")
     targets: list[object] = raw if isinstance(raw, list) else []
     target: dict[str, Any] = next((t for t in targets if isinstance(t, dict)), {})
-    urls = canonical_urls((text_of(item, "uri"), _source(target)))
+    urls = canonical_urls((text_of(item, "uri"), source(target)))
     if not urls:
         parsed.problems.append(Problem(where, "no web address for its page"))
         return None
     note = text_of(item, "text")
     created = time_of(item.get("created"))
     tags = labels_of(item.get("tags"))
-    selectors = _selectors(target)
-    if selectors:
-        found = passage(selectors)
+    chosen = selectors(target)
+    if chosen:
+        found = passage(chosen)
         if found is None:
             parsed.problems.append(Problem(where, "no TextQuoteSelector to place it by"))
             return None

@@ -10,7 +10,8 @@
 - `setup`: SetupCode;
 - `limits`: RateCounter, the rate limits every process shares;
 - `accounts`: Profile (name, initials, role), Invitation, UserSession, TeamSettings;
-- `imports`: ImportJob, PendingImport (what an import gives an article still being fetched).
+- `imports`: ImportJob, PendingImport (what an import gives an article still being fetched);
+- `tokens`: ApiToken, a person's personal API tokens.
 
 Rules about who may see or change a row are not here: they are `articles.permissions`.
 """
@@ -39,11 +40,13 @@ from articles.models.saving import (
 )
 from articles.models.setup import SetupCode
 from articles.models.sharing import AudienceChange, Membership, Preference, ShareLink, TeamGroup
+from articles.models.tokens import ApiToken
 
 __all__ = [
     "Annotation",
     "AnnotationQuerySet",
     "AnnotationReview",
+    "ApiToken",
     "Article",
     "ArticleLabel",
     "ArticleQuerySet",

@@ -143,6 +143,12 @@ class Annotation(models.Model):
     entity = models.ForeignKey(
         "Entity", on_delete=models.CASCADE, null=True, blank=True, related_name="mentions"
     )
+    # From the W3C Web Annotation Protocol: the IRI that a client gave the annotation
+    # (`canonical`, kept unchanged, model 3.3.6), and the IRI it is about when that is
+    # not this article (an annotation made elsewhere and posted to this article's
+    # container is kept as a page note about `target_iri`).
+    canonical = models.CharField(max_length=2000, blank=True)
+    target_iri = models.CharField(max_length=2000, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
 

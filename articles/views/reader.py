@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 from django.shortcuts import render
 from django.views.decorators.vary import vary_on_headers
 
-from articles import library, reader
+from articles import library, reader, webannotation
 from articles.permissions import article_for
 
 if TYPE_CHECKING:
@@ -23,4 +23,8 @@ def reader_page(request: HtmxHttpRequest, pk: int, slug: str = "") -> HttpRespon
     if request.htmx and request.htmx.target == "annotation-panel":
         return render(request, "articles/reader.html#annotation-panel", context)
     context.update(library.shelf(article, request.user))
-    return render(request, "articles/reader.html", context)
+    page = render(request, "articles/reader.html", context)
+    # Discovery (Web Annotation Protocol §4.1): the article's annotation container.
+    container = webannotation.container_iri(article, request.build_absolute_uri("/").rstrip("/"))
+    page["Link"] = f'<{container}>; rel="http://www.w3.org/ns/oa#annotationService"'
+    return page

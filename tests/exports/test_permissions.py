@@ -30,7 +30,7 @@ def _text(client, query: str) -> str:
 def _mentions(exported: str, annotation) -> bool:
     """Whether the export names `annotation` (its link or its JSON-LD id)."""
     return f"#annotation-{annotation.pk}>" in exported or (
-        f"/annotations/{annotation.pk}.jsonld" in exported
+        f'/annotations/articles/{annotation.article_id}/{annotation.pk}"' in exported
     )
 
 
