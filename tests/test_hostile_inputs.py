@@ -51,7 +51,7 @@ from django.urls.resolvers import RoutePattern
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
-from articles import accounts, jobs, library, sharing, trash
+from articles import accounts, apitokens, jobs, library, sharing, trash
 from articles.entities import curation
 from articles.models import Annotation, Article, ArticleVersion, Feed, FetchJob, SaveToken
 from tests.factories import highlight, make_article, make_group, make_user, span, tag
@@ -218,7 +218,9 @@ def world(settings):
     trashed = trash.move_to_trash(make_article("Ferries\n\nFerries ran late today."), alice)
     passage = span(article, "talks")
     invitation, _ = accounts.invite(by=root, email="dora@example.org", groups=[desk])
+    api_token, _ = apitokens.create(alice, "script", "write")
     ids = {
+        "api_token": str(api_token.pk),
         "article": str(article.pk),
         "annotation": str(shared.pk),
         "entity": str(port.pk),
@@ -294,11 +296,12 @@ _PK_OF = {
     "articles": "article", "annotations": "annotation", "entities": "entity",
     "fetches": "fetch", "feeds": "feed", "labels": "label", "shared-links": "link",
     "trash": "trashed", "team/people": "person", "team/invitations": "invitation",
-    "team/groups": "group",
+    "team/groups": "group", "jobs": "fetch", "settings/tokens": "api_token",
 }  # fmt: skip
 _NAMED_SLOTS = {
     "entity_pk": "entity", "alias_pk": "alias", "label_pk": "label", "version": "version",
     "slug": "slug", "token": "token", "user_pk": "person", "uidb64": "uid",
+    "article_pk": "article",
 }  # fmt: skip
 
 
@@ -306,6 +309,9 @@ def slot_value(world: World, route: str, name: str) -> str:
     """A real value for a slot of a route: the id of the object its place names."""
     if route.startswith("admin/"):
         return _admin_slot(world, route, name)
+    route = route.removeprefix("api/v1/")  # the API's routes name their objects alike
+    if name == "kind":  # api/v1/problems/<kind>
+        return "not-found"
     if name == "pk":
         place = route.split("/", 2)
         return world.ids[_PK_OF.get(place[0]) or _PK_OF["/".join(place[:2])]]

@@ -15,7 +15,7 @@ from ninja import Router, Schema, Status
 
 from articles import fetch, ingest, jobs, search, sharing, trash
 from articles.api.auth import ApiRequest
-from articles.api.http import etag, if_match, if_none_match, paged, paginate
+from articles.api.http import etag, if_match, if_none_match, page_params, paged, paginate
 from articles.api.problems import Problem, forbidden, invalid, not_found
 from articles.errors import IngestError
 from articles.library import Filters
@@ -153,8 +153,8 @@ def list_articles(
 
 
 def _searched(request: ApiRequest, response: HttpResponse, q: str) -> list[dict[str, Any]]:
-    number = request.GET.get("page", "1")
-    result = search.run(request.user, q, int(number) if number.isdigit() else 1)
+    number, _ = page_params(request)
+    result = search.run(request.user, q, number)
     ids = [r.obj.pk for r in result.results if r.kind == "article"]
     found = {
         a.pk: a

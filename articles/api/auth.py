@@ -17,7 +17,9 @@ from __future__ import annotations
 import time
 from typing import TYPE_CHECKING
 
+from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest, HttpResponse
+from django.http.multipartparser import MultiPartParserError
 from django.middleware.csrf import CsrfViewMiddleware
 from ninja.security import HttpBearer
 
@@ -54,6 +56,7 @@ def _bearer(request: HttpRequest) -> str | None:
 
 
 def _csrf_refusal(request: HttpRequest) -> str | None:
+
     def no_view(_request: HttpRequest) -> HttpResponse:
         return HttpResponse()
 
@@ -61,6 +64,30 @@ def _csrf_refusal(request: HttpRequest) -> str | None:
     check.process_request(request)
     refusal = check.process_view(request, no_view, (), {})
     return None if refusal is None else "The session's CSRF check failed: send X-CSRFToken."
+
+
+FORMS = {"multipart/form-data", "application/x-www-form-urlencoded"}
+
+
+def _not_json(request: HttpRequest) -> bool:
+    """Whether an API write sends a body that is not JSON: a form with fields, or other
+    content. (An empty form, as some clients send with a bodiless POST, is no body.)
+    The W3C containers check their media types themselves."""
+    media = request.content_type or ""
+    if not request.path.startswith("/api/") or media == "application/json":
+        return False
+    if media == "application/ld+json" or media.endswith("+json"):
+        return False
+    try:
+        raw = request.body  # read first, so that the view can still read it
+    except RequestDataTooBig:
+        raise Problem(413, "too-large", "Too large", "The body is too large.") from None
+    if media in FORMS:
+        try:
+            return bool(request.POST or request.FILES)
+        except MultiPartParserError:
+            return True
+    return bool(raw.strip())
 
 
 def caller(request: HttpRequest) -> User:
@@ -92,6 +119,13 @@ def caller(request: HttpRequest) -> User:
         if request.method not in READING and (refusal := _csrf_refusal(request)):
             raise Problem(403, "csrf", "CSRF check failed", refusal)
     request.api_token = token  # type: ignore[attr-defined]
+    if request.method not in READING and _not_json(request):
+        raise Problem(
+            415,
+            "unsupported-media-type",
+            "Not JSON",
+            "Send the body as JSON (Content-Type: application/json or application/ld+json).",
+        )
     if request.method not in READING:
         if token is not None and not token.may_write:
             raise Problem(403, "read-only-token", "Read-only token", "This token may only read.")
