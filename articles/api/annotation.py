@@ -18,8 +18,14 @@ from ninja import Body, Router, Schema, Status
 from articles import annotations as annotating
 from articles import sharing, w3c_input, webannotation
 from articles.api.auth import ApiRequest
-from articles.api.http import etag, if_match, if_none_match, paged, paginate
-from articles.api.problems import Problem, invalid, not_found
+from articles.api.http import (
+    annotation_etag,
+    if_none_match,
+    locked_annotation,
+    paged,
+    paginate,
+)
+from articles.api.problems import invalid, not_found
 from articles.models import Annotation, Article, Color
 from articles.parsing import parse_int
 from articles.permissions import annotation_for, article_for, visible_annotations
@@ -41,10 +47,6 @@ class AnnotationChange(Schema):
 
 def base_url(request: ApiRequest) -> str:
     return f"{request.scheme}://{request.get_host()}"
-
-
-def annotation_etag(annotation: Annotation) -> str:
-    return etag("annotation", annotation.pk, annotation.updated_at)
 
 
 def _document(request: ApiRequest, response: HttpResponse, annotation: Annotation) -> JsonLd:
@@ -195,16 +197,7 @@ def _changing(request: ApiRequest, pk: int) -> Annotation:
     """The annotation locked for a change by its author, after the If-Match check; call
     inside a transaction."""
     annotation_for(request, pk, change=True)  # 404 hidden, 403 someone else's
-    if "If-Match" not in request.headers:
-        raise Problem(
-            428,
-            "precondition-required",
-            "If-Match required",
-            "Send the ETag you read as If-Match, so a change made meanwhile is not lost.",
-        )
-    locked = Annotation.objects.select_for_update().select_related("article").get(pk=pk)
-    if_match(request, annotation_etag(locked))
-    return locked
+    return locked_annotation(request, pk, required=True)
 
 
 @router.put("/{pk}", response=JsonLd, summary="Replace an annotation")
@@ -251,9 +244,5 @@ def delete_annotation(request: ApiRequest, pk: int) -> Status[None]:
     """For its author; If-Match is checked when sent."""
     annotation_for(request, pk, change=True)
     with transaction.atomic():
-        locked = Annotation.objects.select_for_update().filter(pk=pk).first()
-        if locked is None:
-            raise not_found()
-        if_match(request, annotation_etag(locked))
-        locked.delete()
+        locked_annotation(request, pk, required=False).delete()
     return Status(204, None)

@@ -4,8 +4,9 @@ with `Link` headers (RFC 8288).
 An object's ETag changes with every change of it: it is made from its primary key and
 its `updated_at` (or another version stamp the caller names). An update that sends
 `If-Match` with an ETag that is no longer current answers 412 and changes nothing; the
-check and the write run in one transaction on the locked row (`locked_current`), so two
-clients sending the same ETag cannot both win.
+check and the write run in one transaction on the locked row (`locked_annotation`, for
+the API and the annotation containers alike), so two clients sending the same ETag
+cannot both win.
 """
 
 from __future__ import annotations
@@ -15,7 +16,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode
 
-from articles.api.problems import Problem, invalid
+from articles.api.problems import Problem, invalid, not_found
+from articles.models import Annotation
 from articles.parsing import parse_int
 
 if TYPE_CHECKING:
@@ -32,6 +34,28 @@ def etag(kind: str, pk: int, stamp: dt.datetime | int | str) -> str:
     if isinstance(stamp, dt.datetime):
         stamp = f"{stamp.timestamp():.6f}"
     return f'"{kind}-{pk}-{stamp}"'
+
+
+def annotation_etag(annotation: Annotation) -> str:
+    return etag("annotation", annotation.pk, annotation.updated_at)
+
+
+def locked_annotation(request: HttpRequest, pk: int, *, required: bool) -> Annotation:
+    """The annotation `pk`, its row locked (call inside a transaction), once the request's
+    If-Match names its current ETag: 428 when `required` and none is sent, 412 when stale.
+    The caller has checked that the requester may change it."""
+    if required and "If-Match" not in request.headers:
+        raise Problem(
+            428,
+            "precondition-required",
+            "If-Match required",
+            "Send the ETag you read as If-Match, so a change made meanwhile is not lost.",
+        )
+    locked = Annotation.objects.select_for_update().select_related("article").filter(pk=pk).first()
+    if locked is None:
+        raise not_found()
+    if_match(request, annotation_etag(locked))
+    return locked
 
 
 def _listed(header: str) -> list[str]:

@@ -50,10 +50,9 @@ from django.views.decorators.csrf import csrf_exempt
 from articles import annotations as annotating
 from articles import protocol, sharing, w3c_input, webannotation
 from articles.api.auth import caller
-from articles.api.http import etag, if_match, if_none_match
+from articles.api.http import annotation_etag, if_none_match, locked_annotation
 from articles.api.problems import Problem, forbidden, invalid, not_found, response
 from articles.middleware import declared_length
-from articles.models import Annotation
 from articles.parsing import parse_int
 from articles.permissions import article_for, may_change_annotation, visible_annotations
 
@@ -62,7 +61,7 @@ if TYPE_CHECKING:
 
     from django.contrib.auth.models import User
 
-    from articles.models import Article
+    from articles.models import Annotation, Article
 
 CONTAINER_METHODS = ("GET", "HEAD", "OPTIONS", "POST")
 ANNOTATION_METHODS = ("GET", "HEAD", "OPTIONS", "PUT", "DELETE")
@@ -292,16 +291,12 @@ def _visible(user: User, article_pk: int, pk: int) -> Annotation:
     return found
 
 
-def _annotation_etag(annotation: Annotation) -> str:
-    return etag("annotation", annotation.pk, annotation.updated_at)
-
-
 def _annotation_headers(user: User, annotation: Annotation) -> dict[str, str]:
     allowed = ANNOTATION_METHODS if may_change_annotation(user, annotation) else READ_METHODS
     return {
         "Allow": ", ".join(allowed),
         "Link": protocol.RESOURCE_LINK,
-        "ETag": _annotation_etag(annotation),
+        "ETag": annotation_etag(annotation),
     }
 
 
@@ -347,17 +342,9 @@ def annotation(request: HttpRequest, article_pk: int, pk: int) -> HttpResponse:
 
 def _replace(request: HttpRequest, user: User, article_pk: int, pk: int) -> HttpResponse:
     data = _json_body(request)
-    if "If-Match" not in request.headers:
-        raise Problem(
-            428,
-            "precondition-required",
-            "If-Match required",
-            "Send the ETag you read as If-Match, so a change made meanwhile is not lost.",
-        )
     try:
         with transaction.atomic():
-            locked = Annotation.objects.select_for_update().select_related("article").get(pk=pk)
-            if_match(request, _annotation_etag(locked))  # under the lock: one of two wins
+            locked = locked_annotation(request, pk, required=True)  # one of two wins
             w3c_input.replace(locked, data, by=user, base_url=_base_url(request))
     except REFUSALS as exc:
         raise invalid(str(exc)) from None
@@ -366,9 +353,5 @@ def _replace(request: HttpRequest, user: User, article_pk: int, pk: int) -> Http
 
 def _delete(request: HttpRequest, pk: int) -> HttpResponse:
     with transaction.atomic():
-        locked = Annotation.objects.select_for_update().filter(pk=pk).first()
-        if locked is None:
-            raise not_found()
-        if_match(request, _annotation_etag(locked))
-        locked.delete()
+        locked_annotation(request, pk, required=False).delete()
     return HttpResponse(status=204)
