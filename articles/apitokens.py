@@ -90,6 +90,8 @@ def authenticate(raw: str) -> ApiToken | None:
     return token
 
 
-def within_rate(token: ApiToken) -> bool:
-    """Count one request of `token`; False once it made more than the minute allows."""
-    return ratelimit.hit(RATE_SCOPE, str(token.pk)) <= settings.API_REQUESTS_PER_MINUTE
+def rate_wait(token: ApiToken) -> int:
+    """Count one request of `token`; 0 while it is within the minute's allowance, else
+    the seconds to wait before asking again."""
+    counted = ratelimit.hit(RATE_SCOPE, str(token.pk))
+    return ratelimit.wait_for(counted, settings.API_REQUESTS_PER_MINUTE)

@@ -1,5 +1,10 @@
-"""Rate limits that every process and every machine shares: fixed windows counted in the
+"""Rate limits that every process and every machine shares: windows counted in the
 database (`RateCounter`), one atomic upsert per counted event.
+
+A count is the current window's plus the part of the previous window that still falls in
+the last `seconds` (the sliding-window estimate): a burst that straddles a window's end is
+counted whole, so five wrong codes just before the hour and five just after are ten, not
+two fives that each pass.
 
 Who the client is: REMOTE_ADDR, unless that is one of `NEWSROOM_TRUSTED_PROXIES` (the
 reverse proxies in front of Newsroom); then the rightmost X-Forwarded-For address that is
@@ -11,6 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 import ipaddress
+import math
 import time
 from functools import lru_cache
 from typing import TYPE_CHECKING
@@ -31,6 +37,19 @@ INSERT INTO {RateCounter._meta.db_table} (scope, subject, "window", count, expir
 VALUES (%s, %s, %s, 1, %s)
 ON CONFLICT (scope, subject, "window") DO UPDATE SET count = {RateCounter._meta.db_table}.count + 1
 RETURNING count
+"""  # noqa: SLF001, S608 - the model's own table; values are parameters
+
+_COUNT = f"""
+SELECT "window", count FROM {RateCounter._meta.db_table}
+WHERE scope = %s AND subject = %s AND "window" IN (%s, %s)
+"""  # noqa: SLF001, S608 - the model's own table; values are parameters
+
+# One round trip: count this event, and read the previous window beside it.
+_HIT = f"""
+WITH counted AS ({_UPSERT.strip()})
+SELECT (SELECT count FROM counted),
+       COALESCE((SELECT count FROM {RateCounter._meta.db_table}
+                 WHERE scope = %s AND subject = %s AND "window" = %s), 0)
 """  # noqa: SLF001, S608 - the model's own table; values are parameters
 
 
@@ -75,23 +94,45 @@ def _window(seconds: int) -> int:
     return int(time.time() // seconds) * seconds
 
 
+def _with_previous(current: int, previous: int, start: int, seconds: int) -> int:
+    """`current` plus the share of `previous` still inside the last `seconds`, rounded up
+    (an event is counted until it is surely out of the window)."""
+    left = 1 - (time.time() - start) / seconds
+    if previous <= 0 or left <= 0:
+        return current
+    return current + math.ceil(previous * min(left, 1))
+
+
 def hit(scope: str, subject: str, seconds: int = WINDOW_SECONDS) -> int:
-    """Count one event of `subject` in `scope`'s current window; the count so far."""
+    """Count one event of `subject` in `scope`; the count in the last `seconds` so far."""
+    subject = subject[:200]
+    start = _window(seconds)
     expires = timezone.now() + dt.timedelta(seconds=2 * seconds)
     with connection.cursor() as cursor:
-        cursor.execute(_UPSERT, [scope, subject[:200], _window(seconds), expires])
-        (count,) = cursor.fetchone()
-    return int(count)
+        cursor.execute(_HIT, [scope, subject, start, expires, scope, subject, start - seconds])
+        current, previous = cursor.fetchone()
+    return _with_previous(int(current), int(previous), start, seconds)
 
 
 def count(scope: str, subject: str, seconds: int = WINDOW_SECONDS) -> int:
-    """How many events `subject` had in `scope`'s current window (counts nothing)."""
-    found = (
-        RateCounter.objects.filter(scope=scope, subject=subject[:200], window=_window(seconds))
-        .values_list("count", flat=True)
-        .first()
-    )
-    return found or 0
+    """How many events `subject` had in `scope` in the last `seconds` (counts nothing)."""
+    subject = subject[:200]
+    start = _window(seconds)
+    with connection.cursor() as cursor:
+        cursor.execute(_COUNT, [scope, subject, start, start - seconds])
+        found = dict(cursor.fetchall())
+    return _with_previous(found.get(start, 0), found.get(start - seconds, 0), start, seconds)
+
+
+def wait_for(counted: int, limit: int, seconds: int = WINDOW_SECONDS) -> int:
+    """Seconds until an event counted as `counted` (over `limit`) would be let through:
+    the rest of this window, then the share of the next one it takes for this window's
+    events to weigh less than `limit`. 0 when within the limit."""
+    if counted <= limit:
+        return 0
+    rest = _window(seconds) + seconds - time.time()
+    share = 1 - max(limit - 1, 0) / counted
+    return max(1, min(math.ceil(rest + seconds * share), 2 * seconds))
 
 
 def clear(scope: str, subject: str) -> None:

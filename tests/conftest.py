@@ -12,6 +12,8 @@ Browser tests are apart, in tests/browser.
 from __future__ import annotations
 
 import os
+import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -43,12 +45,72 @@ def pytest_configure(config: pytest.Config) -> None:
     # One test database per run, so two runs on one machine (a developer and a helper,
     # or CI and a local check) never fight over it.
     settings.DATABASES["default"].setdefault("TEST", {})["NAME"] = f"test_newsroom_{os.getpid()}"
+    from django.db.backends.signals import connection_created
+
+    connection_created.connect(_name_thread_connections, weak=False)
     settings.WHITENOISE_AUTOREFRESH = True
     settings.WHITENOISE_USE_FINDERS = True
     settings.STORAGES = {
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
+
+
+def _name_thread_connections(sender, connection, **kwargs) -> None:
+    """A connection opened off the main thread (a live-server request, a test's thread)
+    says which thread it is, so a stray session at the end can be told apart."""
+    if threading.current_thread() is not threading.main_thread():
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT set_config('application_name', %s, false)",
+                [f"pytest {threading.current_thread().name}"[:63]],
+            )
+
+
+STRAY_SESSIONS: list[str] = []
+STRAY_WAIT = 10  # seconds a closing thread or process gets to let go of the database
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """pytest-django's test database; before it is dropped, any other session still on it
+    (a thread or process a test left behind) gets a moment to end, is then ended, and is
+    named in the run's summary: the drop never fails on it, and the leak is still told."""
+    yield
+    with django_db_blocker.unblock():
+        from django.db import connection
+
+        deadline = time.monotonic() + STRAY_WAIT
+        while (strays := _other_sessions(connection)) and time.monotonic() < deadline:
+            time.sleep(0.2)
+        if strays:
+            STRAY_SESSIONS.extend(strays)
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                    "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+                )
+        connection.close()
+
+
+def _other_sessions(connection) -> list[str]:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pid, application_name, state, backend_start, left(query, 200) "
+            "FROM pg_stat_activity WHERE datname = current_database() "
+            "AND pid <> pg_backend_pid()"
+        )
+        return [
+            f"pid {pid} ({name or 'unnamed'}), {state}, since {start:%H:%M:%S}: {query}"
+            for pid, name, state, start, query in cursor.fetchall()
+        ]
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus, config) -> None:
+    if STRAY_SESSIONS:
+        terminalreporter.section("database sessions left open by the tests (ended)")
+        for line in STRAY_SESSIONS:
+            terminalreporter.write_line(line)
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:

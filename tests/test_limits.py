@@ -115,6 +115,39 @@ def test_hits_count_up_atomically_in_one_row_per_window():
     assert RateCounter.objects.filter(scope="test").count() == 1
 
 
+def _at(monkeypatch, seconds_since_epoch: float) -> None:
+    monkeypatch.setattr(ratelimit.time, "time", lambda: seconds_since_epoch)
+
+
+def test_a_burst_across_a_windows_end_is_counted_whole(monkeypatch):
+    """Five events just before a window ends and one just after are six, not one."""
+    _at(monkeypatch, 1_800_000_000 - 0.5)  # half a second before a minute's end
+    for _ in range(5):
+        ratelimit.hit("test", "x")
+    _at(monkeypatch, 1_800_000_000 + 0.5)  # the next minute has just begun
+    assert ratelimit.count("test", "x") == 5
+    assert ratelimit.hit("test", "x") == 6
+
+
+def test_the_previous_window_weighs_less_as_it_slides_away(monkeypatch):
+    _at(monkeypatch, 1_800_000_000 - 1)
+    for _ in range(10):
+        ratelimit.hit("test", "x")
+    _at(monkeypatch, 1_800_000_000 + 30)  # half the previous minute is still in the last 60 s
+    assert ratelimit.count("test", "x") == 5
+    _at(monkeypatch, 1_800_000_000 + 59)
+    assert ratelimit.count("test", "x") == 1  # a sixth of an event still counts as one
+    _at(monkeypatch, 1_800_000_000 + 60)
+    assert ratelimit.count("test", "x") == 0
+
+
+def test_the_wait_is_until_the_count_is_under_the_limit(monkeypatch):
+    _at(monkeypatch, 1_800_000_000 - 20)  # 20 s left in this minute
+    assert ratelimit.wait_for(3, limit=3) == 0
+    # 4 counted, limit 3: 20 s, then until 4 x (1 - share) <= 2, half the next minute.
+    assert ratelimit.wait_for(4, limit=3) == 20 + 30
+
+
 def test_prune_drops_windows_that_are_over():
     ratelimit.hit("test", "old")
     ratelimit.hit("test", "new")

@@ -14,7 +14,6 @@ On top of that, for every request whatever the endpoint:
 
 from __future__ import annotations
 
-import time
 from typing import TYPE_CHECKING
 
 from django.core.exceptions import RequestDataTooBig
@@ -23,7 +22,7 @@ from django.http.multipartparser import MultiPartParserError
 from django.middleware.csrf import CsrfViewMiddleware
 from ninja.security import HttpBearer
 
-from articles import apitokens, permissions, ratelimit
+from articles import apitokens, permissions
 from articles.accounts import is_guest
 from articles.api.problems import Problem
 
@@ -99,8 +98,7 @@ def caller(request: HttpRequest) -> User:
         token = apitokens.authenticate(raw)
         if token is None:
             raise unauthorized("This API token is unknown, revoked, or its person is deactivated.")
-        if not apitokens.within_rate(token):
-            wait = ratelimit.WINDOW_SECONDS - int(time.time()) % ratelimit.WINDOW_SECONDS
+        if wait := apitokens.rate_wait(token):
             raise Problem(
                 429,
                 "rate-limited",
