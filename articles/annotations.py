@@ -79,15 +79,19 @@ def create(  # noqa: PLR0913 - one argument per field a person chooses
     note: str = "",
     audience: Audience | Literal[Named.EVERYONE] = sharing.EVERYONE,
     entity: Entity | None = None,
+    motivation: str = "",
 ) -> Annotation:
     """A highlight, a note on a passage, or (with `entity`) a mention of that entity, for
-    `audience`: a group, None for "Only me", or EVERYONE."""
+    `audience`: a group, None for "Only me", or EVERYONE. `motivation` is set only by
+    the desk (`assessing`, a claim: `articles.claims`)."""
     try:
         selector = anchoring.select(article.body_text, start, end, quote)
     except anchoring.AnchorError as exc:
         raise AnnotationError(str(exc)) from exc
     note = _check_note(note)
-    if entity is not None:
+    if motivation:
+        pass
+    elif entity is not None:
         motivation = Annotation.Motivation.IDENTIFYING
     elif note.strip():
         motivation = Annotation.Motivation.COMMENTING

@@ -13,6 +13,11 @@ Each rule is stated once, in this module:
   merging or deleting one (which moves or removes everyone's mentions) is for its creator
   and staff. An entity made for a private mention is its creator's alone until a mention
   of it is shared. Mentions follow the annotation rule.
+- **Claims** (the fact-checking desk) follow the annotation rule: whoever sees a claim's
+  annotation sees the claim, its evidence and its log. Every member who sees it works it
+  (status, assignee, claimant, evidence, verdict); signing off a verdict is for anyone but
+  the person who gave it. Evidence that is another annotation is shown only to those who
+  see that annotation. The verdict scale and the two-person rule are for staff.
 - **Labels** are the team's: every member adds, removes, renames and deletes them. Reading
   state is each person's own: views only ever read or write the requester's rows.
 - **Feeds** are the team's: every member sees them and asks for a poll; changing the
@@ -68,6 +73,7 @@ from articles.accounts import is_guest
 from articles.models import (
     Annotation,
     Article,
+    Claim,
     Entity,
     Feed,
     FetchJob,
@@ -249,6 +255,41 @@ def annotation_for(
     if change and not may_change_annotation(request.user, annotation, link=link):
         raise PermissionDenied("Only the author of an annotation may change or delete it.")
     return annotation
+
+
+# Claims --------------------------------------------------------------------------------
+
+
+def visible_claims(viewer: Viewer) -> QuerySet[Claim]:
+    """The claims whose annotation the viewer may see."""
+    return Claim.objects.filter(annotation__in=visible_annotations(viewer).values("pk"))
+
+
+def claim_for(request: HttpRequest, pk: int) -> Claim:
+    """The claim `pk` if the requester may see it (404 otherwise). Working it is for
+    members; `guest_may` refuses a guest's writes before the view runs."""
+    try:
+        return (
+            visible_claims(request.user)
+            .select_related("annotation__article", "annotation__author__profile", "claimant")
+            .get(pk=pk)
+        )
+    except Claim.DoesNotExist:
+        raise Http404("No such claim.") from None
+
+
+def may_sign_off(viewer: Viewer, claim: Claim) -> bool:
+    return (
+        viewer.is_authenticated
+        and not is_guest(viewer)
+        and claim.status == Claim.Status.VERDICT
+        and claim.verdict_by_id != viewer.pk
+        and claim.signed_off_by_id is None
+    )
+
+
+def may_set_claims_policy(viewer: Viewer) -> bool:
+    return viewer.is_authenticated and viewer.is_staff
 
 
 # Entities ------------------------------------------------------------------------------

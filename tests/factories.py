@@ -2,7 +2,7 @@
 
 Every factory goes through the same functions the views call (ingest, annotations,
 tagging, sharing), so a test's world obeys the app's invariants. Names are plain:
-`make_user`, `make_group`, `make_article`, `make_sample`, `span`, `highlight`, `tag`,
+`make_user`, `make_group`, `make_article`, `make_sample`, `span`, `highlight`, `claim`, `tag`,
 and `signed_in` for a second browser session. The fixtures built on them (`user`, `bob`,
 `desk`, `article`, `sample`, ...) are in tests/conftest.py.
 """
@@ -79,6 +79,15 @@ def highlight(article, author, phrase: str, *, nth: int = 0, **fields: Any):
     `audience=` says otherwise (None for "Only me", or a group)."""
     fields.setdefault("audience", sharing.EVERYONE)
     return annotating.create(article, author, **span(article, phrase, nth), **fields)
+
+
+def claim(article, author, phrase: str, *, nth: int = 0, **fields: Any):
+    """A claim on `phrase`, To check, as the toolbar's Claim makes it; shared with
+    Everyone unless `audience=` says otherwise."""
+    from articles import claims
+
+    fields.setdefault("audience", sharing.EVERYONE)
+    return claims.mark(article, author, **span(article, phrase, nth), **fields)
 
 
 def tag(article, author, phrase: str, *, nth: int = 0, **fields: Any):

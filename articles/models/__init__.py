@@ -11,7 +11,8 @@
 - `limits`: RateCounter, the rate limits every process shares;
 - `accounts`: Profile (name, initials, role), Invitation, UserSession, TeamSettings;
 - `imports`: ImportJob, PendingImport (what an import gives an article still being fetched);
-- `tokens`: ApiToken, a person's personal API tokens.
+- `tokens`: ApiToken, a person's personal API tokens;
+- `claims`: Claim, Evidence, ClaimEvent (the fact-checking desk).
 
 Rules about who may see or change a row are not here: they are `articles.permissions`.
 """
@@ -26,6 +27,7 @@ from articles.models.annotations import (
     NoteChange,
 )
 from articles.models.articles import Article, ArticleQuerySet
+from articles.models.claims import Claim, ClaimEvent, Evidence
 from articles.models.entities import Entity, EntityAlias, EntityQuerySet, RejectedSuggestion
 from articles.models.imports import ImportJob, PendingImport
 from articles.models.library import ArticleLabel, ArticleState, Label, LibraryView
@@ -53,11 +55,14 @@ __all__ = [
     "ArticleState",
     "ArticleVersion",
     "AudienceChange",
+    "Claim",
+    "ClaimEvent",
     "Color",
     "ColorLabel",
     "Entity",
     "EntityAlias",
     "EntityQuerySet",
+    "Evidence",
     "Feed",
     "FeedEntry",
     "FetchJob",

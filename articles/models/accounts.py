@@ -143,6 +143,22 @@ class UserSession(models.Model):
         return f"session of {self.user} from {self.created_at:%Y-%m-%d %H:%M}"
 
 
+# The default verdict scale, best first: a label and its rating (None: not on the scale,
+# as "Unproven" is neither true nor false). An administrator may set another.
+DEFAULT_VERDICTS: list[list[str | int | None]] = [
+    ["True", 5],
+    ["Mostly true", 4],
+    ["Mixed", 3],
+    ["Mostly false", 2],
+    ["False", 1],
+    ["Unproven", None],
+]
+
+
+def default_verdicts() -> list[list[str | int | None]]:
+    return [list(v) for v in DEFAULT_VERDICTS]
+
+
 class TeamSettings(models.Model):
     """The team's own switches, set by an administrator in the app. One row (pk 1)."""
 
@@ -153,6 +169,19 @@ class TeamSettings(models.Model):
     invitation_days = models.PositiveSmallIntegerField(
         default=7, help_text="How long a new invitation stays valid."
     )
+    # The fact-checking desk (articles.claims).
+    verdict_scale = models.JSONField(
+        default=default_verdicts,
+        help_text="The verdicts a claim may get, best first: [label, rating or null].",
+    )
+    two_person_rule = models.BooleanField(
+        default=False,
+        help_text="A verdict is published only after a second person signs it off.",
+    )
+    organisation = models.CharField(
+        max_length=200, blank=True, help_text="The name the team publishes fact-checks under."
+    )
+    organisation_url = models.URLField(max_length=500, blank=True)
 
     class Meta:
         verbose_name = "team settings"

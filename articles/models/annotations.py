@@ -89,6 +89,7 @@ class Annotation(models.Model):
         HIGHLIGHTING = "highlighting", "Highlight"
         COMMENTING = "commenting", "Note"
         IDENTIFYING = "identifying", "Entity mention"
+        ASSESSING = "assessing", "Claim"  # the fact-checking desk's: see models.claims
 
     class Status(models.TextChoices):
         """Where it stands on the current text, against the words it was written on."""
