@@ -23,7 +23,8 @@ from typing import TYPE_CHECKING
 
 from django.utils.safestring import SafeString, mark_safe
 
-from articles.models import AnnotationReview, Color
+from articles import citations
+from articles.models import Annotation, AnnotationReview, Color
 from articles.sharing import chosen_names, initials, public_name
 from articles.versions import diff
 
@@ -32,7 +33,7 @@ if TYPE_CHECKING:
 
     from django.contrib.auth.models import User
 
-    from articles.models import Annotation, Entity
+    from articles.models import Claim, Entity
 
 QUOTE_CHARS = 280
 _PRIVATE = '<span class="badge">Only me</span>'
@@ -159,6 +160,25 @@ def _history(reviews: Sequence[AnnotationReview]) -> str:
     return f'<details class="card-history"><summary>History</summary><ol>{rows}</ol></details>'
 
 
+def _claim_parts(annotation: Annotation, *, public: bool) -> tuple[str, str]:
+    """For a claim (the desk's; loaded with the annotation where cards are many): its
+    badge, and the link to its page. The desk's status is for the team: a share link's
+    visitor sees only that it is a claim."""
+    claim: Claim | None = None
+    if annotation.motivation == Annotation.Motivation.ASSESSING:
+        claim = getattr(annotation, "claim", None)
+    if claim is None:
+        return "", ""
+    if public:
+        return '<span class="badge badge-claim">Claim</span>', ""
+    status = escape(claim.get_status_display())
+    url = escape(claim.get_absolute_url())
+    return (
+        f'<span class="badge badge-claim">Claim · {status}</span>',
+        f'<a href="{url}" class="link-action">Open on the desk</a>',
+    )
+
+
 def _badges(annotation: Annotation, *, public: bool, recheck: bool) -> str:
     """Needs re-check, then the audience: "Only me", or a group other than the default
     one (never named on a share-link page)."""
@@ -208,6 +228,8 @@ def render_card(  # noqa: PLR0913 - keyword options of one renderer
         swatch = f'<span class="swatch swatch-{color}" title="{name}"></span>'
 
     badge = _badges(annotation, public=public, recheck=recheck)
+    claim_badge, desk_link = _claim_parts(annotation, public=public)
+    badge = claim_badge + badge
     head = (
         f'{swatch}<span class="author" title="{username}"><span class="initials">'
         f'{author_initials}</span> <span class="author-name">{username}</span></span>'
@@ -256,6 +278,9 @@ def render_card(  # noqa: PLR0913 - keyword options of one renderer
             'hx-confirm="Delete this annotation? This cannot be undone." class="inline-form">'
             '<button type="submit" class="link-button danger-text">Delete</button></form>'
         )
+    actions += desk_link
+    if not public:  # escaped by citations.control, like everything here
+        actions += citations.control(annotation, id_prefix=id_prefix, article_url=article_url)
     state = f" is-{escape(annotation.status)}" if annotation.needs_review else ""
     state += " needs-recheck" if recheck else ""
     return mark_safe(  # noqa: S308 - built from escaped values and sanitised note_html

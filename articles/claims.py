@@ -10,18 +10,18 @@ the change. Who may see or work a claim is `articles.permissions`.
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
 from django.contrib.auth.base_user import AbstractBaseUser
-from django.contrib.postgres.lookups import TrigramSimilar
 from django.contrib.postgres.search import TrigramSimilarity
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
 from articles import annotations as annotating
-from articles import sharing
+from articles import permissions, sharing
 from articles.models import Annotation, Claim, ClaimEvent, Entity, Evidence, TeamSettings
 from articles.notes import render_note
 
@@ -31,15 +31,16 @@ if TYPE_CHECKING:
 
     from articles.models import Article
     from articles.sharing import Audience, Named
+    from articles.types import Viewer
 
 Status = Claim.Status
 Field = ClaimEvent.Field
 
-# `text %% 'words'`: the trigram index answers it (pg_trgm.similarity_threshold, 0.3).
-Claim._meta.get_field("text").register_lookup(TrigramSimilar)  # noqa: SLF001
-
 SUMMARY_MAX_CHARS = 20_000
 SIMILAR_LIMIT = 5
+BANDS, ROWS = 24, 4  # MinHash: see `bands`
+CANDIDATES = 500  # claims sharing a band, compared by their wording
+SIMILAR_AT_LEAST = 0.45  # trigram similarity: below it, wording is merely on the same topic
 
 # Where a claim may go from each status, and what the step is called on its button.
 STEPS: dict[str, dict[str, str]] = {
@@ -152,7 +153,10 @@ def mark(  # noqa: PLR0913 - one argument per choice the person makes
             motivation=Annotation.Motivation.ASSESSING,
         )
         claim = Claim.objects.create(
-            annotation=annotation, text=annotation.exact, claimant=claimant
+            annotation=annotation,
+            text=annotation.exact,
+            bands=bands(annotation.exact),
+            claimant=claimant,
         )
         _log(claim, author, Field.MARKED, "", claim.text)
         if claimant is not None:
@@ -309,27 +313,95 @@ def add_evidence(  # noqa: PLR0913
             annotation=annotation,
             added_by=by,
         )
-        _log(claim, by, Field.EVIDENCE, "", str(evidence))
+        _log(claim, by, Field.EVIDENCE, "", _evidence_said(evidence))
     return evidence
+
+
+def _evidence_said(evidence: Evidence) -> str:
+    """Evidence as the log names it, for everyone who sees the claim: a passage by its
+    article's title (every member reads every article), never by the passage's words,
+    which may be shared with fewer people than the claim."""
+    stance = evidence.get_stance_display()
+    if evidence.annotation is not None:
+        return f"{stance}: a passage of “{evidence.annotation.article.title}”"
+    return f"{stance}: {evidence.url or evidence.note[:120]}"
 
 
 def remove_evidence(evidence: Evidence, by: User) -> None:
     with transaction.atomic():
-        _log(evidence.claim, by, Field.EVIDENCE, str(evidence), "")
+        _log(evidence.claim, by, Field.EVIDENCE, _evidence_said(evidence), "")
         evidence.delete()
 
 
 # Seen before ---------------------------------------------------------------------------
 
 
-def similar(text: str, visible: QuerySet[Claim], *, exclude: Claim | None = None) -> list[Claim]:
-    """Claims of `visible` worded like `text`, the closest first (trigram similarity, on
-    the index), each with `.similarity` set."""
-    found = visible.filter(text__trigram_similar=text)
+def _lexemes(text: str) -> list[str]:
+    """The claim's content words as the search stems them (PostgreSQL's english
+    configuration: stop words dropped, "handled" and "handles" one word)."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT lexeme FROM unnest(to_tsvector('english', %s))", [text])
+        return [row[0] for row in cursor.fetchall()]
+
+
+# MinHash's hash functions, h(x) = (a * x + b) mod P on a word's 64-bit digest. Fixed
+# for good: the bands stored with every claim were made with them.
+_P = (1 << 61) - 1
+_HASHES = [
+    (int.from_bytes(hashlib.blake2b(f"a{i}".encode(), digest_size=8).digest()) % (_P - 1) + 1,
+     int.from_bytes(hashlib.blake2b(f"b{i}".encode(), digest_size=8).digest()) % _P)
+    for i in range(BANDS * ROWS)
+]  # fmt: skip
+
+
+def bands(text: str) -> list[int]:
+    """MinHash bands of the claim's content words (`word_bands`)."""
+    return word_bands(set(_lexemes(text)))
+
+
+def word_bands(words: set[str]) -> list[int]:
+    """BANDS bands of ROWS minimum hashes each, over `words`. Two claims whose word sets
+    have Jaccard similarity J share a given band with probability J**ROWS, so at least
+    one band with 1 - (1 - J**ROWS)**BANDS: a claim repeated with a word or two changed
+    (J about 0.8) all but surely, two claims that share only their topic's common words
+    (J about 0.2) rarely. Empty for a claim of stop words only."""
+    if not words:
+        return []
+    digests = [int.from_bytes(hashlib.blake2b(w.encode(), digest_size=8).digest()) for w in words]
+    minima = [min((a * x + b) % _P for x in digests) for a, b in _HASHES]
+    keys = []
+    for band in range(BANDS):
+        part = minima[band * ROWS : (band + 1) * ROWS]
+        key = hashlib.blake2b(repr((band, part)).encode(), digest_size=8).digest()
+        keys.append(int.from_bytes(key, signed=True))
+    return keys
+
+
+def similar(text: str, viewer: Viewer, *, exclude: Claim | None = None) -> list[Claim]:
+    """Claims the viewer may see worded like `text` (trigram similarity at least
+    SIMILAR_AT_LEAST), the closest first, each with `.similarity` set. Only the claims
+    that share a MinHash band with it (on the index) are compared, and only their
+    annotations are checked for the viewer, so the cost follows the few candidates, not
+    the size of the desk's archive."""
+    keys = bands(text)
+    if not keys:
+        return []
+    with transaction.atomic(), connection.cursor() as cursor:
+        # The planner guesses a fifth of the rows share a band (it cannot know how rare
+        # band keys are) and would read every claim; the index finds the few.
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        candidates = list(
+            Claim.objects.filter(bands__overlap=keys)
+            .order_by()  # in any order: not the newest first, which reads them all
+            .values_list("annotation_id", flat=True)[:CANDIDATES]
+        )
+    seen = permissions.visible_annotations(viewer).filter(pk__in=candidates).values("pk")
+    found = Claim.objects.filter(annotation_id__in=seen)
     if exclude is not None:
         found = found.exclude(pk=exclude.pk)
     return list(
         found.annotate(similarity=TrigramSimilarity("text", text))
+        .filter(similarity__gte=SIMILAR_AT_LEAST)
         .select_related("annotation__article", "claimant")
         .order_by("-similarity", "-created_at")[:SIMILAR_LIMIT]
     )

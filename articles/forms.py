@@ -15,6 +15,7 @@ from django.contrib.auth.forms import (
 )
 
 from articles import accounts, fetch, preferences, ratelimit, sharing
+from articles.claims import ClaimError, parse_scale
 from articles.ingest import SUPPORTED_SUFFIXES
 from articles.models import Role, SetupCode, ShareLink, TeamGroup, TeamSettings
 
@@ -432,6 +433,61 @@ class TeamSettingsForm(forms.Form):
         team.require_two_factor = self.cleaned_data["require_two_factor"]
         team.invitation_days = self.cleaned_data["invitation_days"]
         team.save(update_fields=["require_two_factor", "invitation_days"])
+
+
+class ClaimsPolicyForm(forms.Form):
+    """The fact-checking desk's policy (`TeamSettings`): the verdict scale, the
+    two-person rule, and the organisation fact-checks are published under."""
+
+    verdict_scale = forms.CharField(
+        label="Verdict scale",
+        widget=forms.Textarea(attrs={"rows": 7, "spellcheck": "false"}),
+        help_text=(
+            "One verdict a line, best first. Give a rating after “=” (a whole number, higher "
+            "is truer) for verdicts on the scale; leave it out for one off it, such as "
+            "“Unproven”. Claims keep the verdict they were given."
+        ),
+    )
+    two_person_rule = forms.BooleanField(
+        label="A second person signs off every verdict before it is published",
+        required=False,
+        help_text="Whoever gave the verdict cannot sign it off themselves.",
+    )
+    organisation = forms.CharField(
+        label="Organisation", max_length=200, required=False,
+        help_text="The name your team publishes fact-checks under.",
+    )  # fmt: skip
+    organisation_url = forms.URLField(
+        label="Organisation’s web address", max_length=500, required=False, assume_scheme="https"
+    )
+
+    @staticmethod
+    def initial_for(team: TeamSettings) -> dict[str, object]:
+        lines = [
+            label if rating is None else f"{label} = {rating}"
+            for label, rating in team.verdict_scale or []
+        ]
+        return {
+            "verdict_scale": "\n".join(lines),
+            "two_person_rule": team.two_person_rule,
+            "organisation": team.organisation,
+            "organisation_url": team.organisation_url,
+        }
+
+    def clean_verdict_scale(self) -> list[list[str | int | None]]:
+        try:
+            return parse_scale(self.cleaned_data["verdict_scale"])
+        except ClaimError as exc:
+            raise forms.ValidationError(str(exc)) from None
+
+    def save(self, team: TeamSettings) -> None:
+        team.verdict_scale = self.cleaned_data["verdict_scale"]
+        team.two_person_rule = self.cleaned_data["two_person_rule"]
+        team.organisation = self.cleaned_data["organisation"].strip()
+        team.organisation_url = self.cleaned_data["organisation_url"]
+        team.save(
+            update_fields=["verdict_scale", "two_person_rule", "organisation", "organisation_url"]
+        )
 
 
 # Two-factor sign-in and passwords -----------------------------------------------------

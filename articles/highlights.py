@@ -72,7 +72,7 @@ class Span:
     start: int
     end: int
     color: str  # a palette name such as "yellow"; written as an attribute value
-    kind: str = "highlight"  # "highlight" or "mention" (color is then the entity kind)
+    kind: str = "highlight"  # "highlight", "claim", or "mention" (color: the entity kind)
     state: str = ""  # "" or a review state ("changed", "recheck"), written as data-state
 
 

@@ -162,15 +162,20 @@ def _state(annotation: Annotation, assertive: frozenset[str]) -> str:
     )
 
 
+# A claim is drawn apart from a plain highlight.
+_KINDS: dict[str, str] = {Annotation.Motivation.ASSESSING: "claim"}
+
+
 def marked_body(
     article: Article, anchored: list[Annotation], assertive: frozenset[str] = frozenset()
 ) -> str:
-    """The article's body with its anchored annotations drawn: highlights in their colour,
-    mentions in their entity's kind, changed ones marked so."""
+    """The article's body with its anchored annotations drawn: highlights (and claims) in
+    their colour, mentions in their entity's kind, changed ones marked so."""
     spans = [
         Span(a.pk, a.start, a.end, a.entity.kind, "mention", _state(a, assertive))
         if a.entity is not None
-        else Span(a.pk, a.start, a.end, a.color, state=_state(a, assertive))
+        else Span(a.pk, a.start, a.end, a.color, _KINDS.get(a.motivation, "highlight"),
+                  _state(a, assertive))
         for a in anchored
         if a.start is not None and a.end is not None
     ]  # fmt: skip
@@ -302,7 +307,7 @@ def build(viewer: User, article: Article, params: Mapping[str, str]) -> ReaderPa
     annotations = list(
         visible_annotations(viewer)
         .filter(article=article)
-        .select_related("author__profile", "group", "entity")
+        .select_related("author__profile", "group", "entity", "claim")
         .in_text_order()
     )
     for annotation in annotations:
@@ -366,7 +371,7 @@ def build_shared(link: ShareLink, viewer: Viewer, pointed_id: str = "") -> Share
     article = link.article
     annotations = list(
         visible_annotations(viewer, link=link)
-        .select_related("author__profile", "group", "entity")
+        .select_related("author__profile", "group", "entity", "claim")
         .in_text_order()
     )
     assertive = ColorLabel.assertive()

@@ -110,6 +110,8 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    # PostgreSQL's own fields and indexes (the desk's MinHash bands, articles.claims).
+    "django.contrib.postgres",
     "django_htmx",
     "django_tasks_db",
     # Two-factor sign-in: TOTP devices and single-use recovery codes (articles.accounts).

@@ -138,5 +138,7 @@ urlpatterns = [
     path("", include("articles.views.exports")),
     # Imports (issue 19): upload, preview, confirm, progress.
     path("", include("articles.views.imports")),
+    # The fact-checking desk (issue 22): the claims board, each claim's page and writes.
+    path("", include("articles.views.claims")),
     path("admin/", admin.site.urls),
 ]

@@ -51,10 +51,10 @@ from django.urls.resolvers import RoutePattern
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
-from articles import accounts, apitokens, jobs, library, sharing, trash
+from articles import accounts, apitokens, claims, jobs, library, sharing, trash
 from articles.entities import curation
 from articles.models import Annotation, Article, ArticleVersion, Feed, FetchJob, SaveToken
-from tests.factories import highlight, make_article, make_group, make_user, span, tag
+from tests.factories import claim, highlight, make_article, make_group, make_user, span, tag
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -74,6 +74,10 @@ PARAMETERS = (
     "form", "author", "group", "new", "from", "description", "wikidata_id", "visibility",
     "interval_minutes", "expiry", "what", "read", "archived", "favourite", "username",
     "password", "next", "setup_code", "email", "password1", "password2", "o", "p", "e",
+    # The fact-checking desk (articles/views/claims.py).
+    "to", "assignee", "claimant", "verdict", "summary", "stance", "annotation", "earlier",
+    "unlink", "find", "status", "verdict_scale", "organisation", "organisation_url",
+    "two_person_rule",
 )  # fmt: skip
 
 # Hostile values by kind; in a request each parameter takes one of its kind's variants.
@@ -219,7 +223,11 @@ def world(settings):
     passage = span(article, "talks")
     invitation, _ = accounts.invite(by=root, email="dora@example.org", groups=[desk])
     api_token, _ = apitokens.create(alice, "script", "write")
+    checked = claim(article, alice, "Dock workers", audience=desk)
+    evidence = claims.add_evidence(checked, alice, stance="supports", note="The union says so")
     ids = {
+        "claim": str(checked.pk),
+        "evidence": str(evidence.pk),
         "api_token": str(api_token.pk),
         "article": str(article.pk),
         "annotation": str(shared.pk),
@@ -252,6 +260,10 @@ def world(settings):
         interval_minutes="60", expiry="7", what="mine", username="alice", password="wrong",
         next="/", email="alice@example.org", setup_code="000000",
         password1="a long passphrase 7", password2="a long passphrase 7",
+        to="in_progress", assignee=str(bob.pk), claimant=ids["entity"], verdict="False",
+        summary="Counted twice.", stance="supports", annotation=ids["annotation"],
+        earlier=ids["claim"], verdict_scale="True = 1\nFalse = 0", organisation="Desk",
+        organisation_url="https://desk.example.org", two_person_rule="on",
     )  # fmt: skip
     base["from"] = "reader"
     # Sessions in signed cookies: a request costs no query to find its session.
@@ -297,11 +309,12 @@ _PK_OF = {
     "fetches": "fetch", "feeds": "feed", "labels": "label", "shared-links": "link",
     "trash": "trashed", "team/people": "person", "team/invitations": "invitation",
     "team/groups": "group", "jobs": "fetch", "settings/tokens": "api_token",
+    "claims": "claim",
 }  # fmt: skip
 _NAMED_SLOTS = {
     "entity_pk": "entity", "alias_pk": "alias", "label_pk": "label", "version": "version",
     "slug": "slug", "token": "token", "user_pk": "person", "uidb64": "uid",
-    "article_pk": "article",
+    "article_pk": "article", "evidence_pk": "evidence",
 }  # fmt: skip
 
 

@@ -19,20 +19,23 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from articles import accounts, library, sharing
+from articles import accounts, claims, library, sharing
 from articles.entities import curation
 from articles.models import (
     Annotation,
     Article,
     ArticleState,
     ArticleVersion,
+    Claim,
+    Evidence,
     Feed,
     FetchJob,
     Label,
     Role,
     SaveToken,
+    TeamSettings,
 )
-from tests.factories import highlight, make_article, make_group, make_user, span, tag
+from tests.factories import claim, highlight, make_article, make_group, make_user, span, tag
 
 pytestmark = pytest.mark.django_db
 
@@ -94,7 +97,13 @@ def world(db):
         status=Annotation.Status.CHANGED, written_on=version
     )
     shared.refresh_from_db()
+    # The fact-checking desk: a claim for the desk, and one with alice's verdict to sign off.
+    checked = claim(article, alice, "Dock workers", audience=desk)
+    judged = claim(article, alice, "stayed off the job", audience=desk)
+    claims.set_verdict(judged, alice, "Mostly true")
     return {
+        "claim": checked,
+        "judged": judged,
         "users": {
             "author": alice,
             "member": bob,
@@ -255,6 +264,22 @@ def _request(world, actor, endpoint):
         ),
         "feed-delete": lambda: client.post(reverse("delete_feed", args=[world["feed"].pk])),
         "settings-save": lambda: client.post(reverse("save_settings")),
+        "claims-board": lambda: client.get(reverse("claims")),
+        "claim-page": lambda: client.get(world["claim"].get_absolute_url()),
+        "claim-status": lambda: client.post(
+            reverse("claim_status", args=[world["claim"].pk]), {"to": "in_progress"}
+        ),
+        "claim-evidence": lambda: client.post(
+            reverse("claim_evidence", args=[world["claim"].pk]),
+            {"stance": "supports", "note": "The union's statement"},
+        ),
+        "claim-verdict": lambda: client.post(
+            reverse("claim_verdict", args=[world["claim"].pk]), {"verdict": "True"}
+        ),
+        "claim-sign-off": lambda: client.post(reverse("claim_sign_off", args=[world["judged"].pk])),
+        "claims-policy": lambda: client.post(
+            reverse("team_claims_policy"), {"verdict_scale": "Yes = 1\nNo = 0"}
+        ),
         # The bookmarklet's endpoint trusts its token, never the session cookie.
         "save-page": lambda: client.post(
             reverse("save_page"),
@@ -340,6 +365,16 @@ MATRIX: dict[str, dict[str, tuple[int | str, bool]]] = {
     "feed-delete": {"author": (302, False), "member": (403, False), "non-member": (403, False), "admin": (302, False)},
     "settings-save": dict.fromkeys(_SIGNED_IN, (302, False)),
     "save-page": dict.fromkeys(ACTORS, (403, False)),
+    # Claims follow their annotation: the desk sees and works the desk's claim, anyone
+    # else gets 404; a verdict is signed off by anyone but whoever gave it; the scale and
+    # the two-person rule are for administrators.
+    "claims-board": dict.fromkeys(_SIGNED_IN, (200, False)),
+    "claim-page": {"author": (200, False), "member": (200, False), "non-member": (404, False), "admin": (404, False)},
+    "claim-status": {"author": (302, False), "member": (302, False), "non-member": (404, False), "admin": (404, False)},
+    "claim-evidence": {"author": (302, False), "member": (302, False), "non-member": (404, False), "admin": (404, False)},
+    "claim-verdict": {"author": (302, False), "member": (302, False), "non-member": (404, False), "admin": (404, False)},
+    "claim-sign-off": {"author": (400, False), "member": (302, False), "non-member": (404, False), "admin": (404, False)},
+    "claims-policy": {"author": (403, False), "member": (403, False), "non-member": (403, False), "admin": (302, False)},
 }  # fmt: skip
 # A guest on the desk reads what the desk reads; every write answers 403 (READ_ONLY) but their
 # own reading state and bookmarklet. Revoking is allowed them, and finds no link of theirs.
@@ -364,7 +399,9 @@ GUEST: dict[str, tuple[int | str, bool]] = {
     "add-article": _REFUSED, "delete-article": _REFUSED, "refresh": _REFUSED,
     "retry-job": _REFUSED, "dismiss-job": _REFUSED, "feed-poll": _REFUSED,
     "feed-interval": _REFUSED, "feed-delete": _REFUSED, "settings-save": (302, False),
-    "save-page": _REFUSED,
+    "save-page": _REFUSED, "claims-board": (200, False), "claim-page": (200, False),
+    "claim-status": _REFUSED, "claim-evidence": _REFUSED, "claim-verdict": _REFUSED,
+    "claim-sign-off": _REFUSED, "claims-policy": _REFUSED,
 }  # fmt: skip
 # Where the author legitimately sees their own private note.
 AUTHOR_SEES_PRIVATE = {
@@ -494,6 +531,21 @@ def test_the_save_endpoint_saves_nothing_without_a_valid_token(world, actor):
     before = Article.objects.count()
     assert _request(world, actor, "save-page").status_code == 403
     assert Article.objects.count() == before
+
+
+CLAIM_WRITES = ["claim-status", "claim-evidence", "claim-verdict", "claim-sign-off"]
+
+
+@pytest.mark.parametrize("endpoint", [*CLAIM_WRITES, "claims-policy"])
+@pytest.mark.parametrize("actor", ["non-member", "guest", "anonymous", "link", "deactivated"])
+def test_nobody_outside_the_desk_works_its_claims(world, endpoint, actor):
+    _request(world, actor, endpoint)
+    checked = Claim.objects.get(pk=world["claim"].pk)
+    judged = Claim.objects.get(pk=world["judged"].pk)
+    assert (checked.status, checked.verdict) == (Claim.Status.TO_CHECK, "")
+    assert judged.signed_off_by is None
+    assert not Evidence.objects.exists()
+    assert TeamSettings.current().verdict_scale[0] == ["True", 5]
 
 
 def test_saving_the_settings_gives_only_the_requester_a_new_bookmarklet(world):

@@ -2,10 +2,11 @@
 (`/api/v1/openapi.json`) is generated from the views' type hints, and the docs page
 (`/api/v1/docs`) is Swagger UI served from Ninja's own static files, no CDN.
 
-One router per resource (`articles`, `annotations`, `catalogue` for entities, labels,
-feeds and search). Who may call and what a token may do: `articles.api.auth`. What each
-person may see and change: `articles.permissions`, exactly as for the pages. Errors:
-`articles.api.problems` (RFC 9457). ETags, If-Match and pagination: `articles.api.http`.
+One router per resource (`articles`, `annotations`, `claims` for the fact-checking
+desk, `catalogue` for entities, labels, feeds and search). Who may call and what a token
+may do: `articles.api.auth`. What each person may see and change: `articles.permissions`,
+exactly as for the pages. Errors: `articles.api.problems` (RFC 9457). ETags, If-Match and
+pagination: `articles.api.http`.
 """
 
 from __future__ import annotations
@@ -26,9 +27,9 @@ if TYPE_CHECKING:
     from django.urls import URLPattern, URLResolver
 
 DESCRIPTION = """\
-Newsroom's API: the team's articles, annotations, entities, labels, feeds and search, with
-the same rules as the pages: you see what you would see signed in, and change what you
-could change there.
+Newsroom's API: the team's articles, annotations, claims (the fact-checking desk), entities,
+labels, feeds and search, with the same rules as the pages: you see what you would see
+signed in, and change what you could change there.
 
 **Authentication.** Make a personal token on your settings page (API tokens), or with
 `manage.py token create USERNAME --name NAME --scope read|write`, and send it as
@@ -105,11 +106,12 @@ def problem_kind(request: HttpRequest, kind: str) -> dict[str, str]:
 
 
 def _register() -> None:
-    from articles.api import annotation, articles, catalogue  # noqa: PLC0415 - after `api`
+    from articles.api import annotation, articles, catalogue, claims  # noqa: PLC0415 - after `api`
 
     api.add_router("/articles", articles.router, tags=["Articles"])
     api.add_router("/jobs", articles.jobs_router, tags=["Articles"])
     api.add_router("/annotations", annotation.router, tags=["Annotations"])
+    api.add_router("/claims", claims.router, tags=["Claims"])
     api.add_router("/", catalogue.router, tags=["Entities, labels, feeds and search"])
 
 

@@ -37,6 +37,8 @@ KINDS: dict[str, str] = {
     "precondition-required": "Changes need the ETag you read, sent as If-Match.",
     "rate-limited": "This token made more requests this minute than the team allows "
     "(NEWSROOM_API_RATE); Retry-After says how many seconds to wait.",
+    "conflict": "The change is not one the object allows from where it stands now (a "
+    "claim's workflow step); `detail` says what to do first.",
     "error": "Any other error; `detail` says what happened.",
 }
 

@@ -8,6 +8,8 @@ work a claim is `articles.permissions`; the workflow's rules are `articles.claim
 from __future__ import annotations
 
 from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
+from django.contrib.postgres.indexes import GinIndex
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
@@ -24,9 +26,11 @@ class Claim(models.Model):
         DROPPED = "dropped", "Dropped"
 
     annotation = models.OneToOneField(Annotation, on_delete=models.CASCADE, related_name="claim")
-    # The words claimed, as marked (the annotation's quote may be re-anchored later): what
-    # "seen before" compares, through a trigram index.
+    # The words claimed, as marked (the annotation's quote may be re-anchored later), and
+    # their MinHash bands (`articles.claims.bands`): "seen before" looks up the claims
+    # sharing a band (an index on `bands`), then compares their wording.
     text = models.TextField()
+    bands = ArrayField(models.BigIntegerField(), default=list, blank=True, editable=False)
     claimant = models.ForeignKey(
         "Entity", null=True, blank=True, on_delete=models.SET_NULL, related_name="claims"
     )
@@ -71,9 +75,7 @@ class Claim(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-id"]
-        # "Seen before" has a trigram index on `text` (pg_trgm's gin_trgm_ops), made by
-        # the migration in SQL: GinIndex would need django.contrib.postgres, whose hstore
-        # probe costs every new connection a query.
+        indexes = [GinIndex(fields=["bands"], name="claim_bands")]  # for `&&`
         constraints = [
             models.CheckConstraint(
                 condition=~models.Q(status="published") | ~models.Q(verdict=""),

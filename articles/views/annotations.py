@@ -10,13 +10,18 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from articles import annotations as annotating
-from articles import reader, sharing
-from articles.models import Color, ColorLabel
+from articles import claims, reader, sharing
+from articles.models import Annotation, Color, ColorLabel
 from articles.parsing import parse_int
-from articles.permissions import annotation_for, article_for, visible_annotations
+from articles.permissions import (
+    annotation_for,
+    article_for,
+    visible_annotations,
+)
 from articles.views._shared import (
     NOT_A_SELECTION,
     HtmxHttpRequest,
@@ -29,7 +34,10 @@ from articles.views._shared import (
 if TYPE_CHECKING:
     from django.http import HttpResponse
 
-REFUSALS = (annotating.AnnotationError, sharing.SharingError)
+    from articles.models import Article
+    from articles.views._shared import Passage
+
+REFUSALS = (annotating.AnnotationError, sharing.SharingError, claims.ClaimError)
 
 
 @require_POST
@@ -38,6 +46,8 @@ def annotate(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     passage = selection(request)
     if passage is None:
         return refused(request, NOT_A_SELECTION)
+    if request.POST.get("motivation") == Annotation.Motivation.ASSESSING:
+        return _mark_claim(request, article, passage)
     try:
         annotation = annotating.create(
             article,
@@ -50,6 +60,31 @@ def annotate(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     except REFUSALS as exc:
         return refused(request, str(exc))
     return changed(request, article, {"id": annotation.pk, "action": "created"})
+
+
+def _mark_claim(request: HtmxHttpRequest, article: Article, passage: Passage) -> HttpResponse:
+    """The toolbar's Claim (key c): a claim to check on the passage, then the status line
+    offers who made it (the people and organisations mentioned nearest) and the claims
+    worded like it that the desk already has (seen before)."""
+    try:
+        claim = claims.mark(article, request.user, **passage, audience=chosen_audience(request))
+    except REFUSALS as exc:
+        return refused(request, str(exc))
+    event = {"id": claim.annotation_id, "action": "created"}
+    if not request.htmx:
+        return changed(request, article, event, told="Marked a claim to check.")
+    response = changed(request, article, event)
+    mentions = visible_annotations(request.user).filter(entity__isnull=False)
+    offer = {
+        "oob": True,
+        "claim": claim,
+        "claimants": claims.claimant_suggestions(claim.annotation, mentions),
+        "seen_before": claims.similar(claim.text, request.user, exclude=claim),
+        "article": article,
+    }
+    html = render_to_string("articles/reader.html#annotate-status", offer, request)
+    response.content += html.encode()
+    return response
 
 
 @require_POST
@@ -128,7 +163,7 @@ def annotation_cards(request: HtmxHttpRequest) -> HttpResponse:
     annotations = list(
         visible_annotations(request.user)
         .filter(pk__in=ids[:20])
-        .select_related("author__profile", "article", "group", "entity")
+        .select_related("author__profile", "article", "group", "entity", "claim")
         .in_text_order()
     )
     links = sharing.active_links(request.user, annotations[0].article) if annotations else []

@@ -40,6 +40,7 @@ from articles.views._shared import (
     refused,
     selection,
 )
+from articles.views.claims import entity_claims
 
 INDEX_PAGE_SIZE = 50
 ARTICLES_PER_PAGE = 20
@@ -226,6 +227,7 @@ def entity_page(request: HtmxHttpRequest, pk: int) -> HttpResponse:
         "related": pages.co_occurring(entity, request.user),
         "can_merge": may_merge_entity(request.user, entity),
         "kinds": Entity.Kind.choices,
+        "entity_claims": entity_claims(request.user, entity),
     }
     return render(request, "entities/entity.html", context)
 

@@ -136,7 +136,7 @@ def share_cards(request: VisitorRequest, link: ShareLink) -> HttpResponse:
     annotations = list(
         permissions.visible_annotations(request.user, link=link)
         .filter(pk__in=ids)
-        .select_related("author__profile", "group", "entity")
+        .select_related("author__profile", "group", "entity", "claim")
         .in_text_order()
     )
     reader.shared_cards(link, annotations)

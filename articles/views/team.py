@@ -39,6 +39,7 @@ from articles import accounts, ratelimit, sharing
 from articles.forms import (
     AcceptInvitationForm,
     AddMemberForm,
+    ClaimsPolicyForm,
     GroupNameForm,
     InvitationForm,
     RoleForm,
@@ -591,6 +592,8 @@ def team_settings(request: HtmxHttpRequest) -> HttpResponse:
         "active": active.count(),
         "with_two_factor": with_two_factor.count(),
         "me_without": not accounts.has_two_factor(request.user),
+        # The fact-checking desk's policy: its own form, posted to claims_policy.
+        "policy_form": ClaimsPolicyForm(initial=ClaimsPolicyForm.initial_for(current)),
     }
     status = 400 if request.method == "POST" else 200
     return render(request, "team/settings.html", context, status=status)

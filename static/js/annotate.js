@@ -279,6 +279,12 @@ function highlight(color) {
   send({ color: chosen });
 }
 
+// A claim to check (the fact-checking desk): the status line then offers its claimant
+// and the claims worded like it.
+function markClaim() {
+  send({ motivation: "assessing" });
+}
+
 function openNote() {
   pending = currentSelection() || pending;
   if (!pending) return;
@@ -425,6 +431,7 @@ function initToolbar() {
     if (button.dataset.color) highlight(button.dataset.color);
     else if (button.dataset.action === "note") openNote();
     else if (button.dataset.action === "entity") openEntityForm();
+    else if (button.dataset.action === "claim") markClaim();
     else if (button.dataset.action === "cancel") hideToolbar();
     else if (button.dataset.action === "move-here") moveHere();
     else if (button.dataset.action === "cancel-move") {
@@ -488,6 +495,9 @@ function init() {
     } else if (event.key === "t") {
       event.preventDefault();
       openEntityForm();
+    } else if (event.key === "c") {
+      event.preventDefault();
+      markClaim();
     } else if (event.key === "Enter" && moving) {
       event.preventDefault();
       moveHere();

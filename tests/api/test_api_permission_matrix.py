@@ -38,11 +38,11 @@ from django.db import transaction
 from django.test import Client
 from django.urls import reverse
 
-from articles import accounts, apitokens, library, webannotation
+from articles import accounts, apitokens, claims, library, webannotation
 from articles.api.annotation import annotation_etag
 from articles.api.articles import article_etag
 from articles.entities import curation
-from articles.models import Annotation, Article, Entity, Feed, FetchJob, Role
+from articles.models import Annotation, Article, Claim, Entity, Feed, FetchJob, Role
 from tests.factories import highlight, make_article, make_group, make_user, span, tag
 
 if TYPE_CHECKING:
@@ -106,6 +106,15 @@ def _build() -> dict[str, Any]:
         requested_by=alice,
     )  # fmt: skip
     feed = Feed.objects.create(url="https://news.example.org/feed.xml", added_by=alice)
+    # Claims: the desk's, with bob's verdict waiting for a second person's sign-off; and
+    # alice's own, whose claimant is her private entity and whose evidence is her lead.
+    desk_claim = claims.mark(article, alice, **span(article, "Dock workers"), audience=desk)
+    claims.set_verdict(desk_claim, bob, "False")
+    claims.add_evidence(desk_claim, bob, stance="contradicts", note=GROUP_TEXT)
+    private_claim = claims.mark(
+        article, alice, **span(article, "stayed off the job"), audience=None, claimant=secret
+    )
+    claims.add_evidence(private_claim, alice, stance="supports", note=PRIVATE_TEXT)
     raw = {
         "read": apitokens.create(alice, "reader", "read")[1],
         "write": apitokens.create(alice, "writer", "write")[1],
@@ -118,7 +127,7 @@ def _build() -> dict[str, Any]:
     revoked, raw["revoked"] = apitokens.create(alice, "old script", "write")
     apitokens.revoke(alice, revoked.pk)
     accounts.deactivate(dave, by=root)
-    for obj in (article, own, private, shared, port, harbour, secret):
+    for obj in (article, own, private, shared, port, harbour, secret, desk_claim, private_claim):
         obj.refresh_from_db()
     return {
         "tokens": raw,
@@ -134,6 +143,8 @@ def _build() -> dict[str, Any]:
         "label": label,
         "job": job,
         "feed": feed,
+        "desk_claim": desk_claim,
+        "private_claim": private_claim,
     }
 
 
@@ -208,6 +219,10 @@ def new_annotation(world: dict[str, Any]) -> dict[str, Any]:
         "body": {"type": "TextualBody", "value": "A new note from the API"},
         "target": _passage(world, "talks with the port authority"),
     }
+
+
+def _claim_in(world: dict[str, Any]) -> dict[str, Any]:
+    return {"article": world["article"].pk, **span(world["article"], "The union said")}
 
 
 def replaced(key: str) -> Callable[[dict[str, Any]], dict[str, Any]]:
@@ -336,6 +351,66 @@ TABLE: dict[tuple[str, str], list[Case]] = {
             body=_patch,
             headers=lambda _: {"If-Match": '"annotation-0-0"'},
         ),
+    ],
+    # Claims follow the annotation rule: the desk's for the desk, alice's own for her (her
+    # private entity as its claimant, her lead as its evidence). Every member who sees a
+    # claim works it; signing off is for anyone but the one who gave the verdict (bob).
+    ("GET", "/api/v1/claims"): [
+        Case("all", reads(), secret_for=ALICE),
+        Case("verdicts", reads(), query={"status": "verdict"}),
+    ],
+    ("POST", "/api/v1/claims"): [
+        Case("new", writes(201), body=_claim_in),
+        Case(
+            "private-claimant",
+            writes(201, allowed=frozenset({"write"}), sees=ALICE),
+            body=lambda w: {**_claim_in(w), "claimant": w["secret"].pk},
+        ),
+    ],
+    ("GET", "/api/v1/claims/{pk}"): [
+        Case("desk", reads(DESK), params={"pk": "desk_claim"}, group_for=DESK),
+        Case(
+            "private",
+            reads(ALICE),
+            params={"pk": "private_claim"},
+            private_for=ALICE,
+            secret_for=ALICE,
+        ),
+    ],
+    ("PATCH", "/api/v1/claims/{pk}"): [
+        Case(
+            "desk",
+            writes(200, allowed=frozenset({"write", "other"}), sees=DESK),
+            params={"pk": "desk_claim"},
+            body=lambda _: {"assignee": "bob"},
+        ),
+        Case(
+            "private",
+            writes(200, allowed=frozenset({"write"}), sees=ALICE),
+            params={"pk": "private_claim"},
+            body=lambda _: {"status": "in_progress"},
+        ),
+    ],
+    ("POST", "/api/v1/claims/{pk}/evidence"): [
+        Case(
+            "desk",
+            writes(201, allowed=frozenset({"write", "other"}), sees=DESK),
+            params={"pk": "desk_claim"},
+            body=lambda _: {"stance": "supports", "url": "https://example.org/report"},
+        ),
+    ],
+    ("POST", "/api/v1/claims/{pk}/sign-off"): [
+        # bob gave the verdict: a second person signs it off (403 for him).
+        Case(
+            "desk",
+            writes(200, allowed=frozenset({"write"}), sees=DESK),
+            params={"pk": "desk_claim"},
+        ),
+    ],
+    ("GET", "/api/v1/claims/{pk}/claimreview"): [
+        Case("desk", reads(DESK), params={"pk": "desk_claim"}),
+        # No verdict yet: no ClaimReview, even for alice.
+        Case("private", reads(frozenset()), params={"pk": "private_claim"}),
     ],
     ("DELETE", "/api/v1/annotations/{pk}"): [
         Case(
@@ -546,7 +621,7 @@ def check_answer(response, world: dict[str, Any], case: Case, caller: str, what:
 def unchanged(world: dict[str, Any]) -> None:
     """Everything a refused write might have touched is as the world made it: alice's
     notes, the two articles, the entities, the label (and that it is on the story), the
-    feed."""
+    feed, the two claims (their step, assignee, sign-off and evidence)."""
     notes = dict(
         Annotation.objects.filter(pk__in=[world["private"].pk, world["shared"].pk]).values_list(
             "pk", "note"
@@ -563,6 +638,12 @@ def unchanged(world: dict[str, Any]) -> None:
     assert list(world["article"].labels.values_list("name", flat=True)) == ["Harbours"]
     feed = Feed.objects.filter(pk=world["feed"].pk).values_list("interval_minutes", flat=True)
     assert list(feed) == [world["feed"].interval_minutes]
+    for key in ("desk_claim", "private_claim"):
+        made = world[key]
+        now = Claim.objects.get(pk=made.pk)
+        assert (now.status, now.assignee_id, now.signed_off_by_id) == (made.status, None, None)
+        assert now.evidence.count() == 1
+    assert Claim.objects.count() == 2
 
 
 @pytest.mark.django_db
