@@ -70,7 +70,7 @@ def _mark_claim(request: HtmxHttpRequest, article: Article, passage: Passage) ->
         claim = claims.mark(article, request.user, **passage, audience=chosen_audience(request))
     except REFUSALS as exc:
         return refused(request, str(exc))
-    event = {"id": claim.annotation_id, "action": "created"}
+    event = {"id": claim.annotation_id, "action": "claimed"}
     if not request.htmx:
         return changed(request, article, event, told="Marked a claim to check.")
     response = changed(request, article, event)

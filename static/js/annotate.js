@@ -556,6 +556,10 @@ function init() {
     closePopover();
     if (action === "created" && id) flash(id);
     if (action === "tagged") return; // the status line holds the "tag the others" offer
+    if (action === "claimed") {
+      flash(id); // the status line holds the claimant and seen-before offer
+      return;
+    }
     if (action === "tagged-all") {
       // The server wrote what it did into the status line; let it fade like the others.
       const told = statusLine().querySelector("[data-fade]");
