@@ -4,13 +4,15 @@ marked, over 100,000 claims.
 Runs in a throw-away database (`newsroom_bench_claims`) on the project's PostgreSQL
 server, never the library. Makes 200 articles and BENCH_CLAIMS claims (default 100,000)
 shared with the team: sentences of the kind fact-checkers log (a person or body says a
-figure rose or fell by an amount, in a place and a year), from a fixed seed, inserted in
-bulk (annotations, then claims) and VACUUM ANALYZEd (as autovacuum would). Then times `claims.similar` exactly as the
-reader calls it (the claims the marker may see, worded like
-the new claim; the five closest: the claims sharing a MinHash band, on the index, compared
-by trigram similarity), for BENCH_LOOKUPS new claims: half near-repeats of a
-stored claim (a word changed, a figure reworded), half new wording. Median and p95 of
-every lookup of every round; the target is a median under 50 ms.
+figure rose or fell by an amount, in a place and a year), from a fixed seed and a small
+vocabulary, so that claims share far more words than real ones do (the hard case for
+the lookup). They are inserted in bulk (annotations, then claims), then VACUUM ANALYZEd
+as autovacuum would. Then times `claims.similar` exactly as the reader calls it (the
+claims the marker may see, worded like the new claim, the five closest: the claims that
+share a MinHash band, found on the index, compared by trigram similarity), for
+BENCH_LOOKUPS new claims: half near-repeats of a stored claim (a word changed), half
+new wording. Median and p95 of every lookup of every round; the target is a median
+under 50 ms.
 
     .venv/bin/python bench/claims.py    # BENCH_RUNS=5 BENCH_CLAIMS=100000 BENCH_LOOKUPS=40
 """
