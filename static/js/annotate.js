@@ -125,7 +125,7 @@ function startMove(button) {
   cancel.textContent = "Cancel";
   offer.append(text, cancel);
   status.appendChild(offer);
-  delete status.dataset.spot;
+  resetStatusSpot(status);
   placeStatus();
   body().focus({ preventScroll: true });
 }
@@ -209,7 +209,7 @@ function showStatus(message, kind = "info") {
   p.className = kind === "error" ? "status-error" : "status-info";
   p.textContent = message;
   status.appendChild(p);
-  delete status.dataset.spot; // a new message starts at the bottom
+  resetStatusSpot(status); // a new message starts at the bottom
   placeStatus();
   window.setTimeout(() => p.remove(), 4000);
 }
@@ -217,13 +217,38 @@ function showStatus(message, kind = "info") {
 // The status line floats over the page, and must never hide a control under it (the
 // footer's "Delete article…", a card's buttons, a link in the text). It keeps its place
 // while nothing is under it, else takes the first free one of these; when every one covers
-// something (a tiny window), the one covering least.
+// something, it slides up from the foot of the window to the nearest height where nothing
+// is under it (the gap between two rows of controls), and only when there is no such gap
+// (a tiny window) takes the place covering least.
 const STATUS_SPOTS = ["bottom", "bottom-start", "bottom-end", "top", "top-start", "top-end"];
 const CONTROLS = 'a[href], button, input, select, textarea, summary, [tabindex]:not([tabindex="-1"])';
+const STATUS_CLEARANCE = 4; // px kept between the status line and a control beside it
 let statusFrame = 0;
 
 function overlaps(a, b) {
   return a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom;
+}
+
+function resetStatusSpot(status) {
+  delete status.dataset.spot;
+  status.style.removeProperty("top");
+}
+
+function coveredBy(box, controls) {
+  return controls.filter((rect) => overlaps(rect, box)).length;
+}
+
+// The heights (window coordinates of the status line's top) where it would sit just clear
+// of a control, above or below it, nearest the foot of the window first.
+function statusHeights(controls, height) {
+  const margin = 16;
+  const lowest = window.innerHeight - height - margin;
+  const heights = new Set();
+  for (const rect of controls) {
+    heights.add(rect.bottom + STATUS_CLEARANCE);
+    heights.add(rect.top - height - STATUS_CLEARANCE);
+  }
+  return [...heights].filter((y) => y >= margin && y <= lowest).sort((a, b) => b - a);
 }
 
 function placeStatus() {
@@ -232,7 +257,7 @@ function placeStatus() {
   const status = statusLine();
   if (!status) return;
   if (!status.firstElementChild) {
-    delete status.dataset.spot; // the next message starts at the bottom again
+    resetStatusSpot(status); // the next message starts at the bottom again
     return;
   }
   const controls = [];
@@ -242,14 +267,27 @@ function placeStatus() {
     if (rect.width && rect.height && rect.bottom > 0 && rect.top < window.innerHeight) controls.push(rect);
   }
   const current = status.dataset.spot || STATUS_SPOTS[0];
+  status.style.removeProperty("top");
   let best = null;
   for (const spot of [current, ...STATUS_SPOTS.filter((other) => other !== current)]) {
     status.dataset.spot = spot;
-    const box = status.getBoundingClientRect();
-    const covered = controls.filter((rect) => overlaps(rect, box)).length;
+    const covered = coveredBy(status.getBoundingClientRect(), controls);
     if (covered === 0) return;
     if (!best || covered < best.covered) best = { spot, covered };
   }
+  for (const side of ["top", "top-start", "top-end"]) {
+    status.dataset.spot = side;
+    status.style.top = "0px";
+    const box = status.getBoundingClientRect();
+    for (const y of statusHeights(controls, box.height)) {
+      const moved = new DOMRect(box.left, y, box.width, box.height);
+      if (coveredBy(moved, controls) === 0) {
+        status.style.top = `${y}px`;
+        return;
+      }
+    }
+  }
+  status.style.removeProperty("top");
   status.dataset.spot = best.spot;
 }
 
