@@ -171,7 +171,7 @@ def _ingest_entry(feed: Feed, entry: Any, user: User | None) -> Article | None:
     if link and not _full_text(_entry_html(entry)):
         jobs.submit(link, user, feed=feed)
         return None
-    return ingest.save(_document(feed, entry, link), user).article
+    return ingest.save(_document(feed, entry, link), user, by_hand=False).article
 
 
 def _update_entry(feed: Feed, entry: Any, article: Article, user: User | None) -> bool:

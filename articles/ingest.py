@@ -31,7 +31,7 @@ import py3langid
 from django.conf import settings
 from django.db import IntegrityError, transaction
 
-from articles import extract, plaintext, sanitize, trash
+from articles import extract, plaintext, sanitize, trash, watchlists
 from articles.errors import IngestError
 from articles.measure import content_hash, count_words, reading_minutes
 from articles.models import Article
@@ -307,8 +307,10 @@ def _existing(doc: Document, digest: str) -> Article | None:
     return found
 
 
-def save(doc: Document, user: Viewer | None = None) -> IngestResult:
-    """Save `doc`, or return the article it duplicates."""
+def save(doc: Document, user: Viewer | None = None, *, by_hand: bool = True) -> IngestResult:
+    """Save `doc`, or return the article it duplicates. A new article tells the watchers
+    of what it mentions (`watchlists.article_arrived`), in the same transaction; not the
+    person who saved it `by_hand` (a feed or an import is not by hand)."""
     digest = content_hash(doc.body_text)
     with transaction.atomic():
         if found := _existing(doc, digest):
@@ -342,6 +344,8 @@ def save(doc: Document, user: Viewer | None = None) -> IngestResult:
             if found is None:
                 raise
             return IngestResult(found, duplicate=True)
+        saver = user if by_hand and user is not None and user.is_authenticated else None
+        watchlists.article_arrived(article, saved_by=saver)
     return IngestResult(article, duplicate=False)
 
 

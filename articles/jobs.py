@@ -188,7 +188,9 @@ def _finish(job: FetchJob, doc: ingest.Document) -> None:
             versions.replace_text(Article.objects.get(pk=job.article_id), doc)
             article_id = job.article_id
         else:
-            article_id = ingest.save(doc, job.requested_by).article.pk
+            # A summary-only feed item fetched in full arrives from the feed, not by hand.
+            saved = ingest.save(doc, job.requested_by, by_hand=job.feed_id is None)
+            article_id = saved.article.pk
         FetchJob.objects.filter(pk=job.pk).update(
             status=FetchJob.Status.DONE,
             article_id=article_id,

@@ -33,6 +33,7 @@ from django.db.models.functions import Coalesce, Lower
 from django.urls import reverse
 from django.utils import timezone
 
+from articles import watchlists
 from articles.models import Annotation, Article, ArticleLabel, ArticleState, Label, LibraryView
 from articles.names import clean_name
 from articles.parsing import parse_int
@@ -104,9 +105,11 @@ def add_label(article: Article, raw_name: str, user: User) -> Label:
                 label = label_named(name)
                 if label is None:  # pragma: no cover - deleted in between as well
                     raise
-        ArticleLabel.objects.get_or_create(
+        _, put = ArticleLabel.objects.get_or_create(
             article=article, label=label, defaults={"added_by": user}
         )
+        if put:
+            watchlists.labels_put([(article.pk, label.pk)], by=user)
     return label
 
 

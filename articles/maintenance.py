@@ -2,10 +2,10 @@
 
 `maintain` closes the task rows of workers that died (queuing their work again when that
 is safe, `workers.recover_abandoned`), hands out again fetch jobs whose lease ran out,
-polls the feeds that are due, keeps imports' waiting entries moving (queues
-`advance_imports` again if its worker died with it), prunes old task results and
-rate-limit windows, and empties the trash of what is past its 30 days. `health` is what
-/healthz says.
+polls the feeds that are due, queues the daily watchlist digests that are due, keeps
+imports' waiting entries moving (queues `advance_imports` again if its worker died with
+it), prunes old task results and rate-limit windows, and empties the trash of what is
+past its 30 days. `health` is what /healthz says.
 
 Invariants:
 - No chain of self-queued tasks, which one kill or exception would break for good. Every
@@ -34,8 +34,9 @@ from django.tasks import TaskResultStatus, task
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
-from articles import feeds, jobs, ratelimit, trash, workers
+from articles import feeds, jobs, ratelimit, trash, watchlists, workers
 from articles.imports import pending
+from articles.models import Digest
 
 HEARTBEAT = dt.timedelta(minutes=1)
 CHECK_EVERY = 5.0  # seconds, per worker, between two looks at whether a beat is due
@@ -76,6 +77,9 @@ def maintain() -> dict[str, int]:
         )
         counters = ratelimit.prune()  # rate-limit windows that are over
         purged = trash.purge()  # articles in the trash past Article.TRASH_DAYS
+        digests = watchlists.due_digests()
+        for user_id in digests:  # sent by the worker, outside this transaction
+            watchlists.deliver.enqueue(user_id, Digest.DAILY.value)
     return {
         "abandoned": abandoned,
         "recovered": recovered,
@@ -83,6 +87,7 @@ def maintain() -> dict[str, int]:
         "pruned": pruned,
         "counters": counters,
         "purged": purged,
+        "digests": len(digests),
     }
 
 

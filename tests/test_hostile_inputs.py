@@ -74,7 +74,7 @@ PARAMETERS = (
     "form", "author", "group", "new", "from", "description", "wikidata_id", "visibility",
     "interval_minutes", "expiry", "what", "read", "archived", "favourite", "username",
     "password", "next", "setup_code", "email", "password1", "password2", "o", "p", "e",
-    # The fact-checking desk (articles/views/claims.py).
+    # The fact-checking desk (articles/views/claims/).
     "to", "assignee", "claimant", "verdict", "summary", "stance", "annotation", "earlier",
     "unlink", "find", "status", "verdict_scale", "organisation", "organisation_url",
     "two_person_rule",

@@ -33,7 +33,7 @@ from django.db import IntegrityError, transaction
 from django.urls import Resolver404, resolve
 
 from articles import annotations as annotating
-from articles import feeds, fetch, ingest, library
+from articles import feeds, fetch, ingest, library, watchlists
 from articles.errors import IngestError
 from articles.imports.core import (
     Addressed,
@@ -270,7 +270,7 @@ class _Writer:
         try:
             doc = document(entry)
             with transaction.atomic():
-                result = ingest.save(doc, self.user)
+                result = ingest.save(doc, self.user, by_hand=False)
         except IngestError as exc:
             if not entry.url:
                 self.outcome.problems.append(Problem(entry.where, f"its text: {exc}"))
@@ -352,7 +352,14 @@ class _Writer:
             for name in names
             if (label_id := self._label_id(name)) is not None
         ]
+        had = set(
+            ArticleLabel.objects.filter(
+                article_id__in={link.article_id for link in links}
+            ).values_list("article_id", "label_id")
+        )
         ArticleLabel.objects.bulk_create(links, ignore_conflicts=True)
+        put = {(link.article_id, link.label_id) for link in links} - had
+        watchlists.labels_put(put, by=self.user)
 
     def _states(self, pairs: list[tuple[Article, dict[str, dt.datetime | None]]]) -> None:
         wanted = [(article, states) for article, states in pairs if any(states.values())]

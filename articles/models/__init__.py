@@ -12,7 +12,8 @@
 - `accounts`: Profile (name, initials, role), Invitation, UserSession, TeamSettings;
 - `imports`: ImportJob, PendingImport (what an import gives an article still being fetched);
 - `tokens`: ApiToken, a person's personal API tokens;
-- `claims`: Claim, Evidence, ClaimEvent (the fact-checking desk).
+- `claims`: Claim, Evidence, ClaimEvent (the fact-checking desk);
+- `watchlists`: Watch, Notification, WatchSettings (what a person watches, and hears of).
 
 Rules about who may see or change a row are not here: they are `articles.permissions`.
 """
@@ -43,6 +44,7 @@ from articles.models.saving import (
 from articles.models.setup import SetupCode
 from articles.models.sharing import AudienceChange, Membership, Preference, ShareLink, TeamGroup
 from articles.models.tokens import ApiToken
+from articles.models.watchlists import Digest, Notification, Watch, WatchSettings
 
 __all__ = [
     "Annotation",
@@ -59,6 +61,7 @@ __all__ = [
     "ClaimEvent",
     "Color",
     "ColorLabel",
+    "Digest",
     "Entity",
     "EntityAlias",
     "EntityQuerySet",
@@ -73,6 +76,7 @@ __all__ = [
     "LibraryView",
     "Membership",
     "NoteChange",
+    "Notification",
     "PendingImport",
     "Preference",
     "Profile",
@@ -85,4 +89,6 @@ __all__ = [
     "TeamGroup",
     "TeamSettings",
     "UserSession",
+    "Watch",
+    "WatchSettings",
 ]

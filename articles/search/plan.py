@@ -33,6 +33,7 @@ class Plan:
         self.params: dict[str, Any] = {"user": user.pk, "text": query.text}
         self.nothing = False
         self.only_stop_words = False
+        self.among: list[int] | None = None  # only these articles (`articles_among`)
         # The query parsed in each configuration in use, grouped where they agree:
         # {tsquery text: [configurations]}. Most words read the same in every language,
         # and then one index scan, with no condition on the configuration, does.
@@ -223,6 +224,9 @@ class Plan:
 
     def _articles_sql(self) -> str:
         where = [*self._article_filters("s.article_id"), *self._dates("s.date")]
+        if self.among is not None:
+            self.params["among"] = self.among
+            where.append("s.article_id = ANY(%(among)s)")
         select = (
             "SELECT 'article' AS kind, s.article_id, s.article_id, NULL::float8 AS rank, "
             "s.date, NULL::text AS color, NULL::int AS author_id, s.site_host AS site"
@@ -282,6 +286,21 @@ class Plan:
         ) hit JOIN articles_entity e ON e.id = hit.entity_id
         WHERE {visible}
         GROUP BY e.id"""
+
+    def articles_among(self, ids: list[int]) -> set[int]:
+        """Which of the articles `ids` the query finds (a watched search asking about the
+        articles that just arrived): one statement, on the same conditions as `execute`."""
+        if self.nothing or "article" not in self.kinds or not ids:
+            return set()
+        self.among = list(ids)
+        self.params["hit_cap"] = len(self.among)
+        statement = (
+            f"SELECT m.id FROM ({self._articles_sql()}) "
+            "AS m(kind, id, article_id, rank, date, color, author_id, site)"
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(statement, self.params)
+            return {found for (found,) in cursor.fetchall()}
 
     def execute(self, offset: int) -> dict[str, Any]:
         parts = []

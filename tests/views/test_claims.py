@@ -1,4 +1,4 @@
-"""The fact-checking desk's pages (articles/views/claims.py): the claims board and its
+"""The fact-checking desk's pages (articles/views/claims/): the claims board and its
 filters, a claim's page, every write (and its refusals), the two-person rule with two
 people, evidence from another article, the claimant's entity page, the policy."""
 
@@ -158,7 +158,7 @@ def test_a_claim_kept_private_is_on_nobody_elses_board(client, said, user, bob):
 def test_a_column_shows_so_many_and_the_rest_on_its_own_pages(alice, said, user, settings):
     for _ in range(3):
         claim(said, user, "14 million containers")
-    from articles.views import claims as views
+    from articles.views.claims import board as views
 
     views.COLUMN_LIMIT, limit = 2, views.COLUMN_LIMIT
     try:
