@@ -45,7 +45,6 @@ from articles.permissions import (
 
 router = Router()
 
-JsonLd = dict[str, Any]
 LD_JSON = "application/ld+json"
 URL_MAX_CHARS = 2000  # Evidence.url's max_length
 Status_ = Claim.Status
@@ -354,7 +353,48 @@ def get_claim(request: ApiRequest, response: HttpResponse, pk: int) -> Any:
     return _detail(request, response, pk)
 
 
-@router.get("/{pk}/claimreview", response=JsonLd, summary="Get a verdict as ClaimReview")
+# Served as JSON-LD: the document says so (not the application/json a `response=` would
+# declare), with the properties the ClaimReview carries.
+CLAIM_REVIEW_RESPONSE = {
+    "responses": {
+        200: {
+            "description": "The verdict as schema.org ClaimReview.",
+            "content": {
+                LD_JSON: {
+                    "schema": {
+                        "type": "object",
+                        "required": [
+                            "@context",
+                            "@type",
+                            "claimReviewed",
+                            "reviewRating",
+                            "itemReviewed",
+                            "author",
+                            "url",
+                        ],
+                        "properties": {
+                            "@context": {"const": "https://schema.org"},
+                            "@type": {"const": "ClaimReview"},
+                            "claimReviewed": {"type": "string"},
+                            "reviewRating": {"type": "object"},
+                            "itemReviewed": {"type": "object"},
+                            "author": {"type": "object"},
+                            "datePublished": {"type": "string", "format": "date"},
+                            "url": {"type": "string", "format": "uri"},
+                        },
+                    }
+                }
+            },
+        }
+    }
+}
+
+
+@router.get(
+    "/{pk}/claimreview",
+    summary="Get a verdict as ClaimReview",
+    openapi_extra=CLAIM_REVIEW_RESPONSE,
+)
 def get_claimreview(request: ApiRequest, pk: int) -> HttpResponse:
     """The claim's verdict as schema.org ClaimReview JSON-LD (`application/ld+json`),
     the markup fact-checkers publish: `claimReviewed`, `reviewRating` (the verdict as

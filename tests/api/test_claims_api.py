@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import jsonschema
 import pytest
 
 from articles import accounts, claims
@@ -266,6 +267,13 @@ def test_a_verdict_reads_as_claimreview_json_ld(alice_api, marked, user):
     assert review["url"] == f"http://testserver{marked.get_absolute_url()}"
     assert "datePublished" not in review  # not published yet
     assert answer["ETag"]
+    # The OpenAPI document says what is served: JSON-LD, with this very object's shape.
+    operation = alice_api.get("/api/v1/openapi.json").json()["paths"][
+        "/api/v1/claims/{pk}/claimreview"
+    ]["get"]
+    content = operation["responses"]["200"]["content"]
+    assert list(content) == ["application/ld+json"]
+    jsonschema.validate(review, content["application/ld+json"]["schema"])
 
 
 # Who may write ---------------------------------------------------------------------------
