@@ -279,8 +279,10 @@ def render_card(  # noqa: PLR0913 - keyword options of one renderer
             '<button type="submit" class="link-button danger-text">Delete</button></form>'
         )
     actions += desk_link
-    if not public:  # escaped by citations.control, like everything here
-        actions += citations.control(annotation, id_prefix=id_prefix, article_url=article_url)
+    # A share page cites a pasted article by the link to this passage, the one address
+    # of it its visitor can open. Escaped by citations.control, like everything here.
+    cited = f"{share_url}?a={pk}#annotation-{pk}" if public and share_url else article_url
+    actions += citations.control(annotation, id_prefix=id_prefix, article_url=cited)
     state = f" is-{escape(annotation.status)}" if annotation.needs_review else ""
     state += " needs-recheck" if recheck else ""
     return mark_safe(  # noqa: S308 - built from escaped values and sanitised note_html

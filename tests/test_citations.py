@@ -302,13 +302,26 @@ def test_citations_of_annotations_others_may_not_see_are_not_on_the_page(client,
 
 
 @pytest.mark.django_db
-def test_share_pages_offer_no_citation(client, user):
+def test_a_share_page_offers_the_citation_with_the_source_and_its_fragment(client, user):
     article = _web_page()
     highlight(article, user, "eighth day")
     link = sharing.create_link(user, article, audience="anyone")
     page = client.get(link.get_absolute_url()).text
-    assert "eighth day" in page
-    assert "Copy citation" not in page
+    assert page.count("Copy citation") == 1
+    assert f"{article.source_url}#:~:text=" in page
+    assert "eighth%20day" in page
+
+
+@pytest.mark.django_db
+def test_a_share_page_cites_a_pasted_article_by_the_link_to_the_passage(client, user):
+    article = make_article()
+    mark = highlight(article, user, "eighth day")
+    link = sharing.create_link(user, article, audience="anyone")
+    page = client.get(link.get_absolute_url()).text
+    assert page.count("Copy citation") == 1
+    pointed = f"{link.get_absolute_url()}?a={mark.pk}#annotation-{mark.pk}"
+    assert f'data-citation-path="{pointed}"' in page
+    assert article.get_absolute_url() not in page[page.index("Copy citation") :]
 
 
 @pytest.mark.django_db
