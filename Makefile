@@ -95,6 +95,7 @@ bench: $(STAMP)
 	$(PY) bench/search.py
 	$(PY) bench/api_write.py
 	$(PY) bench/claims.py
+	$(PY) bench/watchlists.py
 	$(PY) bench/firstrun.py
 
 # Not part of `make test`: about two and a half minutes, on a throwaway cluster of its own.

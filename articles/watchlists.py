@@ -32,7 +32,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.mail import send_mail
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Exists, OuterRef, Q
 from django.tasks import task
 from django.template.loader import render_to_string
@@ -44,7 +44,6 @@ from articles.entities.matching import Gazetteer
 from articles.models import (
     Digest,
     Entity,
-    EntityAlias,
     Label,
     Notification,
     Watch,
@@ -139,13 +138,20 @@ def watching(user: Viewer, **target: object) -> Watch | None:
 def _entity_matches(article: Article) -> dict[int, str]:
     """{entity id: the name as written in the article} for each watched entity the
     article mentions (title or text)."""
-    watched = set(Watch.objects.filter(kind=Watch.Kind.ENTITY).values_list("entity_id", flat=True))
-    if not watched:
+    with connection.cursor() as cursor:  # every name and alias of the watched, at once
+        cursor.execute(
+            """
+            WITH watched AS (SELECT DISTINCT entity_id FROM articles_watch WHERE kind = %s)
+            SELECT e.id, e.name FROM articles_entity e JOIN watched w ON w.entity_id = e.id
+            UNION ALL
+            SELECT a.entity_id, a.name FROM articles_entityalias a
+            JOIN watched w ON w.entity_id = a.entity_id
+            """,
+            [Watch.Kind.ENTITY.value],
+        )
+        names = cursor.fetchall()
+    if not names:
         return {}
-    names = list(Entity.objects.filter(pk__in=watched).values_list("pk", "name"))
-    names += list(
-        EntityAlias.objects.filter(entity_id__in=watched).values_list("entity_id", "name")
-    )
     gazetteer = Gazetteer(names)
     found: dict[int, str] = {}
     for text in (article.title, article.body_text):
@@ -181,13 +187,41 @@ def article_arrived(article: Article, *, saved_by: User | None = None) -> list[N
         for watch in Watch.objects.filter(others, kind=Watch.Kind.ENTITY, entity__in=mentions):
             reason = f"mentions {mentions[watch.entity_id or 0]}"
             made.append(_notification(watch, article.pk, reason, now))
-    searches = Watch.objects.filter(others, kind=Watch.Kind.SEARCH)
-    for watch in searches.select_related("user"):
-        if not watch.user.is_active:
-            continue
-        if article.pk in Plan(search.parse(watch.query), watch.user).articles_among([article.pk]):
-            made.append(_notification(watch, article.pk, f"matches “{watch.subject}”", now))
+    searches = Watch.objects.filter(others, kind=Watch.Kind.SEARCH, user__is_active=True)
+    made += [
+        _notification(watch, article.pk, f"matches “{watch.subject}”", now)
+        for watch in _searches_finding(article, list(searches.select_related("user")))
+    ]
     return _notify(made)
+
+
+def _searches_finding(article: Article, watches: list[Watch]) -> list[Watch]:
+    """The saved searches among `watches` that find the new `article`. Words alone (most
+    saved searches) are asked all at once, in one statement: the article's own vector
+    against each search's words parsed in the article's configuration, as the search
+    box's SQL does; a search with filters (site:, label:, is:…) goes through the search
+    box's own plan, as its owner (`Plan.articles_among`)."""
+    plain: dict[int, str] = {}
+    found: list[Watch] = []
+    for watch in watches:
+        query = search.parse(watch.query)
+        if not query.qualifiers:
+            plain[watch.pk] = query.text
+        elif article.pk in Plan(query, watch.user).articles_among([article.pk]):
+            found.append(watch)
+    if plain:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                """
+                SELECT w.id FROM unnest(%s::bigint[], %s::text[]) AS w(id, words)
+                JOIN articles_articlesearch s ON s.article_id = %s
+                WHERE s.search_vector @@ websearch_to_tsquery(s.search_config, w.words)
+                """,
+                [list(plain), list(plain.values()), article.pk],
+            )
+            matched = {pk for (pk,) in cursor.fetchall()}
+        found += [watch for watch in watches if watch.pk in matched]
+    return found
 
 
 def labels_put(pairs: Iterable[tuple[int, int]], *, by: User | None = None) -> list[Notification]:

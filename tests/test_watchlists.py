@@ -9,7 +9,7 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
-from articles import library, maintenance, watchlists
+from articles import library, maintenance, search, watchlists
 from articles.entities import curation
 from articles.models import Digest, Notification
 from tests.factories import make_article
@@ -193,3 +193,24 @@ def test_the_command_sends_the_digests_that_are_due(bob, putin, mailoutbox):
     assert mailoutbox[0].to == [bob.email]
     call_command("notifications", "digest", stdout=out)
     assert "Sent 0 daily digests." in out.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("query", "found"),
+    [
+        ("dock workers", True),
+        ('"dock workers"', True),
+        ('"workers dock"', False),
+        ("dock -rotterdam", False),
+        ("dock or kremlin", True),
+        ("the", False),  # only a stop word: finds nothing, as the search box
+        ("rotterdam site:harbour.example", False),
+        ("eighth after:2000-01-01", True),
+    ],
+)
+def test_a_saved_search_finds_what_the_search_box_finds(bob, query, found):
+    watchlists.watch_search(bob, query)
+    article = make_article(HARBOUR)
+    assert bool(_told(bob)) is found
+    box = {r.obj.pk for r in search.run(bob, query).results if r.kind == "article"}
+    assert (article.pk in box) is found
