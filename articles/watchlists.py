@@ -55,6 +55,7 @@ if TYPE_CHECKING:
     from collections.abc import Iterable
 
     from django.contrib.auth.models import User
+    from django.db.models import QuerySet
 
     from articles.models import Article
     from articles.types import Viewer
@@ -257,10 +258,16 @@ def _notification(watch: Watch, article_id: int, reason: str, now: dt.datetime) 
 # --- Reading them ------------------------------------------------------------------------
 
 
-def unread_count(user: Viewer) -> int:
+def notifications_of(user: Viewer) -> QuerySet[Notification]:
+    """The user's notifications, newest first, without those whose article is in the
+    trash (they come back with it)."""
     if not user.is_authenticated:
-        return 0
-    return Notification.objects.filter(user=user, read_at__isnull=True).count()
+        return Notification.objects.none()
+    return Notification.objects.filter(user=user, article__deleted_at__isnull=True)
+
+
+def unread_count(user: Viewer) -> int:
+    return notifications_of(user).filter(read_at__isnull=True).count()
 
 
 def mark_read(user: User, ids: Iterable[int] | None = None) -> int:
@@ -324,7 +331,12 @@ def _email(user: User, notes: list[Notification], *, daily: bool) -> bool:
 
 def _unsent(user_id: int) -> list[Notification]:
     return list(
-        Notification.objects.filter(user_id=user_id, emailed_at__isnull=True, read_at__isnull=True)
+        Notification.objects.filter(
+            user_id=user_id,
+            emailed_at__isnull=True,
+            read_at__isnull=True,
+            article__deleted_at__isnull=True,
+        )
         .select_related("article", "watch", "user")
         .order_by("created_at", "id")
     )
@@ -364,7 +376,10 @@ def due_digests(now: dt.datetime | None = None) -> list[int]:
         Q(digest_sent_at__isnull=True) | Q(digest_sent_at__lte=now - DAILY)
     )
     unsent = Notification.objects.filter(
-        user_id=OuterRef("user_id"), emailed_at__isnull=True, read_at__isnull=True
+        user_id=OuterRef("user_id"),
+        emailed_at__isnull=True,
+        read_at__isnull=True,
+        article__deleted_at__isnull=True,
     )
     return list(due.filter(Exists(unsent)).values_list("user_id", flat=True))
 

@@ -9,7 +9,7 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
-from articles import library, maintenance, search, watchlists
+from articles import library, maintenance, search, trash, watchlists
 from articles.entities import curation
 from articles.models import Digest, Notification
 from tests.factories import make_article
@@ -214,3 +214,15 @@ def test_a_saved_search_finds_what_the_search_box_finds(bob, query, found):
     assert bool(_told(bob)) is found
     box = {r.obj.pk for r in search.run(bob, query).results if r.kind == "article"}
     assert (article.pk in box) is found
+
+
+def test_an_article_in_the_trash_is_neither_counted_nor_mailed(user, bob, putin, mailoutbox):
+    watchlists.watch_entity(bob, putin)
+    watchlists.set_digest(bob, Digest.DAILY)
+    article = make_article(PUTIN)
+    trash.move_to_trash(article, user)
+    assert watchlists.unread_count(bob) == 0
+    assert watchlists.send_digests() == 0
+    trash.restore(article)
+    assert watchlists.unread_count(bob) == 1
+    assert watchlists.send_digests() == 1
