@@ -52,8 +52,8 @@ LONG_QUOTE_WORDS = 10
 EDGE_WORDS = 4
 
 _WORD_START = re.compile(r"^\w")
-_WORD_END = re.compile(r"\w$")
-_WORD_TAIL = re.compile(r"\w+$")
+_WORD_END = re.compile(r"\w\Z")  # \Z: "$" would match before a final newline
+_WORD_TAIL = re.compile(r"\w+\Z")
 _WORD_HEAD = re.compile(r"^\w+")
 NO_SOURCE = "No source address (pasted into Newsroom)"
 

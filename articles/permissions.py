@@ -110,9 +110,14 @@ READ_ONLY = (
     "feeds or shares. An administrator can make you a member."
 )
 # What a guest may write, by URL name: their own reading state, a new bookmarklet token
-# (theirs; it saves nothing for a guest), and the share links they made as a member
-# (withdrawing one only narrows what is shared) ...
-GUEST_WRITES = frozenset({"article_state", "save_settings", "revoke_link"})
+# (theirs; it saves nothing for a guest), the share links they made as a member
+# (withdrawing one only narrows what is shared), their watchlist and its notifications
+# (like reading state, each person's own) ...
+GUEST_WRITES = frozenset({
+    "article_state", "save_settings", "revoke_link",
+    "watch_entity", "watch_label", "watch_search", "unwatch", "notifications_read",
+    "notification_email",
+})  # fmt: skip
 # ... and everything of their own account, whatever its pages are called.
 GUEST_WRITE_PREFIXES = ("settings", "password_", "two_factor", "login", "logout")
 # Pages that are only the form of a write a guest may not make: closed to them as well.

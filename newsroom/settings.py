@@ -157,6 +157,8 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                # The header's count of unread notifications, queried only when shown.
+                "articles.context.notifications",
             ],
         },
     },
@@ -224,6 +226,9 @@ if _email_host:
     }
 else:
     MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
+# The address people open Newsroom at, for links in e-mail sent without a request (the
+# watchlist digests, sent by the worker).
+NEWSROOM_SITE_URL = os.environ.get("NEWSROOM_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 # A reset link works once, for a day.
 PASSWORD_RESET_TIMEOUT = 24 * 60 * 60
 # Two-factor: the issuer shown in authenticator apps; failures slow further tries.

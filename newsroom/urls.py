@@ -26,6 +26,7 @@ urlpatterns = [
     path("", library.library_page, name="library"),
     path("articles/add/", library.add_article, name="add_article"),
     path("articles/<int:pk>/", reader.reader_page, name="reader"),
+    path("articles/<int:pk>/original/", reader.original, name="article_original"),
     path("articles/<int:pk>/delete/", library.delete_article, name="delete_article"),
     path("trash/", library.trash_page, name="trash"),
     path("trash/<int:pk>/restore/", library.restore_article, name="restore_article"),
@@ -140,5 +141,7 @@ urlpatterns = [
     path("", include("articles.views.imports")),
     # The fact-checking desk (issue 22): the claims board, each claim's page and writes.
     path("", include("articles.views.claims")),
+    # Watchlists (issue 22): notifications, the watchlist, the Watch toggles.
+    path("", include("articles.views.watchlists")),
     path("admin/", admin.site.urls),
 ]

@@ -129,6 +129,13 @@ def test_a_long_quote_is_given_by_its_first_and_last_words():
     assert fragment.split(",")[2] == "day%20on%20Monday%2C%20leaving"
 
 
+def test_a_word_across_a_paragraph_break_is_not_glued_to_the_quote():
+    # The paragraph before or after is no part of the quote's word (nor, being another
+    # line, of its context).
+    assert terms(text_fragment("Monday", prefix="last week\n")) == {"start": "Monday"}
+    assert terms(text_fragment("Monday", suffix="\nsaid")) == {"start": "Monday"}
+
+
 def test_a_quote_over_two_paragraphs_starts_in_the_first_and_ends_in_the_last():
     fragment = text_fragment("outside the port.\n\nThe union said")
     assert terms(fragment) == {"start": "outside the port.", "end": "The union said"}

@@ -19,7 +19,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from articles import accounts, claims, library, sharing
+from articles import accounts, claims, library, sharing, watchlists
 from articles.entities import curation
 from articles.models import (
     Annotation,
@@ -31,9 +31,12 @@ from articles.models import (
     Feed,
     FetchJob,
     Label,
+    Notification,
     Role,
     SaveToken,
     TeamSettings,
+    Watch,
+    WatchSettings,
 )
 from tests.factories import claim, highlight, make_article, make_group, make_user, span, tag
 
@@ -101,6 +104,10 @@ def world(db):
     checked = claim(article, alice, "Dock workers", audience=desk)
     judged = claim(article, alice, "stayed off the job", audience=desk)
     claims.set_verdict(judged, alice, "Mostly true")
+    # Watchlists: alice watches the label, and bob's putting it on told her of the article.
+    watch = watchlists.watch_label(alice, label)
+    watchlists.labels_put([(article.pk, label.pk)], by=bob)
+    notification = Notification.objects.get(user=alice)
     return {
         "claim": checked,
         "judged": judged,
@@ -134,6 +141,8 @@ def world(db):
         "job": job,
         "feed": feed,
         "version": version,
+        "watch": watch,
+        "notification": notification,
     }
 
 
@@ -280,6 +289,20 @@ def _request(world, actor, endpoint):
         "claims-policy": lambda: client.post(
             reverse("team_claims_policy"), {"verdict_scale": "Yes = 1\nNo = 0"}
         ),
+        "notifications": lambda: client.get(reverse("notifications")),
+        "notification-open": lambda: client.get(
+            reverse("notification_open", args=[world["notification"].pk])
+        ),
+        "notification-read": lambda: client.post(
+            reverse("notifications_read"), {"id": world["notification"].pk}
+        ),
+        "notification-email": lambda: client.post(
+            reverse("notification_email"), {"digest": "daily"}
+        ),
+        "unwatch": lambda: client.post(reverse("unwatch", args=[world["watch"].pk])),
+        "watch-search": lambda: client.post(reverse("watch_search"), {"q": "ferries"}),
+        "watch-entity": lambda: client.post(reverse("watch_entity", args=[world["port"].pk])),
+        "watch-label": lambda: client.post(reverse("watch_label", args=[world["label"].pk])),
         # The bookmarklet's endpoint trusts its token, never the session cookie.
         "save-page": lambda: client.post(
             reverse("save_page"),
@@ -375,6 +398,16 @@ MATRIX: dict[str, dict[str, tuple[int | str, bool]]] = {
     "claim-verdict": {"author": (302, False), "member": (302, False), "non-member": (404, False), "admin": (404, False)},
     "claim-sign-off": {"author": (400, False), "member": (302, False), "non-member": (404, False), "admin": (404, False)},
     "claims-policy": {"author": (403, False), "member": (403, False), "non-member": (403, False), "admin": (302, False)},
+    # Watchlists are each person's own: everyone watches and chooses their e-mail; alice's
+    # watch and notification are hers alone, 404 to anyone else.
+    "notifications": dict.fromkeys(_SIGNED_IN, (200, False)),
+    "notification-open": {"author": (302, False), "member": (404, False), "non-member": (404, False), "admin": (404, False)},
+    "notification-read": {"author": (302, False), "member": (404, False), "non-member": (404, False), "admin": (404, False)},
+    "notification-email": dict.fromkeys(_SIGNED_IN, (302, False)),
+    "unwatch": {"author": (302, False), "member": (404, False), "non-member": (404, False), "admin": (404, False)},
+    "watch-search": dict.fromkeys(_SIGNED_IN, (302, False)),
+    "watch-entity": dict.fromkeys(_SIGNED_IN, (302, False)),
+    "watch-label": dict.fromkeys(_SIGNED_IN, (302, False)),
 }  # fmt: skip
 # A guest on the desk reads what the desk reads; every write answers 403 (READ_ONLY) but their
 # own reading state and bookmarklet. Revoking is allowed them, and finds no link of theirs.
@@ -402,6 +435,11 @@ GUEST: dict[str, tuple[int | str, bool]] = {
     "save-page": _REFUSED, "claims-board": (200, False), "claim-page": (200, False),
     "claim-status": _REFUSED, "claim-evidence": _REFUSED, "claim-verdict": _REFUSED,
     "claim-sign-off": _REFUSED, "claims-policy": _REFUSED,
+    # A guest's watchlist is their own, like their reading state; alice's is not theirs.
+    "notifications": (200, False), "notification-open": (404, False),
+    "notification-read": (404, False), "notification-email": (302, False),
+    "unwatch": (404, False), "watch-search": (302, False), "watch-entity": (302, False),
+    "watch-label": (302, False),
 }  # fmt: skip
 # Where the author legitimately sees their own private note.
 AUTHOR_SEES_PRIVATE = {
@@ -442,7 +480,8 @@ def test_permission_matrix(world, endpoint, actor):
         assert PRIVATE_TEXT in body
     else:
         assert PRIVATE_TEXT not in body
-    if not (actor == "author" and endpoint == "save-settings"):  # her own settings page
+    # Her own settings page, and her notifications page (where her e-mail goes).
+    if not (actor == "author" and endpoint in {"save-settings", "notifications"}):
         assert "alice@example.org" not in body
 
 
@@ -546,6 +585,28 @@ def test_nobody_outside_the_desk_works_its_claims(world, endpoint, actor):
     assert judged.signed_off_by is None
     assert not Evidence.objects.exists()
     assert TeamSettings.current().verdict_scale[0] == ["True", 5]
+
+
+WATCHLIST_WRITES = ["notification-open", "notification-read", "unwatch"]
+
+
+@pytest.mark.parametrize("endpoint", WATCHLIST_WRITES)
+@pytest.mark.parametrize(
+    "actor", ["member", "non-member", "admin", "guest", "anonymous", "link", "deactivated"]
+)
+def test_nobody_but_its_owner_reads_or_unwatches_a_watchlist(world, endpoint, actor):
+    _request(world, actor, endpoint)
+    assert Watch.objects.filter(pk=world["watch"].pk).exists()
+    assert Notification.objects.get(pk=world["notification"].pk).read_at is None
+
+
+@pytest.mark.parametrize("endpoint", ["notification-email", "watch-search", "watch-entity"])
+def test_a_watch_or_an_email_choice_is_the_requesters_alone(world, endpoint):
+    for actor in ("member", "guest", "anonymous", "deactivated"):
+        _request(world, actor, endpoint)
+    owners = set(Watch.objects.values_list("user__username", flat=True))
+    owners |= set(WatchSettings.objects.values_list("user__username", flat=True))
+    assert owners == {"alice", "bob", "gail"}
 
 
 def test_saving_the_settings_gives_only_the_requester_a_new_bookmarklet(world):

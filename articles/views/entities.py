@@ -18,7 +18,7 @@ from django.template.loader import render_to_string
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 
-from articles import sharing
+from articles import sharing, watchlists
 from articles.entities import curation, pages, tagging
 from articles.errors import EntityError
 from articles.models import Entity, EntityAlias
@@ -228,6 +228,7 @@ def entity_page(request: HtmxHttpRequest, pk: int) -> HttpResponse:
         "can_merge": may_merge_entity(request.user, entity),
         "kinds": Entity.Kind.choices,
         "entity_claims": entity_claims(request.user, entity),
+        "entity_watch": watchlists.watching(request.user, entity=entity),
     }
     return render(request, "entities/entity.html", context)
 

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import HttpResponseClientRedirect
 
-from articles import fetch, ingest, jobs, library, sharing, trash
+from articles import fetch, ingest, jobs, library, sharing, trash, watchlists
 from articles.errors import IngestError
 from articles.forms import AddArticleForm
 from articles.middleware import answers_oversized_body, declared_length
@@ -42,6 +42,8 @@ def _render_library(
     # The rows' forms come back to the page actually shown.
     filters = dataclasses.replace(filters, page=page.number)
     context = {"form": form, "page": page, "articles": page.object_list}
+    if filters.label is not None:  # the "Watch this label" toggle above the list
+        context["label_watch"] = watchlists.watching(request.user, label=filters.label)
     context.update(library.filter_bar(request.user, filters, labels))
     context.update(page_links(page, lambda number: filters.url(page=number)))
     if not page.paginator.count and filters.view == LibraryView.ALL and filters.label is None:

@@ -13,6 +13,7 @@ from articles.parsing import parse_int
 from articles.search import limits
 from articles.search.query import KINDS
 from articles.views._shared import HtmxHttpRequest, query_url
+from articles.views.watchlists import search_watch
 
 FACET_TITLES = {
     "site": "Site",
@@ -69,6 +70,7 @@ def search_page(request: HtmxHttpRequest) -> HttpResponse:
         "active": [{"token": q.token, "q": query.without(q)} for q in query.qualifiers],
         "previous_url": query_url(q=query.raw, page=found.page - 1) if found.page > 1 else "",
         "next_url": query_url(q=query.raw, page=found.page + 1) if found.has_next else "",
+        "search_watch": search_watch(request.user, query.raw),
     }
     template = "search/search.html"
     if request.htmx and request.htmx.target == "search-results":
