@@ -51,9 +51,17 @@ from django.urls.resolvers import RoutePattern
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
-from articles import accounts, apitokens, claims, jobs, library, sharing, trash
+from articles import accounts, apitokens, claims, jobs, library, sharing, trash, watchlists
 from articles.entities import curation
-from articles.models import Annotation, Article, ArticleVersion, Feed, FetchJob, SaveToken
+from articles.models import (
+    Annotation,
+    Article,
+    ArticleVersion,
+    Feed,
+    FetchJob,
+    Notification,
+    SaveToken,
+)
 from tests.factories import claim, highlight, make_article, make_group, make_user, span, tag
 
 if TYPE_CHECKING:
@@ -78,6 +86,8 @@ PARAMETERS = (
     "to", "assignee", "claimant", "verdict", "summary", "stance", "annotation", "earlier",
     "unlink", "find", "status", "verdict_scale", "organisation", "organisation_url",
     "two_person_rule",
+    # Watchlists (articles/views/watchlists.py).
+    "id", "unwatch", "digest",
 )  # fmt: skip
 
 # Hostile values by kind; in a request each parameter takes one of its kind's variants.
@@ -225,7 +235,12 @@ def world(settings):
     api_token, _ = apitokens.create(alice, "script", "write")
     checked = claim(article, alice, "Dock workers", audience=desk)
     evidence = claims.add_evidence(checked, alice, stance="supports", note="The union says so")
+    watch = watchlists.watch_entity(alice, port)
+    watchlists.watch_search(alice, "ferries")
+    make_article("Rotterdam Ferries\n\nThe Rotterdam ferries ran on time.")  # notifies alice
     ids = {
+        "watch": str(watch.pk),
+        "notification": str(Notification.objects.get(user=alice, watch=watch).pk),
         "claim": str(checked.pk),
         "evidence": str(evidence.pk),
         "api_token": str(api_token.pk),
@@ -264,6 +279,7 @@ def world(settings):
         summary="Counted twice.", stance="supports", annotation=ids["annotation"],
         earlier=ids["claim"], verdict_scale="True = 1\nFalse = 0", organisation="Desk",
         organisation_url="https://desk.example.org", two_person_rule="on",
+        id=ids["notification"], unwatch="1", digest="daily",
     )  # fmt: skip
     base["from"] = "reader"
     # Sessions in signed cookies: a request costs no query to find its session.
@@ -309,7 +325,7 @@ _PK_OF = {
     "fetches": "fetch", "feeds": "feed", "labels": "label", "shared-links": "link",
     "trash": "trashed", "team/people": "person", "team/invitations": "invitation",
     "team/groups": "group", "jobs": "fetch", "settings/tokens": "api_token",
-    "claims": "claim",
+    "claims": "claim", "notifications": "notification", "watches": "watch",
 }  # fmt: skip
 _NAMED_SLOTS = {
     "entity_pk": "entity", "alias_pk": "alias", "label_pk": "label", "version": "version",
