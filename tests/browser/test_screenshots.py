@@ -13,10 +13,10 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
-from articles import accounts, ingest, library, sharing, trash, versions
+from articles import accounts, ingest, library, sharing, trash, versions, watchlists
 from articles import annotations as annotating
 from articles.models import ColorLabel, Feed, ShareLink
-from tests.factories import highlight, make_article, make_group, make_sample, tag
+from tests.factories import claim, highlight, make_article, make_group, make_sample, tag
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.screenshots]
 
@@ -52,6 +52,12 @@ def world(user, bob, client):
     tag(sample, user, "Zelensky", name="Volodymyr Zelensky", kind="person")
     library.add_label(sample, "Ukraine", user)
     library.set_state(user, sample, "favourite", on=True)
+    # The desk (issue 22): a claim on the sample, and a watch that brought an article.
+    checked = claim(sample, user, "10,000 North Korean soldiers", audience=desk)
+    putin = sample.annotations.get(exact="Putin").entity
+    watchlists.watch_entity(user, putin)
+    watchlists.watch_search(user, "grain corridor", name="Grain")
+    make_article("Kremlin answers on grain\n\nVladimir Putin spoke about the grain corridor.")
     link = sharing.create_link(user, sample, audience=ShareLink.Audience.ANYONE)
     feed = Feed.objects.create(
         url="https://harbour.example/feed.xml", title="Harbour News", added_by=user
@@ -73,6 +79,7 @@ def world(user, bob, client):
         "article": sample,
         "link": link,
         "feed": feed,
+        "claim": checked,
         "note": sample.annotations.filter(start__isnull=False, entity__isnull=True).first(),
         "session": client.cookies[settings.SESSION_COOKIE_NAME].value,
     }
@@ -144,6 +151,11 @@ def _pages(world) -> dict[str, tuple[str, bool]]:
         # Moving in and out (issue 19)
         "import": ("/import/", True),
         "export": ("/export/", True),
+        # The fact-checking desk and watchlists (issue 22)
+        "claims": ("/claims/", True),
+        "claim": (world["claim"].get_absolute_url(), True),
+        "claims-policy": ("/team/settings/fact-checking/", True),
+        "notifications": ("/notifications/", True),
     }
 
 
