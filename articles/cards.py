@@ -190,6 +190,15 @@ def _badges(annotation: Annotation, *, public: bool, recheck: bool) -> str:
     return badge
 
 
+def _page(annotation: Annotation) -> str:
+    """ "p. 12" for a passage of a PDF starting on page 12. Only from an article already
+    loaded with the annotation: a card never queries for it."""
+    if annotation.start is None or not Annotation.article.is_cached(annotation):
+        return ""
+    page = annotation.article.page_at(annotation.start)
+    return f'<span class="card-page" title="Page {page}">p. {page}</span>' if page else ""
+
+
 def render_card(  # noqa: PLR0913 - keyword options of one renderer
     annotation: Annotation,
     *,
@@ -233,7 +242,8 @@ def render_card(  # noqa: PLR0913 - keyword options of one renderer
     head = (
         f'{swatch}<span class="author" title="{username}"><span class="initials">'
         f'{author_initials}</span> <span class="author-name">{username}</span></span>'
-        f'<time datetime="{created.isoformat()}">{created.day} {created:%b}</time>{badge}'
+        f'<time datetime="{created.isoformat()}">{created.day} {created:%b}</time>'
+        f"{_page(annotation)}{badge}"
     )
     quote = ""
     # An orphan shows the words it was written on; anything else, where it is now.

@@ -42,6 +42,8 @@ from articles.parsing import parse_int
 MAX_REDIRECTS = 5
 USER_AGENT = "Newsroom/0.1 (self-hosted web reader; saves pages its users asked for)"
 HTML_TYPES = frozenset({"text/html", "application/xhtml+xml"})
+# A document saved from a URL may also be a PDF (`jobs.fetch_document` reads it as one).
+PDF_TYPES = frozenset({"application/pdf", "application/x-pdf"})
 FEED_TYPES = frozenset(
     {
         "application/rss+xml",

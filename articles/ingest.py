@@ -1,8 +1,8 @@
 """Turn bytes from any source (upload, paste, stdin, a file on disk) into an Article.
 
-The pipeline is: check size -> refuse binary -> decode (BOM, UTF-8, declared charset,
-then detection) -> decide text or HTML -> parse (`plaintext` or `extract`) -> sanitise
-(`sanitize`) -> save, idempotently.
+The pipeline is: check size -> a PDF goes to `pdf` -> refuse binary -> decode (BOM,
+UTF-8, declared charset, then detection) -> decide text or HTML -> parse (`plaintext` or
+`extract`) -> sanitise (`sanitize`) -> save, idempotently.
 
 Invariants:
 - Nothing is written unless every step succeeded: `prepare` touches no database, and
@@ -11,6 +11,10 @@ Invariants:
   supplied the input.
 - The same canonical URL, or the same text, returns the existing article with
   `duplicate=True` and adds nothing, even when two ingests race.
+- A PDF (named .pdf, or unnamed bytes starting with %PDF-) is read by `pdf.read`; its
+  article keeps where each page starts (`page_starts`) and the original file
+  (`SourceFile`), saved in the article's transaction. PDF bytes under a text or HTML
+  name are still refused as not text.
 - Ingest only ever creates articles. A new text for an existing one goes through
   `versions.replace_text`, which keeps the old text and re-anchors.
 """
@@ -20,6 +24,7 @@ from __future__ import annotations
 import codecs
 import dataclasses
 import datetime as dt
+import hashlib
 import re
 from dataclasses import dataclass, field
 from html import escape, unescape
@@ -31,10 +36,10 @@ import py3langid
 from django.conf import settings
 from django.db import IntegrityError, transaction
 
-from articles import extract, plaintext, sanitize, trash, watchlists
+from articles import extract, pdf, plaintext, sanitize, trash, watchlists
 from articles.errors import IngestError
 from articles.measure import content_hash, count_words, reading_minutes
-from articles.models import Article
+from articles.models import Article, SourceFile
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -44,9 +49,12 @@ if TYPE_CHECKING:
 
 TEXT_SUFFIXES = {".txt", ".text"}
 HTML_SUFFIXES = {".html", ".htm", ".xhtml"}
-SUPPORTED_SUFFIXES = TEXT_SUFFIXES | HTML_SUFFIXES
+PDF_SUFFIX = ".pdf"
+SUPPORTED_SUFFIXES = TEXT_SUFFIXES | HTML_SUFFIXES | {PDF_SUFFIX}
 
+PDF_MAGIC = b"%PDF-"
 # Magic numbers of files people drop by mistake; named so the error can say what it was.
+# A PDF reaches this check only under a text or HTML name (`prepare` reads it otherwise).
 _MAGIC = [
     (b"%PDF-", "a PDF document"),
     (b"PK\x03\x04", "a ZIP archive (or a Word/OpenDocument file)"),
@@ -80,6 +88,15 @@ _CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
 
 
 @dataclass(frozen=True)
+class Original:
+    """The file an article was made from, kept with it (a PDF)."""
+
+    data: bytes
+    content_type: str
+    filename: str = ""
+
+
+@dataclass(frozen=True)
 class Document:
     """An article ready to be saved: parsed, sanitised, measured."""
 
@@ -94,6 +111,9 @@ class Document:
     published: dt.date | None = None
     language: str = ""
     related: list[dict[str, str]] = field(default_factory=list)
+    # A PDF's: where each page starts in body_text, and the file itself.
+    page_starts: list[int] = field(default_factory=list)
+    original: Original | None = None
 
 
 @dataclass(frozen=True)
@@ -172,7 +192,7 @@ def detect_kind(text: str, filename: str = "") -> str:
     if suffix in TEXT_SUFFIXES:
         return Article.Kind.TEXT
     if suffix:
-        raise IngestError(f"Files ending in {suffix} are not supported; use .txt or .html.")
+        raise IngestError(f"Files ending in {suffix} are not supported; use .txt, .html or .pdf.")
     head = text[:4096]
     if _PAGE_MARKERS.search(head) or len(_FRAGMENT_MARKERS.findall(head)) >= 1:
         return Article.Kind.HTML
@@ -268,8 +288,36 @@ def _from_page(text: str, url: str) -> Document:
     )
 
 
+def _from_pdf(data: bytes, filename: str) -> Document:
+    check_size(len(data))
+    if not data.startswith(PDF_MAGIC):
+        raise IngestError("It ends in .pdf but is not a PDF document.")
+    found = pdf.read(data)
+    html = "\n\n".join(f"<p>{escape(p, quote=False)}</p>" for p in found.paragraphs)
+    doc = _document(html, Article.Kind.PDF, title=found.title)
+    return dataclasses.replace(
+        doc,
+        byline=found.author,
+        page_starts=pdf.offsets(doc.body_text, found),
+        original=Original(data, pdf.CONTENT_TYPE, PurePath(filename).name if filename else ""),
+    )
+
+
+def is_pdf(data: bytes | str, filename: str = "") -> bool:
+    """Whether `prepare` reads `data` as a PDF: by its name, or unnamed by its start."""
+    if not isinstance(data, bytes):
+        return False
+    suffix = PurePath(filename).suffix.lower() if filename else ""
+    return suffix == PDF_SUFFIX or (not suffix and data.startswith(PDF_MAGIC))
+
+
 def prepare(data: bytes | str, *, filename: str = "", url: str = "") -> Document:
     """Parse and sanitise without touching the database."""
+    if isinstance(data, bytes) and is_pdf(data, filename):
+        doc = _from_pdf(data, filename)
+        if not doc.body_text.strip():
+            raise IngestError(pdf.NO_TEXT)
+        return dataclasses.replace(doc, language=_detect_language(doc.body_text))
     if isinstance(data, str):
         check_size(len(data.encode("utf-8", "surrogatepass")))
         if not data.strip():
@@ -336,8 +384,11 @@ def save(doc: Document, user: Viewer | None = None, *, by_hand: bool = True) -> 
                     word_count=count_words(doc.body_text),
                     reading_minutes=reading_minutes(doc.body_text),
                     related_links=doc.related,
+                    page_starts=doc.page_starts,
                     added_by=user if user is not None and user.is_authenticated else None,
                 )
+                if doc.original is not None:
+                    _keep_original(article, doc.original)
         except IntegrityError:
             # Another ingest of the same story won the race: answer as a duplicate.
             found = _existing(doc, digest)
@@ -347,6 +398,17 @@ def save(doc: Document, user: Viewer | None = None, *, by_hand: bool = True) -> 
         saver = user if by_hand and user is not None and user.is_authenticated else None
         watchlists.article_arrived(article, saved_by=saver)
     return IngestResult(article, duplicate=False)
+
+
+def _keep_original(article: Article, original: Original) -> None:
+    SourceFile.objects.create(
+        article=article,
+        content_type=original.content_type,
+        filename=original.filename[:255],
+        data=original.data,
+        sha256=hashlib.sha256(original.data).hexdigest(),
+        size=len(original.data),
+    )
 
 
 def ingest(

@@ -29,6 +29,7 @@ import datetime as dt
 import logging
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
+from urllib.parse import unquote, urlsplit
 
 from django.conf import settings
 from django.db import connection, transaction
@@ -166,11 +167,21 @@ def _claim(job_id: int) -> FetchJob | None:
 
 
 def fetch_document(url: str) -> tuple[ingest.Document, str]:
-    """Fetch a page and parse it; the document's source URL is canonical."""
-    response = fetch.fetch(url)
-    doc = ingest.prepare(response.text(), url=response.url)
+    """Fetch a page (or a PDF) and parse it; the document's source URL is canonical."""
+    response = fetch.fetch(url, accept=fetch.HTML_TYPES | fetch.PDF_TYPES)
+    if response.media_type in fetch.PDF_TYPES or response.content.startswith(ingest.PDF_MAGIC):
+        name = urlsplit(response.url).path.rsplit("/", 1)[-1]
+        doc = ingest.prepare(response.content, filename=_pdf_name(name), url=response.url)
+    else:
+        doc = ingest.prepare(response.text(), url=response.url)
     source = fetch.canonical_url(doc.source_url or response.url)
     return dataclasses.replace(doc, source_url=source), response.url
+
+
+def _pdf_name(name: str) -> str:
+    """The name a fetched PDF is kept under: the URL's last segment, ending in .pdf."""
+    name = unquote(name).strip() or "document"
+    return name if name.lower().endswith(ingest.PDF_SUFFIX) else f"{name}{ingest.PDF_SUFFIX}"
 
 
 def ingest_url(url: str, user: User | None = None, *, update: bool = False) -> ingest.IngestResult:

@@ -8,11 +8,14 @@ Invariants:
 - Everything listed comes through `permissions.visible_annotations` for the viewer.
 - The marked body is `highlights.render_marks` over the sanitised `body_html`: the
   offsets are those of `body_text`, the text the browser's `textContent` gives.
+- A PDF's page starts are drawn as empty `<span class="page-start" data-page="N">`
+  (the number shows through CSS `::before`), so `textContent` stays `body_text`.
 """
 
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 from urllib.parse import urlencode
@@ -179,7 +182,36 @@ def marked_body(
         for a in anchored
         if a.start is not None and a.end is not None
     ]  # fmt: skip
-    return render_marks(article.body_html, spans)
+    return page_marks(render_marks(article.body_html, spans), article.page_starts)
+
+
+# The marked body is canonical HTML plus marks: every "<" starts a tag (see highlights),
+# and a character of text is a character or one character reference.
+_TAG = re.compile(r"(<[^>]*>)")
+_CHAR = re.compile(r"&#?[A-Za-z0-9]+;|.", re.DOTALL)
+
+
+def page_marks(html: str, page_starts: list[int]) -> str:
+    """`html` with an empty marker before the character where each page starts (the last
+    of several pages starting at the same place: pages without text have no marker)."""
+    # A later page overwrites an earlier one at the same offset.
+    starts = {offset: number for number, offset in enumerate(page_starts, start=1)}
+    if not starts:
+        return html
+    out: list[str] = []
+    position = 0
+    for piece in _TAG.split(html):
+        if not piece or piece.startswith("<"):
+            out.append(piece)
+            continue
+        for char in _CHAR.findall(piece):
+            if (page := starts.get(position)) is not None:
+                out.append(
+                    f'<span class="page-start" data-page="{page}" aria-hidden="true"></span>'
+                )
+            out.append(char)
+            position += 1
+    return "".join(out)
 
 
 def _histories(annotations: list[Annotation]) -> dict[int, list[AnnotationReview]]:
@@ -257,9 +289,15 @@ def shared_cards(
 ) -> None:
     """Cards for a share-link page: no Edit or Delete, no group names, whoever looks."""
     url = link.get_absolute_url()
+    article = link.article
+    for annotation in annotations:  # all of the link's article: its citation reads it
+        if annotation.article_id == article.pk:
+            annotation.article = article
     if assertive is None:
         assertive = ColorLabel.assertive() if annotations else frozenset()
     for annotation in annotations:
+        if annotation.article_id == link.article_id:
+            annotation.article = link.article  # one article for all: its page numbers
         annotation.card = render_card(
             annotation,
             viewer_id=None,

@@ -13,7 +13,8 @@
 - `imports`: ImportJob, PendingImport (what an import gives an article still being fetched);
 - `tokens`: ApiToken, a person's personal API tokens;
 - `claims`: Claim, Evidence, ClaimEvent (the fact-checking desk);
-- `watchlists`: Watch, Notification, WatchSettings (what a person watches, and hears of).
+- `watchlists`: Watch, Notification, WatchSettings (what a person watches, and hears of);
+- `sources`: SourceFile, the original file (a PDF) an article was made from.
 
 Rules about who may see or change a row are not here: they are `articles.permissions`.
 """
@@ -43,6 +44,7 @@ from articles.models.saving import (
 )
 from articles.models.setup import SetupCode
 from articles.models.sharing import AudienceChange, Membership, Preference, ShareLink, TeamGroup
+from articles.models.sources import SourceFile
 from articles.models.tokens import ApiToken
 from articles.models.watchlists import Digest, Notification, Watch, WatchSettings
 
@@ -86,6 +88,7 @@ __all__ = [
     "SaveToken",
     "SetupCode",
     "ShareLink",
+    "SourceFile",
     "TeamGroup",
     "TeamSettings",
     "UserSession",

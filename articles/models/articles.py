@@ -15,6 +15,7 @@ Invariants:
 
 from __future__ import annotations
 
+import bisect
 import functools
 import re
 from typing import TYPE_CHECKING, Self, TypedDict, cast
@@ -143,6 +144,7 @@ class Article(models.Model):
     class Kind(models.TextChoices):
         TEXT = "text", "Plain text"
         HTML = "html", "Web page"
+        PDF = "pdf", "PDF document"
 
     title = models.CharField(max_length=500)
     byline = models.CharField(max_length=300, blank=True)
@@ -160,6 +162,9 @@ class Article(models.Model):
     reading_minutes = models.PositiveSmallIntegerField(default=1)
     # [{"title": ..., "url": ...}], http(s) URLs only: they are rendered as links.
     related_links = models.JSONField(default=list, blank=True)
+    # A PDF's pages: where each starts in body_text (code points, non-decreasing; a page
+    # without text starts where the next text does). Empty for every other kind.
+    page_starts = models.JSONField(default=list, blank=True, editable=False)
     added_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
@@ -220,6 +225,12 @@ class Article(models.Model):
     def slug(self) -> str:
         slug = slugify(self.title, allow_unicode=True)[:80] or "article"
         return f"{slug}-article" if slug in reserved_slugs() else slug
+
+    def page_at(self, offset: int) -> int | None:
+        """The page (from 1) on which `offset` of body_text lies; None without pages."""
+        if not self.page_starts:
+            return None
+        return max(1, bisect.bisect_right(self.page_starts, offset))
 
     @property
     def paragraph_count(self) -> int:

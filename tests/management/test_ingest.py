@@ -70,7 +70,7 @@ def test_a_directory_is_read_recursively_and_a_bad_file_does_not_stop_the_rest(t
         "<p>Second story about another harbour, pasted as a fragment of HTML.</p>"
     )
     (tmp_path / "sub" / "empty.txt").write_bytes(b"")
-    (tmp_path / "ignored.pdf").write_bytes(b"%PDF-1.4")
+    (tmp_path / "ignored.docx").write_bytes(b"PK\x03\x04")  # not a kind Newsroom reads
     status, out, err = _run(str(tmp_path), "--json")
     assert status == 1
     assert len(out.strip().splitlines()) == 2
