@@ -97,6 +97,16 @@ class Original:
 
 
 @dataclass(frozen=True)
+class Fetched:
+    """The bytes of a page as the server sent them, where from, and when."""
+
+    data: bytes
+    url: str
+    content_type: str
+    fetched_at: dt.datetime
+
+
+@dataclass(frozen=True)
 class Document:
     """An article ready to be saved: parsed, sanitised, measured."""
 
@@ -114,6 +124,8 @@ class Document:
     # A PDF's: where each page starts in body_text, and the file itself.
     page_starts: list[int] = field(default_factory=list)
     original: Original | None = None
+    # The page as it was fetched (jobs.fetch_document), kept by `captures.keep`.
+    fetched: Fetched | None = None
 
 
 @dataclass(frozen=True)

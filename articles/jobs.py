@@ -37,7 +37,7 @@ from django.db.models import Q
 from django.tasks import task
 from django.utils import timezone
 
-from articles import fetch, ingest, versions
+from articles import captures, fetch, ingest, versions
 from articles.errors import IngestError
 from articles.models import Article, FetchJob, FetchJobFollower
 
@@ -174,6 +174,10 @@ def fetch_document(url: str) -> tuple[ingest.Document, str]:
         doc = ingest.prepare(response.content, filename=_pdf_name(name), url=response.url)
     else:
         doc = ingest.prepare(response.text(), url=response.url)
+        fetched = ingest.Fetched(
+            response.content, response.url, response.media_type, timezone.now()
+        )
+        doc = dataclasses.replace(doc, fetched=fetched)
     source = fetch.canonical_url(doc.source_url or response.url)
     return dataclasses.replace(doc, source_url=source), response.url
 
@@ -190,7 +194,11 @@ def ingest_url(url: str, user: User | None = None, *, update: bool = False) -> i
     if not update and (found := Article.objects.filter(source_url=fetch.canonical_url(url))):
         return ingest.IngestResult(found.get(), duplicate=True)
     doc, _final = fetch_document(url)
-    return versions.save_or_update(doc, user) if update else ingest.save(doc, user)
+    with transaction.atomic():
+        result = versions.save_or_update(doc, user) if update else ingest.save(doc, user)
+        if doc.fetched is not None:
+            captures.keep(result.article, doc.fetched)
+    return result
 
 
 def _finish(job: FetchJob, doc: ingest.Document) -> None:
@@ -202,6 +210,8 @@ def _finish(job: FetchJob, doc: ingest.Document) -> None:
             # A summary-only feed item fetched in full arrives from the feed, not by hand.
             saved = ingest.save(doc, job.requested_by, by_hand=job.feed_id is None)
             article_id = saved.article.pk
+        if doc.fetched is not None:
+            captures.keep(Article.with_trash.get(pk=article_id), doc.fetched)
         FetchJob.objects.filter(pk=job.pk).update(
             status=FetchJob.Status.DONE,
             article_id=article_id,

@@ -59,6 +59,11 @@ urlpatterns = [
     path("articles/<int:pk>/refresh/", versions.refresh, name="refresh_article"),
     path("articles/<int:pk>/versions/", versions.article_versions, name="article_versions"),
     path(
+        "articles/<int:pk>/captures/<int:capture_pk>/",
+        versions.capture,
+        name="article_capture",
+    ),
+    path(
         "articles/<int:pk>/versions/<int:version>/",
         versions.article_version,
         name="article_version",

@@ -50,9 +50,21 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.urls.resolvers import RoutePattern
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
+from django.utils.timezone import now
 
-from articles import accounts, apitokens, claims, jobs, library, sharing, trash, watchlists
+from articles import (
+    accounts,
+    apitokens,
+    captures,
+    claims,
+    jobs,
+    library,
+    sharing,
+    trash,
+    watchlists,
+)
 from articles.entities import curation
+from articles.ingest import Fetched
 from articles.models import (
     Annotation,
     Article,
@@ -238,7 +250,12 @@ def world(settings):
     watch = watchlists.watch_entity(alice, port)
     watchlists.watch_search(alice, "ferries")
     make_article("Rotterdam Ferries\n\nThe Rotterdam ferries ran on time.")  # notifies alice
+    kept = captures.keep(
+        article, Fetched(b"<p>As fetched</p>", "https://e.org/", "text/html", now())
+    )
+    assert kept is not None
     ids = {
+        "capture": str(kept.pk),
         "watch": str(watch.pk),
         "notification": str(Notification.objects.get(user=alice, watch=watch).pk),
         "claim": str(checked.pk),
@@ -330,7 +347,7 @@ _PK_OF = {
 _NAMED_SLOTS = {
     "entity_pk": "entity", "alias_pk": "alias", "label_pk": "label", "version": "version",
     "slug": "slug", "token": "token", "user_pk": "person", "uidb64": "uid",
-    "article_pk": "article", "evidence_pk": "evidence",
+    "article_pk": "article", "evidence_pk": "evidence", "capture_pk": "capture",
 }  # fmt: skip
 
 

@@ -14,7 +14,8 @@
 - `tokens`: ApiToken, a person's personal API tokens;
 - `claims`: Claim, Evidence, ClaimEvent (the fact-checking desk);
 - `watchlists`: Watch, Notification, WatchSettings (what a person watches, and hears of);
-- `sources`: SourceFile, the original file (a PDF) an article was made from.
+- `sources`: SourceFile, the original file (a PDF) an article was made from; PageCapture,
+  each page fetched for an article as the server sent it.
 
 Rules about who may see or change a row are not here: they are `articles.permissions`.
 """
@@ -44,7 +45,7 @@ from articles.models.saving import (
 )
 from articles.models.setup import SetupCode
 from articles.models.sharing import AudienceChange, Membership, Preference, ShareLink, TeamGroup
-from articles.models.sources import SourceFile
+from articles.models.sources import PageCapture, SourceFile
 from articles.models.tokens import ApiToken
 from articles.models.watchlists import Digest, Notification, Watch, WatchSettings
 
@@ -79,6 +80,7 @@ __all__ = [
     "Membership",
     "NoteChange",
     "Notification",
+    "PageCapture",
     "PendingImport",
     "Preference",
     "Profile",

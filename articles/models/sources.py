@@ -1,4 +1,6 @@
-"""The file an article was made from, when it is not text: today, the original PDF.
+"""The file an article was made from, when it is not text: today, the original PDF
+(`SourceFile`); and each page fetched for an article, as the server sent it
+(`PageCapture`).
 
 Invariants:
 - At most one per article, written in the transaction that creates the article
@@ -27,3 +29,27 @@ class SourceFile(models.Model):
 
     def __str__(self) -> str:
         return f"{self.content_type} of article {self.article_id} ({self.size} bytes)"
+
+
+class PageCapture(models.Model):
+    """A page fetched for an article (saving it from its address, or a refresh), kept
+    byte for byte and gzip-compressed, so anyone can later show what was captured.
+    `sha256` and `size` are those of the bytes as fetched (uncompressed); the same bytes
+    fetched again for the same article are kept once (`articles.captures.keep`)."""
+
+    article = models.ForeignKey(
+        "articles.Article", on_delete=models.CASCADE, related_name="captures"
+    )
+    url = models.URLField(max_length=2000)
+    content_type = models.CharField(max_length=100)
+    fetched_at = models.DateTimeField(default=timezone.now)
+    sha256 = models.CharField(max_length=64)
+    size = models.PositiveBigIntegerField()
+    data = models.BinaryField()  # gzip
+
+    class Meta:
+        ordering = ["-fetched_at", "-id"]
+        indexes = [models.Index(fields=["article", "-fetched_at"], name="capture_article_newest")]
+
+    def __str__(self) -> str:
+        return f"page of article {self.article_id} fetched {self.fetched_at:%Y-%m-%d %H:%M}"

@@ -6,19 +6,19 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from django.contrib import messages
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
-from articles import fetch, jobs, versions
+from articles import captures, fetch, jobs, versions
 from articles.highlights import Span, render_marks
-from articles.models import FetchJob
+from articles.models import FetchJob, PageCapture
 from articles.parsing import parse_int
 from articles.permissions import article_for, visible_annotations
 from articles.reader import anchored
 
 if TYPE_CHECKING:
-    from django.http import HttpResponse
-
     from articles.views._shared import HtmxHttpRequest
 
 
@@ -63,6 +63,8 @@ def article_versions(request: HtmxHttpRequest, pk: int) -> HttpResponse:
         "chosen": chosen,
         "refresh_job": refresh_job,
         "review": sum(1 for a in annotations if a.needs_review),
+        # The pages as fetched: an administrator's to download (`capture`).
+        "captures": list(article.captures.defer("data")) if request.user.is_staff else [],
     }
     if chosen is not None:
         change = versions.diff(chosen.body_text, article.body_text)
@@ -112,3 +114,19 @@ def article_version(request: HtmxHttpRequest, pk: int, version: int) -> HttpResp
         "pointed": next((a for a in annotations if str(a.pk) == wanted), None),
     }
     return render(request, "articles/version.html", context)
+
+
+@require_GET
+def capture(request: HtmxHttpRequest, pk: int, capture_pk: int) -> HttpResponse:
+    """A page as it was fetched for the article, for an administrator: an attachment
+    (the source site's page, scripts and all, is never shown inline here)."""
+    if not request.user.is_staff:
+        raise Http404
+    article = article_for(request, pk)
+    found = get_object_or_404(PageCapture, pk=capture_pk, article=article)
+    answer = HttpResponse(captures.original_bytes(found), content_type="application/octet-stream")
+    stamp = timezone.localtime(found.fetched_at).strftime("%Y%m%d-%H%M%S")
+    answer["Content-Disposition"] = f'attachment; filename="article-{article.pk}-{stamp}.html"'
+    answer["Content-Security-Policy"] = "sandbox"
+    answer["X-Content-Type-Options"] = "nosniff"
+    return answer
