@@ -204,14 +204,14 @@ def ingest_url(url: str, user: User | None = None, *, update: bool = False) -> i
 def _finish(job: FetchJob, doc: ingest.Document) -> None:
     with transaction.atomic():
         if job.purpose == FetchJob.Purpose.REFRESH and job.article_id:
-            versions.replace_text(Article.objects.get(pk=job.article_id), doc)
-            article_id = job.article_id
+            article = Article.objects.get(pk=job.article_id)
+            versions.replace_text(article, doc)
         else:
             # A summary-only feed item fetched in full arrives from the feed, not by hand.
-            saved = ingest.save(doc, job.requested_by, by_hand=job.feed_id is None)
-            article_id = saved.article.pk
+            article = ingest.save(doc, job.requested_by, by_hand=job.feed_id is None).article
+        article_id = article.pk
         if doc.fetched is not None:
-            captures.keep(Article.with_trash.get(pk=article_id), doc.fetched)
+            captures.keep(article, doc.fetched)
         FetchJob.objects.filter(pk=job.pk).update(
             status=FetchJob.Status.DONE,
             article_id=article_id,

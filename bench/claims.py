@@ -20,12 +20,11 @@ under 50 ms.
 from __future__ import annotations
 
 import os
-import platform
 import random
 import statistics
 import time
 
-from common import p95, scratch_database, setup_django
+from common import machine, p95, scratch_database, setup_django
 
 setup_django()
 
@@ -138,13 +137,7 @@ def main() -> None:
             f"command: BENCH_RUNS={RUNS} BENCH_CLAIMS={CLAIMS} BENCH_LOOKUPS={LOOKUPS} "
             ".venv/bin/python bench/claims.py"
         )
-        with connection.cursor() as cursor:
-            cursor.execute("SHOW server_version")
-            (version,) = cursor.fetchone()
-        print(
-            f"machine: {platform.machine()}, {os.cpu_count()} cores, "
-            f"Python {platform.python_version()}, PostgreSQL {version}"
-        )
+        print(machine())
         started = time.perf_counter()
         user, texts = build()
         print(

@@ -4,6 +4,7 @@ database per script (never the library), and the p95 every figure reports."""
 from __future__ import annotations
 
 import os
+import platform
 import sys
 from contextlib import contextmanager
 from pathlib import Path
@@ -47,3 +48,16 @@ def scratch_database(name: str) -> Iterator[None]:
 def p95(values: list[float]) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
+
+
+def machine() -> str:
+    """The line each benchmark prints about where it ran."""
+    from django.db import connection  # noqa: PLC0415 - after setup_django
+
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW server_version")
+        (version,) = cursor.fetchone()
+    return (
+        f"machine: {platform.machine()}, {os.cpu_count()} cores, "
+        f"Python {platform.python_version()}, PostgreSQL {version}"
+    )

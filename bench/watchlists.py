@@ -17,13 +17,12 @@ without the watches. Median and p95 of every call of every round.
 from __future__ import annotations
 
 import os
-import platform
 import random
 import statistics
 import time
 from typing import TYPE_CHECKING
 
-from common import p95, scratch_database, setup_django
+from common import machine, p95, scratch_database, setup_django
 
 setup_django()
 
@@ -120,13 +119,7 @@ def main() -> None:
             f"BENCH_ENTITY_WATCHES={ENTITY_WATCHES} BENCH_SEARCH_WATCHES={SEARCH_WATCHES} "
             ".venv/bin/python bench/watchlists.py"
         )
-        with connection.cursor() as cursor:
-            cursor.execute("SHOW server_version")
-            (version,) = cursor.fetchone()
-        print(
-            f"machine: {platform.machine()}, {os.cpu_count()} cores, "
-            f"Python {platform.python_version()}, PostgreSQL {version}"
-        )
+        print(machine())
         started = time.perf_counter()
         watched = build()
         print(

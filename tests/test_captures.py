@@ -16,7 +16,7 @@ from articles.models import PageCapture
 from tests.factories import make_article, make_user
 from tests.fetching import page, run_worker
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("allow_private")]
 
 V1 = page(
     "Harbour reopens after repairs",
@@ -25,11 +25,6 @@ V1 = page(
     "<script>alert('the source page, scripts and all')</script>",
 )
 V2 = V1.replace("a week", "ten days")
-
-
-@pytest.fixture(autouse=True)
-def allow_private(settings):
-    settings.FETCH_ALLOW_PRIVATE = True
 
 
 @pytest.fixture
