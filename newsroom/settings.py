@@ -244,6 +244,12 @@ STATIC_ROOT = VAR_DIR / "static"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # Article images Newsroom keeps (articles.images); Newsroom serves them itself, so
+    # any django-storages backend (S3-compatible, say) can take this one's place.
+    "images": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": str(VAR_DIR / "images")},
+    },
     # Hashed names let browsers cache static files forever; `make run` and the
     # production recipe both run collectstatic, and tests swap in the plain storage.
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},

@@ -15,7 +15,8 @@
 - `claims`: Claim, Evidence, ClaimEvent (the fact-checking desk);
 - `watchlists`: Watch, Notification, WatchSettings (what a person watches, and hears of);
 - `sources`: SourceFile, the original file (a PDF) an article was made from; PageCapture,
-  each page fetched for an article as the server sent it.
+  each page fetched for an article as the server sent it;
+- `images`: ArticleImage, each image of an article's body, kept by Newsroom.
 
 Rules about who may see or change a row are not here: they are `articles.permissions`.
 """
@@ -32,6 +33,7 @@ from articles.models.annotations import (
 from articles.models.articles import Article, ArticleQuerySet
 from articles.models.claims import Claim, ClaimEvent, Evidence
 from articles.models.entities import Entity, EntityAlias, EntityQuerySet, RejectedSuggestion
+from articles.models.images import ArticleImage
 from articles.models.imports import ImportJob, PendingImport
 from articles.models.library import ArticleLabel, ArticleState, Label, LibraryView
 from articles.models.limits import RateCounter
@@ -55,6 +57,7 @@ __all__ = [
     "AnnotationReview",
     "ApiToken",
     "Article",
+    "ArticleImage",
     "ArticleLabel",
     "ArticleQuerySet",
     "ArticleState",
