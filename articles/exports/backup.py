@@ -11,18 +11,26 @@ memberships, articles in the trash or not with all their earlier versions, annot
 with their current and original places (`original_*`, `written_on`, `status`), their
 reviews and the logs of their notes and audiences, entities with aliases and declined
 suggestions, labels and which articles carry them, everyone's reading state, the colour
-labels, the team's settings, feeds with the entries already seen, and share links.
+labels, the team's settings, feeds with the entries already seen, share links, the
+fact-checking desk's claims with their evidence and history, what each person watches
+and has been told of, and the original PDFs and pages as fetched (binary columns as
+base64, as Django's own serialiser writes them).
 
 Password hashes are kept: restoring a team means its people sign in as before, and a hash
 is what the database itself holds (salted and slow to attack). The ZIP is therefore as
 secret as the database, and only an administrator can make one. Left out, as live secrets
 or passing state rather than the team's work: sessions, two-factor devices (people set
 two-factor sign-in up again), bookmarklet tokens (regenerated in one click), pending
-invitations, the setup code, fetch jobs and rate counters.
+invitations, the setup code, fetch jobs, imports and rate counters. Article images are
+files, not rows: after a restore, `manage.py images fetch --all` fetches them again.
+
+A table added to the format later (`ADDED_LATER`) is optional in a backup whose manifest
+does not list it: such a backup was made before the table existed, and holds none.
 """
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 import decimal
 import json
@@ -40,20 +48,28 @@ from articles.models import (
     ArticleState,
     ArticleVersion,
     AudienceChange,
+    Claim,
+    ClaimEvent,
     ColorLabel,
     Entity,
     EntityAlias,
+    Evidence,
     Feed,
     FeedEntry,
     Label,
     Membership,
     NoteChange,
+    Notification,
+    PageCapture,
     Preference,
     Profile,
     RejectedSuggestion,
     ShareLink,
+    SourceFile,
     TeamGroup,
     TeamSettings,
+    Watch,
+    WatchSettings,
 )
 
 if TYPE_CHECKING:
@@ -92,7 +108,22 @@ def tables() -> list[type[Model]]:
         Feed,
         FeedEntry,
         ShareLink,
+        *ADDED_LATER,
     ]
+
+
+# Tables the format gained after its first release, in insertion order; a backup made
+# before lists none of them in its manifest.
+ADDED_LATER: tuple[type[Model], ...] = (
+    SourceFile,
+    PageCapture,
+    Claim,
+    Evidence,
+    ClaimEvent,
+    Watch,
+    WatchSettings,
+    Notification,
+)
 
 
 def entry_name(model: type[Model]) -> str:
@@ -110,6 +141,8 @@ def _json(value: Any) -> Any:
         return value.isoformat()
     if isinstance(value, decimal.Decimal):
         return str(value)
+    if isinstance(value, bytes | memoryview):
+        return base64.b64encode(value).decode("ascii")
     return value
 
 

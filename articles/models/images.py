@@ -13,15 +13,30 @@ Invariants:
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.core.files.storage import Storage, storages
 from django.db import models
 from django.utils import timezone
 
 
+class _Images(Storage):
+    """`storages["images"]`, looked up on every use rather than when the models load:
+    STORAGES may change after that (the tests change it), and reading it so early would
+    also fix every other storage (static files) as it stood then. A Storage subclass, as
+    FileField asks; every attribute comes from the configured backend."""
+
+    def __getattribute__(self, name: str) -> Any:
+        return getattr(storages["images"], name)
+
+
+_images = _Images()
+
+
 def image_storage() -> Storage:
     """`STORAGES["images"]` (files under var/images by default; any django-storages
     backend by setting)."""
-    return storages["images"]
+    return _images
 
 
 class ArticleImage(models.Model):

@@ -5,6 +5,7 @@ with why, and nothing is changed."""
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import json
 import zipfile
@@ -21,10 +22,15 @@ from articles.models import (
     AnnotationReview,
     Article,
     ArticleVersion,
+    Claim,
+    ClaimEvent,
     ColorLabel,
     EntityAlias,
     Label,
+    Notification,
+    PageCapture,
     SetupCode,
+    SourceFile,
     TeamGroup,
     TeamSettings,
 )
@@ -256,3 +262,108 @@ def _with(data: bytes, entry: str, content: bytes) -> bytes:
     with zipfile.ZipFile(out, "a") as archive:
         archive.writestr(entry, content)
     return out.getvalue()
+
+
+def _desk_and_sources(library, user, bob):
+    """What the backup's later tables hold: a claim with its evidence, verdict and
+    history, a watch and what it told, a PDF kept whole, a page as fetched."""
+    from articles import captures, claims, watchlists
+    from articles.ingest import Fetched
+    from tests.factories import claim
+    from tests.pdfs import report
+
+    made = claim(library.strike, user, "Dock workers in Rotterdam stayed off the job")
+    claims.add_evidence(made, user, stance="supports", url="https://port.example/notice")
+    claims.set_verdict(made, user, claims.verdict_scale()[0].label, "Checked with **the port**.")
+    watchlists.watch_entity(bob, library.extra["port"])
+    watchlists.watch_search(bob, "harbour budget")
+    pdf = ingest(report(), filename="budget.pdf", user=user).article
+    captures.keep(
+        library.strike,
+        Fetched(b"<html>as fetched \x00\xff</html>", "https://news.example.org/x", "text/html",
+                dt.datetime(2025, 3, 3, 9, 30, tzinfo=dt.UTC)),
+    )  # fmt: skip
+    return made, pdf
+
+
+def test_it_holds_the_desk_watchlists_pdfs_and_pages_as_fetched(library, user, bob):
+    made, pdf = _desk_and_sources(library, user, bob)
+    notified = Notification.objects.filter(user=bob).count()
+    assert notified == 1  # the PDF matched bob's saved search
+    first = _backup()
+    counts = _entries(first)["manifest.json"]["counts"]
+    assert counts["articles.claim"] == 1
+    assert counts["articles.evidence"] == 1
+    assert counts["articles.claimevent"] == ClaimEvent.objects.count() >= 2
+    assert counts["articles.watch"] == 2
+    assert counts["articles.notification"] == 1
+    assert counts["articles.sourcefile"] == counts["articles.pagecapture"] == 1
+    pdf_bytes = bytes(SourceFile.objects.get().data)
+    page_starts = pdf.page_starts
+
+    _wipe()
+    restore(io.BytesIO(first))
+    assert _entries(_backup()) == _entries(first)
+    restored = Claim.objects.get()
+    assert restored.annotation_id == made.annotation_id
+    assert "<strong>the port</strong>" in restored.summary_html
+    assert bytes(SourceFile.objects.get().data) == pdf_bytes
+    assert Article.objects.get(pk=pdf.pk).page_starts == page_starts
+    assert captures_of(library.strike) == [b"<html>as fetched \x00\xff</html>"]
+    assert Notification.objects.filter(user=bob, article=pdf).count() == 1
+
+
+def captures_of(article) -> list[bytes]:
+    from articles import captures
+
+    return [captures.original_bytes(c) for c in PageCapture.objects.filter(article=article)]
+
+
+def test_a_claim_summary_is_rendered_again_not_taken_from_the_file(library, user, bob):
+    _desk_and_sources(library, user, bob)
+    data = _altered(
+        _backup(),
+        "articles.claim.jsonl",
+        lambda line: json.dumps({**json.loads(line), "summary_html": "<script>x()</script>"}),
+    )
+    _wipe()
+    restore(io.BytesIO(data))
+    assert "<script>" not in Claim.objects.get().summary_html
+    assert "<strong>the port</strong>" in Claim.objects.get().summary_html
+
+
+def test_a_backup_made_before_the_desk_existed_still_restores(library):
+    data = _backup()
+    source = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    later = {backup.entry_name(m) for m in backup.ADDED_LATER}
+    with zipfile.ZipFile(out, "w") as target:
+        for name in source.namelist():
+            if name in later:
+                continue
+            content = source.read(name)
+            if name == backup.MANIFEST:
+                manifest = json.loads(content)
+                for model in backup.ADDED_LATER:
+                    del manifest["counts"][model._meta.label_lower]
+                content = json.dumps(manifest).encode()
+            target.writestr(name, content)
+    _wipe()
+    counts = restore(io.BytesIO(out.getvalue()))
+    assert counts["articles.claim"] == 0
+    assert Article.with_trash.count() == 3
+
+
+def test_a_later_table_the_manifest_lists_must_be_there(library, user, bob):
+    _desk_and_sources(library, user, bob)
+    data = _backup()
+    source = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as target:
+        for name in source.namelist():
+            if name != "articles.claim.jsonl":
+                target.writestr(name, source.read(name))
+    _wipe()
+    with pytest.raises(RestoreError, match="incomplete"):
+        restore(io.BytesIO(out.getvalue()))
+    assert not Article.with_trash.exists()
