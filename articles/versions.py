@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from articles import ingest
+from articles import captures, ingest
 from articles.annotations import reanchor_article
 from articles.errors import IngestError
 from articles.measure import content_hash, count_words, reading_minutes
@@ -79,12 +79,14 @@ def replace_text(article: Article, doc: Document) -> Applied:
             locked.word_count = count_words(doc.body_text)
             locked.reading_minutes = reading_minutes(doc.body_text)
             locked.text_changed_at = timezone.now()
+            locked.page_starts = doc.page_starts  # a PDF's pages; [] for any other text
+            captures.replace_original(locked, doc.original)
             if doc.title:
                 locked.title = doc.title[:500]
             locked.save(
                 update_fields=[
                     "title", "body_html", "body_text", "content_hash", "word_count",
-                    "reading_minutes", "text_changed_at", "updated_at",
+                    "reading_minutes", "text_changed_at", "page_starts", "updated_at",
                 ]
             )  # fmt: skip
             result = reanchor_article(locked)

@@ -8,15 +8,15 @@ import hashlib
 import pytest
 from django.urls import reverse
 
-from articles import jobs, pdf, sanitize
+from articles import captures, jobs, pdf, sanitize, versions
 from articles.errors import IngestError
 from articles.ingest import ingest, prepare
-from articles.models import Article, FetchJob, SourceFile
+from articles.models import Article, FetchJob, PageCapture, SourceFile
 from articles.reader import page_marks
 from tests import pdfs
 from tests.factories import highlight, signed_in
 from tests.fetching import run_worker
-from tests.pdfs import Line, Page
+from tests.pdfs import Line, Page, lines
 
 pytestmark = pytest.mark.django_db
 
@@ -276,3 +276,52 @@ def test_a_fetched_pdf_larger_than_the_cap_is_refused_while_it_streams(
     assert job.status == FetchJob.Status.FAILED
     assert "too large" in job.error
     assert Article.objects.count() == 0
+
+
+def _shorter_report() -> bytes:
+    """The report as republished: two pages, the figures changed."""
+    return pdfs.build(
+        [
+            Page(lines(["The harbour budget for 2024 was revised to 5.1 million euros."])),
+            Page(lines(["The council will vote on the revised budget in March."])),
+        ],
+        title="Harbour budget 2024 (revised)",
+        author="Ann Lee",
+    )
+
+
+def test_a_new_pdf_for_the_article_moves_its_pages_and_keeps_both_files(report, user):
+    first = bytes(SourceFile.objects.get(article=report).data)
+    versions.replace_text(report, prepare(_shorter_report(), filename="harbour-budget.pdf"))
+    report.refresh_from_db()
+    assert len(report.page_starts) == 2
+    assert report.body_text[report.page_starts[1] :].startswith("The council will vote")
+    assert bytes(SourceFile.objects.get(article=report).data) == _shorter_report()
+    earlier = PageCapture.objects.get(article=report)
+    assert earlier.content_type == "application/pdf"
+    assert captures.original_bytes(earlier) == first
+    assert earlier.sha256 == hashlib.sha256(first).hexdigest()
+    # The reader marks the new pages, and offers the new file.
+    page = signed_in(user).get(report.get_absolute_url()).text
+    assert page.count('class="page-start"') == 2
+    download = signed_in(user).get(reverse("article_original", args=[report.pk]))
+    assert b"".join(download.streaming_content if download.streaming else [download.content]) == (
+        _shorter_report()
+    )
+
+
+def test_the_same_pdf_again_keeps_one_file(report):
+    again = prepare(pdfs.report(), filename="harbour-budget.pdf")
+    assert versions.replace_text(report, again).changed is False
+    captures.replace_original(report, again.original)
+    assert SourceFile.objects.filter(article=report).count() == 1
+    assert not PageCapture.objects.filter(article=report).exists()
+
+
+def test_a_pdf_article_whose_text_now_comes_from_a_page_drops_its_pages():
+    article = ingest(pdfs.report(), filename="harbour-budget.pdf").article
+    versions.replace_text(article, prepare("Harbour budget\n\nNow a plain page, revised."))
+    article.refresh_from_db()
+    assert article.page_starts == []
+    assert not SourceFile.objects.filter(article=article).exists()
+    assert PageCapture.objects.get(article=article).content_type == "application/pdf"
