@@ -1,7 +1,8 @@
 """Articles: list (the library's views and labels, or a search), add (from a web address:
 202 with the fetch job; from pasted text or HTML: the same ingest as the page), read
-(metadata, `body_text`, stored versions), and move to the trash. Fetch jobs are polled at
-`/jobs/{id}`.
+(metadata, `body_text`, stored versions), and move to the trash. A file (text, HTML or
+PDF, as the library's upload takes) is sent to `/articles/file` as multipart form data.
+Fetch jobs are polled at `/jobs/{id}`.
 """
 
 import dataclasses
@@ -11,7 +12,7 @@ from typing import Any
 from django.db import transaction
 from django.http import HttpResponse  # Ninja reads the hints at run time
 from django.urls import reverse
-from ninja import Router, Schema, Status
+from ninja import File, Form, Router, Schema, Status, UploadedFile
 
 from articles import fetch, ingest, jobs, search, sharing, trash
 from articles.api.auth import ApiRequest
@@ -203,6 +204,40 @@ def add_article(request: ApiRequest, response: HttpResponse, data: ArticleIn) ->
         result = ingest.save(doc, request.user)
     except IngestError as exc:
         raise Problem(400, "not-an-article", "Not an article", str(exc)) from None
+    return _made(request, response, result)
+
+
+@router.post(
+    "/file",
+    response={201: ArticleOut, 200: ArticleOut},
+    summary="Add an article from a file",
+)
+def add_article_file(
+    request: ApiRequest,
+    response: HttpResponse,
+    file: File[UploadedFile],
+    title: Form[str] = "",
+) -> Any:
+    """A file sent as multipart form data (`file`, and optionally `title`): plain text,
+    Markdown, HTML or a PDF, read as the library's upload reads it. 201 with the article;
+    200 when the same text is already there. A PDF keeps its pages and the file itself
+    (downloaded from the reader); a scanned, encrypted or damaged one is refused (400)
+    and nothing is kept."""
+    try:
+        ingest.check_size(file.size or 0)
+    except IngestError as exc:
+        raise Problem(413, "too-large", "Too large", str(exc)) from None
+    try:
+        doc = ingest.prepare(file.read(), filename=file.name or "")
+        if title.strip():
+            doc = dataclasses.replace(doc, title=" ".join(title.split())[:500])
+        result = ingest.save(doc, request.user)
+    except IngestError as exc:
+        raise Problem(400, "not-an-article", "Not an article", str(exc)) from None
+    return _made(request, response, result)
+
+
+def _made(request: ApiRequest, response: HttpResponse, result: ingest.IngestResult) -> Any:
     article = _loaded(request, result.article.pk)
     response["Location"] = _absolute(request, reverse("api:get_article", args=[article.pk]))
     response["ETag"] = article_etag(article)

@@ -68,12 +68,20 @@ def _csrf_refusal(request: HttpRequest) -> str | None:
 FORMS = {"multipart/form-data", "application/x-www-form-urlencoded"}
 
 
+# The operations that take a file (multipart form data) instead of JSON.
+FILE_UPLOADS = frozenset({"/api/v1/articles/file"})
+
+
 def _not_json(request: HttpRequest) -> bool:
     """Whether an API write sends a body that is not JSON: a form with fields, or other
     content. (An empty form, as some clients send with a bodiless POST, is no body.)
-    The W3C containers check their media types themselves."""
+    The W3C containers check their media types themselves; a file is sent as multipart
+    form data, to the one operation that takes one (CSRF is checked above for a session,
+    as for every write)."""
     media = request.content_type or ""
     if not request.path.startswith("/api/") or media == "application/json":
+        return False
+    if media == "multipart/form-data" and request.path.rstrip("/") in FILE_UPLOADS:
         return False
     if media == "application/ld+json" or media.endswith("+json"):
         return False

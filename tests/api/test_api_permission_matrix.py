@@ -34,8 +34,10 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.test import Client
+from django.test.client import BOUNDARY, MULTIPART_CONTENT, encode_multipart
 from django.urls import reverse
 
 from articles import accounts, apitokens, claims, library, webannotation
@@ -260,6 +262,16 @@ TABLE: dict[tuple[str, str], list[Case]] = {
     ],
     ("POST", "/api/v1/articles"): [
         Case("pasted-text", writes(201), body=lambda _: {"text": OWN_STORY + "\n\nMore."}),
+    ],
+    ("POST", "/api/v1/articles/file"): [
+        Case(
+            "text-file",
+            writes(201),
+            body=lambda _: {
+                "file": SimpleUploadedFile("story.txt", (OWN_STORY + "\n\nMore.").encode())
+            },
+            content_type=MULTIPART_CONTENT,
+        ),
     ],
     ("GET", "/api/v1/articles/{pk}"): [Case("article", reads(), params={"pk": "article"})],
     # Nobody added the story: only an administrator moves it to the trash. alice added hers.
@@ -586,6 +598,9 @@ def call(client: Client, world: dict[str, Any], caller: str, target: tuple[str, 
         url = f"{url}?{urlencode(query)}"
     if method in READING:
         return client.generic(method, url, headers=headers)
+    if case.content_type == MULTIPART_CONTENT:
+        form = encode_multipart(BOUNDARY, case.body(world) if case.body else {})
+        return client.generic(method, url, form, content_type=MULTIPART_CONTENT, headers=headers)
     data = "" if case.body is None else json.dumps(case.body(world))
     return client.generic(method, url, data, content_type=case.content_type, headers=headers)
 

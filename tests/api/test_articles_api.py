@@ -146,3 +146,90 @@ def test_only_the_person_who_added_it_moves_it_to_the_trash(alice_api, bob_api, 
     assert not Article.objects.filter(pk=pk).exists()
     assert Article.with_trash.get(pk=pk).deleted_by == user
     assert alice_api.get(f"/api/v1/articles/{pk}").status_code == 404
+
+
+def test_a_pdf_sent_as_a_file_becomes_an_article_with_its_pages(alice_api, user):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from articles.models import SourceFile
+    from tests import pdfs
+
+    made = alice_api.post(
+        "/api/v1/articles/file",
+        {"file": SimpleUploadedFile("budget.pdf", pdfs.report(), "application/pdf")},
+    )
+    assert made.status_code == 201, made.content
+    body = made.json()
+    assert body["kind"] == "pdf"
+    assert body["title"] == "Harbour budget 2024"
+    article = Article.objects.get(pk=body["id"])
+    assert len(article.page_starts) == 3
+    assert bytes(SourceFile.objects.get(article=article).data) == pdfs.report()
+    again = alice_api.post(
+        "/api/v1/articles/file",
+        {"file": SimpleUploadedFile("again.pdf", pdfs.report(), "application/pdf"),
+         "title": "ignored for a duplicate"},
+    )  # fmt: skip
+    assert again.status_code == 200
+    assert again.json()["id"] == body["id"]
+
+
+def test_a_text_file_takes_the_title_given(alice_api):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    made = alice_api.post(
+        "/api/v1/articles/file",
+        {"file": SimpleUploadedFile("story.txt", STORY.encode(), "text/plain"),
+         "title": "  Strike  "},
+    )  # fmt: skip
+    assert made.status_code == 201
+    assert made.json()["title"] == "Strike"
+
+
+@pytest.mark.parametrize(
+    ("name", "data"),
+    [
+        ("scan.pdf", "scan"),
+        ("broken.pdf", "truncated"),
+        ("empty.txt", b""),
+        ("binary.bin", b"\x00\x01\x02\x03" * 100),
+    ],
+)
+def test_a_file_that_is_no_article_is_refused_and_nothing_kept(alice_api, name, data):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from tests import pdfs
+
+    if data == "scan":
+        data = pdfs.build([pdfs.Page([])])
+    elif data == "truncated":
+        data = pdfs.report()[:400]
+    refused = alice_api.post("/api/v1/articles/file", {"file": SimpleUploadedFile(name, data)})
+    assert refused.status_code == 400, refused.content
+    assert refused["Content-Type"] == "application/problem+json"
+    assert refused.json()["detail"]
+    assert Article.objects.count() == 0
+
+
+def test_a_file_over_the_limit_answers_413(alice_api, settings):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    settings.MAX_ARTICLE_BYTES = 2048
+    refused = alice_api.post(
+        "/api/v1/articles/file",
+        {"file": SimpleUploadedFile("long.txt", b"word " * 1000, "text/plain")},
+    )
+    assert refused.status_code == 413
+    assert Article.objects.count() == 0
+
+
+def test_a_read_token_may_not_send_a_file(user):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from tests.api.conftest import token_client
+
+    refused = token_client(user, "read").post(
+        "/api/v1/articles/file", {"file": SimpleUploadedFile("story.txt", STORY.encode())}
+    )
+    assert refused.status_code == 403
+    assert Article.objects.count() == 0
