@@ -28,6 +28,12 @@ one, signing out and the static files. Once the view is resolved it applies the 
 (`permissions.refuse_guest`: a guest's write outside the allowlist is a 403 before the view
 runs) and sets `request.read_only` for a guest, so pages leave out the write controls.
 
+`TextGZipMiddleware`: Django's GZipMiddleware (with its BREACH mitigation: random bytes in
+each gzip header, so a secret in a page cannot be guessed from the compressed length),
+for text only (HTML, JSON, CSS, JavaScript, XML, plain text); images, PDFs and other
+files are compressed already or not worth it, and are sent as they are. It sits at the
+top, so it compresses what every other middleware made.
+
 `first_run_middleware`: while no account exists, every page but the health check leads to
 the setup page. Once an account exists the answer is remembered for the life of the
 process, so normal requests pay no query for it.
@@ -52,6 +58,7 @@ from django.core.exceptions import (
 )
 from django.http import HttpRequest, HttpResponse, UnreadablePostError
 from django.http.multipartparser import MultiPartParserError
+from django.middleware.gzip import GZipMiddleware
 from django.shortcuts import redirect, render
 from django.template.defaultfilters import filesizeformat
 from django.urls import Resolver404, resolve, reverse
@@ -268,6 +275,19 @@ def _replaced(data: MultiValueDict[str, str]) -> bool:
 
 
 _state = {"has_users": False}
+
+
+_COMPRESSIBLE = re.compile(
+    r"text/.*|application/(?:json|javascript|xml|[\w.+-]*\+(?:json|xml))", re.IGNORECASE
+)
+
+
+class TextGZipMiddleware(GZipMiddleware):
+    def process_response(self, request: HttpRequest, response: HttpResponse) -> HttpResponse:
+        media = response.get("Content-Type", "").split(";", 1)[0].strip()
+        if not _COMPRESSIBLE.fullmatch(media):
+            return response
+        return super().process_response(request, response)
 
 
 def reset_first_run_cache() -> None:

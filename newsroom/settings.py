@@ -124,6 +124,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Compresses text answers last of all (BREACH-mitigated; see articles.middleware).
+    "articles.middleware.TextGZipMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Refuses NUL bytes, broken text and unreadable forms with a 400, before the session
