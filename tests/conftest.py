@@ -12,6 +12,7 @@ Browser tests are apart, in tests/browser.
 from __future__ import annotations
 
 import os
+import tempfile
 import threading
 import time
 from pathlib import Path
@@ -53,6 +54,11 @@ def pytest_configure(config: pytest.Config) -> None:
     settings.STORAGES = {
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+        # Images a test's worker keeps go to a scratch directory, never to var/images.
+        "images": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": tempfile.mkdtemp(prefix="newsroom-test-images-")},
+        },
     }
 
 

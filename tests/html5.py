@@ -90,7 +90,7 @@ def check_allowed(out: str) -> None:
             assert not BAD_SCHEME.match(re.sub(r"[\x00-\x20]", "", el.getAttribute("href")))
             assert el.getAttribute("rel") == "nofollow noopener noreferrer"
         if el.tagName == "img":
-            assert el.getAttribute("src").startswith("https://")
+            assert el.getAttribute("src").lower().startswith(("https://", "http://"))
 
 
 def check_whitespace(out: str) -> None:

@@ -156,17 +156,24 @@ def test_it_keeps_https_images_with_safe_attributes_and_lazy_loading():
     assert clean(html) == f'<p><img src="https://e.org/a.png" alt="A cat" width="10"{IMG}</p>'
 
 
+def test_it_keeps_http_images_too_since_newsroom_fetches_them_itself():
+    html = '<p>a<img src="http://e.org/a.png" alt="A cat">b</p>'
+    assert clean(html) == f'<p>a<img src="http://e.org/a.png" alt="A cat"{IMG}b</p>'
+
+
 @pytest.mark.parametrize(
     "src",
     [
-        "http://e.org/a.png",
         "//e.org/a.png",
         "/a.png",
         "data:image/png;base64,AAAA",
         "javascript:alert(1)",
         "https:",
+        "https://",
+        "http:/e.org/a.png",
+        "ftp://e.org/a.png",
         "",
     ],
 )
-def test_it_drops_images_without_an_https_src(src):
+def test_it_drops_images_without_an_absolute_http_src(src):
     assert clean(f'<p>a<img src="{src}" alt="alt text">b</p>') == "<p>ab</p>"

@@ -9,7 +9,7 @@ Invariants:
   its text kept. `mark` is never kept: it is reserved for annotation highlights.
 - `attributes` returns the complete attribute list of a kept element, or None when the
   element is unsafe: a link without an http(s), mailto or relative href, an image
-  without an https src. Links always get rel="nofollow noopener noreferrer", images
+  without an absolute http(s) src. Links always get rel="nofollow noopener noreferrer", images
   lazy loading and no referrer; no class, id, style or on* ever passes.
 - A URL's scheme is judged as a browser would read it and again with every invisible
   character removed, so no spelling of "javascript:" passes as a relative URL.
@@ -60,6 +60,11 @@ VOID = frozenset({"br", "hr", "img"})
 GAPPED = KEPT - PHRASING | BOUNDARY  # elements whose text never runs into the next word
 _REL = "nofollow noopener noreferrer"
 _LINK_SCHEMES = frozenset({"http", "https", "mailto"})
+# Newsroom fetches images itself (articles.images), so http is as good as https; a
+# relative source has nothing to resolve against here (the extractor made a page's
+# absolute already), and data: and the rest are dropped.
+_IMG_SCHEMES = frozenset({"http", "https"})
+_ABSOLUTE_HTTP = re.compile(r"https?://[^/?#\\]", re.IGNORECASE)
 _IMG_EXTRA = (("loading", "lazy"), ("decoding", "async"), ("referrerpolicy", "no-referrer"))
 
 _NONCHARACTERS = "".join(chr(p << 16 | 0xFFFE) + chr(p << 16 | 0xFFFF) for p in range(1, 17))
@@ -85,8 +90,8 @@ def attributes(tag: str, attrib: dict[str, str]) -> tuple[tuple[str, str], ...] 
             href = _safe_url(attrib.get("href", ""), _LINK_SCHEMES)
             return None if href is None else (("href", href), ("rel", _REL))
         case "img":
-            src = _safe_url(attrib.get("src", ""), frozenset({"https"}))
-            if src is None or src[:8].lower() != "https://":
+            src = _safe_url(attrib.get("src", ""), _IMG_SCHEMES)
+            if src is None or not _ABSOLUTE_HTTP.match(src):
                 return None
             attrs = [("src", src)]
             if "alt" in attrib:

@@ -11,7 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
-from articles import captures, fetch, jobs, versions
+from articles import captures, fetch, images, jobs, versions
 from articles.highlights import Span, render_marks
 from articles.models import FetchJob, PageCapture
 from articles.parsing import parse_int
@@ -109,7 +109,7 @@ def article_version(request: HtmxHttpRequest, pk: int, version: int) -> HttpResp
     context = {
         "article": article,
         "version": stored,
-        "body_html": render_marks(stored.body_html, spans),
+        "body_html": images.localize(render_marks(stored.body_html, spans), article.pk),
         "annotations": annotations,
         "pointed": next((a for a in annotations if str(a.pk) == wanted), None),
     }
