@@ -11,13 +11,20 @@ import datetime as dt
 import gzip
 import importlib.util
 import json
+from html import unescape
 from pathlib import Path
 
 import pytest
 from lxml import etree
+from trafilatura import load_html
+from trafilatura.htmlprocessing import prune_unwanted_nodes
+from trafilatura.metadata import extract_author
+from trafilatura.utils import line_processing
+from trafilatura.xpaths import AUTHOR_DISCARD_XPATHS, AUTHOR_XPATHS
 
 from articles.errors import IngestError
-from articles.extract import extract_article, fragment_text, html_to_text
+from articles.extract import extract_article, fragment_text, html_to_text, metadata
+from articles.sanitize import clean_article_html
 
 CONFORMANCE = Path(__file__).resolve().parents[1].parent / "shared" / "conformance"
 
@@ -349,3 +356,75 @@ def test_conformance_extraction_f1_is_at_least_096():
     metrics = scorer.evaluate(truth, predicted, n=4, n_bootstrap=0)
     assert len(truth) == 120
     assert metrics["f1"] >= 0.96, f"F1 {metrics['f1']:.4f} on {len(truth)} pages"
+
+
+# Attributes that exercise each alternative of trafilatura's author XPaths, and a few
+# near misses ("Authority" holds "Author"; "bylines" holds "byline"; "my-byl" is no "byl").
+_AUTHOR_MARKUP = """<html><head><link rel="author" href="/me"></head><body>
+<div class="comments"><span class="author">In a comment</span></div>
+<section id="comment-list"><p class="byline">Listed</p></section>
+<div class="site-sidebar"><a rel="author">Sidebar</a></div>
+<span data-component="FigureCaption"><span class="writer">Caption</span></span>
+<time><span class="author">In a time</span></time>
+<p class="byl">Ann Byl</p><p class="my-byl">Not me</p><h3 id="zuozhe">Wang Wei</h3>
+<strong class="AuthorName">Jo Strong</strong><a data-testid="AuthorURL">Al Link</a>
+<div itemprop="author name">Ida Prop</div><h4 class="posted-by">Po Sted</h4>
+<span><rel>me</rel>Rel Me</span><author>Au Thor</author><b class="screenname">Sn</b>
+<em id="Authority">Au Thority</em><i data-component="Bylines">By Lines</i>
+<p class="username">user</p><span class="journalist-name">Jay Name</span>
+</body></html>"""
+
+
+def _author_pages():
+    folder = CONFORMANCE / "extraction" / "html"
+    yield _AUTHOR_MARKUP
+    for path in sorted(folder.glob("*.html.gz")):
+        with gzip.open(path, "rt", encoding="utf-8") as file:
+            yield file.read()
+
+
+def test_the_byline_search_selects_what_trafilaturas_xpaths_select():
+    """`metadata.byline_in_text` reads trafilatura's author XPaths in Python (for speed):
+    the same elements, in the same order, on the test page and every conformance page."""
+
+    pages = 0
+    for page in _author_pages():
+        ours, theirs = load_html(page), load_html(page)
+        mine, trafilaturas = ours.getroottree().getpath, theirs.getroottree().getpath
+        doomed = [
+            e for e in ours.iterdescendants(*metadata._DISCARD_TAGS) if metadata._discarded(e)
+        ]
+        assert [mine(e) for e in doomed] == [
+            trafilaturas(e) for e in AUTHOR_DISCARD_XPATHS[0](theirs)
+        ]
+        prune_unwanted_nodes(ours, AUTHOR_DISCARD_XPATHS[:1])
+        prune_unwanted_nodes(theirs, AUTHOR_DISCARD_XPATHS[:1])
+        found = metadata.author_candidates(ours)
+        for candidates, xpath in zip(found, AUTHOR_XPATHS, strict=True):
+            assert [mine(e) for e in candidates] == [trafilaturas(e) for e in xpath(theirs)]
+        pages += 1
+    assert pages >= 1
+
+
+def test_the_byline_search_finds_the_byline_trafilatura_finds():
+
+    assert metadata.byline_in_text(load_html(_AUTHOR_MARKUP)) == "Jo Strong"  # specific first
+    for page in _author_pages():
+        theirs = line_processing(unescape(extract_author(load_html(page)) or "")) or ""
+        assert metadata.byline_in_text(load_html(page)) == theirs
+
+
+def test_the_sanitiser_reads_the_extracted_element_as_it_reads_its_markup():
+    """Ingest hands `Extracted.body` to the sanitiser rather than `html` to be parsed
+    again: the stored body is the same either way."""
+    pages = [ARTICLE_PAGE, *(p for p in _author_pages() if p is not _AUTHOR_MARKUP)]
+    compared = 0
+    for page in pages:
+        try:
+            found = extract_article(page, URL)
+        except IngestError:
+            continue
+        assert found.body is not None
+        assert clean_article_html(found.body) == clean_article_html(found.html)
+        compared += 1
+    assert compared >= 1

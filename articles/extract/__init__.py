@@ -19,7 +19,8 @@ the article; around it this package
 Invariants:
 - `Extracted.html` is a fragment of block elements whose links and image sources are
   absolute whenever the page's address is known (given, <base> or canonical URL). It is
-  not sanitised: `articles.sanitize` does that.
+  not sanitised: `articles.sanitize` does that, from `Extracted.body`, the element
+  `html` is written from (so ingest parses the page once, not its article again).
 - `html_to_text(page)` is `fragment_text` of `extract_article(page).html`, so the
   conformance score (../shared/conformance/extraction) measures what readers get.
 - A page without an article raises `IngestError` with a one-line reason; an `Extracted`
@@ -38,7 +39,7 @@ module runs the pipeline; the names exported here are the whole interface.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 import trafilatura
@@ -76,6 +77,9 @@ class Extracted:
     html: str
     # The standfirst printed under the title, when the page has one; not part of `html`.
     summary: str = ""
+    # `html` as the element it was written from (a <div> holding the blocks), for the
+    # sanitiser to read without parsing `html` again.
+    body: etree._Element | None = field(default=None, compare=False, repr=False)
 
 
 def extract_article(html: str, url: str = "") -> Extracted:
@@ -98,7 +102,7 @@ def extract_article(html: str, url: str = "") -> Extracted:
     # can swap a right answer for a longer wrong one; the full cascade runs only when the
     # fast pass finds (next to) nothing.
     found = _extract(tree, known, fast=True)
-    if found is None or len(fragment_text(found.body)) < _MIN_FAST_CHARS:
+    if found is None or _shorter_than(found.body, _MIN_FAST_CHARS):
         found = _extract(tree, known, fast=False) or found
     if found is None or not has_prose(found.body):
         raise IngestError(NO_ARTICLE)
@@ -114,7 +118,16 @@ def extract_article(html: str, url: str = "") -> Extracted:
             etree.tostring(block, encoding="unicode", method="html") for block in found.body
         ),
         summary=found.summary,
+        body=found.body,
     )
+
+
+def _shorter_than(body: etree._Element, chars: int) -> bool:
+    """Whether `fragment_text(body)` is shorter than `chars`, laid out only when in doubt:
+    it keeps every character that is not whitespace, so as many of those are enough."""
+    if sum(map(len, "".join(body.itertext()).split())) >= chars:
+        return False
+    return len(fragment_text(body)) < chars
 
 
 def html_to_text(html: str) -> str:

@@ -9,8 +9,9 @@ Invariants:
 - Every step changes the tree in place and only where its own pattern matches; a page
   without such markup passes through untouched.
 - The steps move and regroup content; the two that remove any take only what no one
-  reads on the page: `drop_unseen` scripts, styles, vector icons and templates, and
-  `drop_hidden_labels` text that a screen reader alone would read.
+  reads on the page: `drop_unseen` scripts, styles, vector icons, templates and the
+  head's meta and link elements, and `drop_hidden_labels` text that a screen reader
+  alone would read.
 - Captions leave here as <p class="newsroom-caption"> (`CAPTION`), the one form that
   trafilatura keeps; `mark_captions` returns their texts, which is how `convert` knows
   them again (trafilatura drops the class of a paragraph holding formatting).
@@ -76,8 +77,13 @@ def _give_lazy_image_a_source(img: HtmlElement) -> None:
 
 # Scripts (but the JSON-LD that trafilatura reads), styles, vector icons and templates:
 # no reader sees them, every stage of trafilatura removes them, and until it does they
-# ride along in its three copies of the page and its searches over it.
-_NEVER_SHOWN = "//script[not(@type='application/ld+json')] | //style | //svg | //template"
+# ride along in its three copies of the page and its searches over it. So do the <meta>
+# and <link> elements of the head (a tenth of a page's elements): what they say about the
+# page has been read by now (`metadata`, `names`), and they hold no text.
+_NEVER_SHOWN = (
+    "//script[not(@type='application/ld+json')] | //style | //svg | //template"
+    " | /html/head/meta | /html/head/link"
+)
 
 
 def drop_unseen(tree: HtmlElement) -> None:

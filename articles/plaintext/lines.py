@@ -95,6 +95,8 @@ def is_cjk(char: str) -> bool:
 
 
 def width(text: str) -> int:
+    if text.isascii():  # no wide character: most lines, read without a lookup per character
+        return len(text)
     return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
 
 

@@ -2,8 +2,10 @@ r"""Turn untrusted article HTML into Newsroom's canonical body_html, and read it
 
 `clean_article_html` is the only gate between fetched or pasted HTML and the template
 that marks HTML safe; `text_content` reads the text of its output as a browser's DOM
-has it. This package is the only code that imports bleach (for its vendored html5lib),
-and this module the only one in it.
+has it. It takes markup, or an element already parsed (the extractor's lxml tree, a
+plain text's paragraphs), which it lowers as it stands: the same allow-list and the same
+serialisation, so every promise below holds for either. This package is the only code
+that imports bleach (for its vendored html5lib), and this module the only one in it.
 
 Invariants (tests/test_sanitize.py checks them, most for arbitrary input):
 
@@ -62,9 +64,9 @@ from bleach.linkifier import LinkifyFilter
 
 from articles.sanitize.blocks import Flow, walk_flow
 from articles.sanitize.policy import clean_chars
-from articles.sanitize.tree import lower
+from articles.sanitize.tree import Parsed, lower
 
-__all__ = ["clean_article_html", "clean_note_html", "text_content"]
+__all__ = ["Parsed", "clean_article_html", "clean_note_html", "text_content"]
 
 # Notes are Markdown rendered by `articles.notes` with raw HTML escaped; this allow-list
 # is the second wall, for what Markdown itself can produce.
@@ -105,12 +107,20 @@ def clean_note_html(html: str) -> str:
     return cleaned
 
 
-def clean_article_html(html: str) -> str:
-    """Sanitise article HTML into the canonical fragment stored as body_html."""
-    parser = html5lib_shim.HTMLParser(namespaceHTMLElements=False)
-    fragment = parser.parseFragment(clean_chars(html), container="div")
+def clean_article_html(html: str | Parsed) -> str:
+    """Sanitise article HTML into the canonical fragment stored as body_html.
+
+    `html` is markup, or an element already parsed (the extractor's, an lxml element
+    whose content is the article): that is lowered as it stands, not written out and
+    parsed again.
+    """
+    if isinstance(html, str):
+        parser = html5lib_shim.HTMLParser(namespaceHTMLElements=False)
+        parsed: Parsed = parser.parseFragment(clean_chars(html), container="div")
+    else:
+        parsed = html
     flow = Flow(wrap=True, sep="\n\n")
-    walk_flow(lower(fragment, 0), (), flow)
+    walk_flow(lower(parsed, 0), (), flow)
     return flow.result().html
 
 

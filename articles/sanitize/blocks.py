@@ -54,11 +54,14 @@ class Flow:
         self.flush()
         self.parts.extend(out for out in outs if out.html)
 
-    def result(self) -> Out:
+    def blocks(self) -> list[Out]:
+        """The blocks so far, bare runs wrapped in <p> where the container needs it."""
         self.flush()
         wrap = self.wrap or any(a.run and b.run for a, b in pairwise(self.parts))
-        parts = [Out(f"<p>{p.html}</p>", p.text) if p.run and wrap else p for p in self.parts]
-        return _join(parts, self.sep)
+        return [Out(f"<p>{p.html}</p>", p.text) if p.run and wrap else p for p in self.parts]
+
+    def result(self) -> Out:
+        return _join(self.blocks(), self.sep)
 
 
 def walk_flow(items: Iterable[Item], stack: Stack, flow: Flow) -> None:
@@ -68,6 +71,12 @@ def walk_flow(items: Iterable[Item], stack: Stack, flow: Flow) -> None:
         elif item.tag in PHRASING:
             # A link around blocks: carry it into each block instead.
             walk_flow(item.children, push(stack, item), flow)
+        elif item.tag == "p" and any(isinstance(c, Node) and _has_block(c) for c in item.children):
+            # A block inside a paragraph, in a tree no parser built (the extractor's): a
+            # parser would end the paragraph there, so the text around it is paragraphs.
+            paragraphs = Flow(wrap=True, sep=flow.sep, figure=flow.figure)
+            walk_flow(item.children, stack, paragraphs)
+            flow.add(paragraphs.blocks())
         elif item.tag == "figcaption" and flow.figure:
             flow.add([_text_block("figcaption", item.children, stack)])
         elif builder := _BLOCKS.get(item.tag):
@@ -149,15 +158,25 @@ def _table(node: Node, stack: Stack) -> list[Out]:
     # a caption can: it becomes a paragraph before the table.
     captions: list[Out] = []
     sections: list[Out] = []
-    for child in node.children:
+    loose: list[Item] = []  # rows straight in the table, in a tree not built by a parser
+    for child in [*node.children, _SPLIT]:
+        if loose and isinstance(child, Node) and child.tag != "tr":  # _SPLIT at the end
+            sections.append(_section("tbody", loose, stack))  # where a parser puts them
+            loose = []
         if not isinstance(child, Node):
             continue
         if child.tag == "caption":
             captions.append(_text_block("p", child.children, stack))
         elif child.tag in {"thead", "tbody", "tfoot"}:
-            rows = (_row(row, stack) for row in child.children if isinstance(row, Node))
-            sections.append(_wrap(child.tag, _join((r for r in rows if r.html), "\n")))
+            sections.append(_section(child.tag, child.children, stack))
+        elif child.tag == "tr":
+            loose.append(child)
     return [*captions, _wrap("table", _join((s for s in sections if s.html), "\n"))]
+
+
+def _section(tag: str, rows: Iterable[Item], stack: Stack) -> Out:
+    html = (_row(row, stack) for row in rows if isinstance(row, Node))
+    return _wrap(tag, _join((r for r in html if r.html), "\n"))
 
 
 def _row(node: Node, stack: Stack) -> Out:

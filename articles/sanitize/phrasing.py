@@ -30,7 +30,8 @@ if TYPE_CHECKING:
 
     from articles.sanitize.tree import Item, Node, Stack
 
-_WS = re.compile("([ \t\n\r\f\xa0]+)")
+_SPACES = " \t\n\r\f\xa0"  # what collapses outside pre
+_WS = re.compile(f"[{_SPACES}]+")
 _PRE_WS = re.compile("([ \t\n]+)")
 
 
@@ -60,13 +61,9 @@ def tokens(items: Iterable[Item], stack: Stack, toks: list[Tok], *, pre: bool) -
     for item in items:
         if isinstance(item, str):
             if pre:
-                item = item.replace("\r\n", "\n").replace("\r", "\n").replace("\f", "")  # noqa: PLW2901
-            pieces = enumerate((_PRE_WS if pre else _WS).split(item))
-            toks.extend(
-                Tok("space", stack, p) if i % 2 else Tok("word", stack, escape(p, quote=False))
-                for i, p in pieces
-                if p
-            )
+                _pre_tokens(item, stack, toks)
+            else:
+                _collapsed_tokens(item, stack, toks)
         elif item.tag == "br":
             toks.append(Tok("br", stack, ""))
         elif item.tag == "img":
@@ -77,6 +74,34 @@ def tokens(items: Iterable[Item], stack: Stack, toks: list[Tok], *, pre: bool) -
             toks.append(Tok("break", stack, ""))
             tokens(item.children, stack, toks, pre=pre)
             toks.append(Tok("break", stack, ""))
+
+
+def _pre_tokens(text: str, stack: Stack, toks: list[Tok]) -> None:
+    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\f", "")
+    toks.extend(
+        Tok("space", stack, p) if i % 2 else Tok("word", stack, escape(p, quote=False))
+        for i, p in enumerate(_PRE_WS.split(text))
+        if p
+    )
+
+
+def _collapsed_tokens(text: str, stack: Stack, toks: list[Tok]) -> None:
+    """One "word" token for all the words of a text, with one space between them.
+
+    Spaces inside one text always stand between two words of the same elements, which
+    is where rendering writes one " ": joining them here writes the same HTML with a
+    token per text rather than per word (a page of prose has thousands of words).
+    """
+    words = text.strip(_SPACES)
+    if not words:
+        if text:
+            toks.append(Tok("space", stack, text))
+        return
+    if text[0] in _SPACES:
+        toks.append(Tok("space", stack, text[: len(text) - len(text.lstrip(_SPACES))]))
+    toks.append(Tok("word", stack, escape(_WS.sub(" ", words), quote=False)))
+    if text[-1] in _SPACES:
+        toks.append(Tok("space", stack, text[len(text.rstrip(_SPACES)) :]))
 
 
 def render(toks: list[Tok], *, pre: bool) -> Out:
@@ -144,6 +169,9 @@ class _Emitter:
     def emit(self, stack: Stack, html: str) -> None:
         if not html:
             return  # an element is only opened for something to put in it
+        if stack is self.open:  # most pieces sit where the last one did
+            self.parts.append(html)
+            return
         keep = 0
         while keep < min(len(self.open), len(stack)) and self.open[keep] is stack[keep]:
             keep += 1

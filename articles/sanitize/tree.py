@@ -14,7 +14,7 @@ Invariants:
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, Protocol
 
 from articles.sanitize.policy import (
     BOUNDARY,
@@ -28,7 +28,7 @@ from articles.sanitize.policy import (
 )
 
 if TYPE_CHECKING:
-    from xml.etree.ElementTree import Element
+    from collections.abc import Iterator
 
 # Far below any browser's nesting limit (Blink re-parents past 512), and keeps our
 # recursion shallow; deeper content is kept as plain text.
@@ -44,11 +44,26 @@ class Node:
     children: list[Node | str] = field(default_factory=list)
 
 
+class Parsed(Protocol):
+    """A parsed element as ElementTree and lxml both have it (html5lib builds the first)."""
+
+    tag: Any  # a str, or a function for a comment
+    text: str | None
+    tail: str | None
+    attrib: Any  # a mapping of names to values
+
+    def __iter__(self) -> Iterator[Parsed]: ...
+
+    def __len__(self) -> int: ...
+
+    def __getitem__(self, index: int, /) -> Parsed: ...
+
+
 type Stack = tuple[Node, ...]  # the phrasing elements around a piece of text
 type Item = Node | str
 
 
-def lower(parent: Element, depth: int) -> list[Item]:
+def lower(parent: Parsed, depth: int) -> list[Item]:
     items: list[Item] = []
     if parent.text:
         items.append(clean_chars(parent.text))
@@ -59,7 +74,7 @@ def lower(parent: Element, depth: int) -> list[Item]:
     return items
 
 
-def _lower_element(el: Element, depth: int) -> list[Item]:
+def _lower_element(el: Parsed, depth: int) -> list[Item]:
     tag = el.tag
     # Comments have a function as tag; svg/math children carry a "{namespace}".
     if not isinstance(tag, str) or tag.startswith("{") or tag in DROP:
@@ -77,10 +92,10 @@ def _lower_element(el: Element, depth: int) -> list[Item]:
     return [Node(tag, attrs, [] if tag in VOID else lower(el, depth))]
 
 
-def _flat_text(root: Element) -> str:
+def _flat_text(root: Parsed) -> str:
     """Text of a pathologically deep subtree, without recursion."""
     parts: list[str] = []
-    todo: list[Element | str] = [root]
+    todo: list[Parsed | str] = [root]
     while todo:
         item = todo.pop()
         if isinstance(item, str):
