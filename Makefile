@@ -94,6 +94,7 @@ bench: $(STAMP)
 	$(PY) bench/fetch.py
 	$(PY) bench/search.py
 	$(PY) bench/api_write.py
+	$(PY) bench/highlight_write.py
 	$(PY) bench/claims.py
 	$(PY) bench/watchlists.py
 	$(PY) bench/firstrun.py

@@ -656,8 +656,9 @@ class ProfileForm(forms.Form):
 
 
 class ReadingForm(forms.Form):
-    """Theme, text size and where new annotations go. The header's A-/A+ and theme
-    buttons send one field at a time: with `partial`, a field left out keeps its value."""
+    """Theme, text size, the reader's typography and where new annotations go. The
+    header's A-/A+ and theme buttons send one field at a time: with `partial`, a field
+    left out keeps its value."""
 
     theme = forms.ChoiceField(
         label="Theme",
@@ -675,6 +676,24 @@ class ReadingForm(forms.Form):
         ],
         error_messages={"invalid_choice": "Choose one of the text sizes, from 80 to 160 per cent."},
     )  # fmt: skip
+    font = forms.ChoiceField(
+        label="Font",
+        choices=list(preferences.FONTS.items()),
+        required=False,
+        error_messages={"invalid_choice": "Choose one of the fonts."},
+    )
+    line_width = forms.ChoiceField(
+        label="Line width",
+        choices=list(preferences.WIDTHS.items()),
+        required=False,
+        error_messages={"invalid_choice": "Choose one of the line widths."},
+    )
+    line_height = forms.ChoiceField(
+        label="Line height",
+        choices=list(preferences.LEADINGS.items()),
+        required=False,
+        error_messages={"invalid_choice": "Choose one of the line heights."},
+    )
     default_audience = forms.ChoiceField(
         label="Who sees your new annotations",
         help_text="What the reader offers first; you can still choose for each annotation.",
@@ -692,7 +711,13 @@ class ReadingForm(forms.Form):
         self.user = user
         groups, chosen = sharing.audience_menu(user)
         reading = preferences.reading_of(user)
-        self.saved = {"theme": reading.theme, "text_scale": reading.scale_value}
+        self.saved = {
+            "theme": reading.theme,
+            "text_scale": reading.scale_value,
+            "font": reading.font,
+            "line_width": reading.line_width,
+            "line_height": reading.line_height,
+        }
         if accounts.may_contribute(user):  # a guest writes no annotations
             self.saved["default_audience"] = sharing.audience_value(chosen)
         if data is not None and partial:
@@ -712,6 +737,9 @@ class ReadingForm(forms.Form):
             self.user,
             theme=data["theme"],
             text_scale=preferences.parse_scale(data["text_scale"]),
+            font=data["font"],
+            line_width=data["line_width"],
+            line_height=data["line_height"],
         )
         if data.get("default_audience", "") not in {"", self.saved.get("default_audience")}:
             sharing.remember_audience(

@@ -29,6 +29,14 @@ Invariants (tests/test_highlights_properties.py checks them for arbitrary articl
   span whose id was already seen: an anchor id must be unique in the page.
 - One pass over the tokens after sorting the span boundaries, with no rescan per span:
   O(tokens + spans·log spans + boundaries·depth), depth being how many spans overlap.
+
+Blocks: `layout` numbers the body's top-level elements (`id="block-N"`, attributes only,
+so the text is unchanged) and `render_block` draws one of them alone, given the spans
+its `Block.wants`: the result is byte for byte that block of `render_marks` over the whole
+numbered body (tests/test_highlights_properties.py), so a new highlight redraws only the
+blocks it touches. Marks never cross a top-level tag, so a block's marks depend only on
+the spans over its text; its anchors are those of the spans whose first marked
+character is in it, which is what `Block.anchors_from`/`anchors_to` delimit.
 """
 
 from __future__ import annotations
@@ -36,6 +44,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from dataclasses import dataclass
+from functools import lru_cache
 from html import escape, unescape
 from operator import index
 from typing import TYPE_CHECKING
@@ -78,13 +87,127 @@ class Span:
 
 def render_marks(body_html: str, spans: Iterable[Span]) -> str:
     """body_html with the spans drawn as <mark> elements and anchors; same text."""
-    pieces = _TAG.split(body_html)  # text, tag, text, tag, ..., text
+    return _render(body_html, spans)
+
+
+@dataclass(frozen=True, slots=True)
+class Block:
+    """One top-level element of the body: where its markup is in `Layout.html`, where its
+    text is in body_text, and the span starts whose anchor it holds."""
+
+    html_start: int
+    html_end: int
+    start: int
+    end: int
+    # A span's anchor goes before its first marked character, which may be in a later
+    # block when it starts in a separator: the block after the one that last had text.
+    anchors_from: int
+    anchors_to: int
+
+    def wants(self, start: int, end: int) -> bool:
+        """Whether a span from `start` to `end` draws anything in this block."""
+        return (start < self.end and end > self.start) or (
+            self.anchors_from <= start < self.anchors_to
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Layout:
+    """The body with its top-level elements numbered, and where each one lies. `blocks`
+    is empty when the body is not a run of elements (never for canonical body_html)."""
+
+    html: str
+    blocks: tuple[Block, ...]
+    length: int  # of body_text
+
+    def touched(self, start: int, end: int) -> range:
+        """The blocks a span from `start` to `end` draws in (empty when none)."""
+        wanted = [i for i, block in enumerate(self.blocks) if block.wants(start, end)]
+        return range(wanted[0], wanted[-1] + 1) if wanted else range(0)
+
+
+# The elements that have no end tag.
+_VOID = frozenset({"area", "br", "col", "embed", "hr", "img", "input", "source", "track", "wbr"})
+
+
+@lru_cache(maxsize=64)
+def layout(body_html: str) -> Layout:
+    """body_html with `id="block-N"` on each top-level element, and the blocks. Cached:
+    the body of an article is the same for every write and every view of it."""
+    pieces = _TAG.split(body_html)
+    flat = Layout(body_html, (), sum(len(_unescape(p)) for p in pieces[::2]))
+    out: list[str] = []
+    size = 0  # characters written to out
+    blocks: list[Block] = []
+    depth = offset = 0
+    in_pre = False
+    html_start = text_start = anchors_from = 0
+    written = -1  # end of the block's last text run drawn as text (-1: none yet)
+    for i, token in enumerate(pieces):
+        piece = token
+        if i % 2 == 0:
+            text = _unescape(piece)
+            if text and depth == 0 and text.strip(_HTML_SPACE):
+                return flat
+            if text and depth and (in_pre or not _is_separator(text, pieces, i)):
+                written = offset + len(text)
+            offset += len(text)
+            out.append(piece)
+            size += len(piece)
+            continue
+        name_match = _TAG_NAME.match(piece)
+        if name_match is None:
+            return flat
+        name = name_match.group(1).lower()
+        closing = piece.startswith("</")
+        if piece == "</pre>" or piece.startswith(("<pre>", "<pre ")):
+            in_pre = not closing
+        if depth == 0:
+            if closing:
+                return flat
+            cut = 1 + len(name)
+            piece = f'{piece[:cut]} id="block-{len(blocks)}"{piece[cut:]}'
+            html_start, text_start, written = size, offset, -1
+        depth += -1 if closing else (0 if name in _VOID or piece.endswith("/>") else 1)
+        out.append(piece)
+        size += len(piece)
+        if depth == 0:
+            anchors_to = written if written >= 0 else anchors_from
+            blocks.append(Block(html_start, size, text_start, offset, anchors_from, anchors_to))
+            anchors_from = anchors_to
+    return Layout("".join(out), tuple(blocks), offset)
+
+
+def render_block(layout: Layout, index: int, spans: Iterable[Span]) -> str:
+    """Block `index` of the numbered body with the spans it wants drawn: the same markup
+    as that block of `render_marks(layout.html, spans)`."""
+    block = layout.blocks[index]
+    return _render(
+        layout.html[block.html_start : block.html_end],
+        [s for s in spans if block.wants(s.start, s.end)],
+        at=block.start,
+        length=layout.length,
+        anchors=(block.anchors_from, block.anchors_to),
+    )
+
+
+def _render(
+    html: str,
+    spans: Iterable[Span],
+    *,
+    at: int = 0,
+    length: int | None = None,
+    anchors: tuple[int, int] | None = None,
+) -> str:
+    """`html`, whose text starts at body_text position `at` (a body of `length`
+    characters), with the spans drawn; only anchors starting in `anchors` when given."""
+    pieces = _TAG.split(html)  # text, tag, text, tag, ..., text
     texts = [_unescape(p) for p in pieces[::2]]
-    chosen = _usable(spans, sum(map(len, texts)))
+    chosen = _usable(spans, sum(map(len, texts)) if length is None else length)
     if not chosen:
-        return body_html
-    writer = _Writer(chosen)
-    offset = 0  # body_text position of the current text run
+        return html
+    writer = _Writer(chosen, anchors)
+    offset = at  # body_text position of the current text run
     in_pre = False
     for i, piece in enumerate(pieces):
         if i % 2:
@@ -105,13 +228,16 @@ def render_marks(body_html: str, spans: Iterable[Span]) -> str:
 class _Writer:
     """Writes text runs split at span boundaries, moving forward only."""
 
-    def __init__(self, spans: list[Span]) -> None:
+    def __init__(self, spans: list[Span], anchors: tuple[int, int] | None = None) -> None:
         bounds, opens = _segments(spans)
+        anchored = spans if anchors is None else [
+            s for s in spans if anchors[0] <= s.start < anchors[1]
+        ]  # fmt: skip
         # Sentinels spare the loops a bounds check: a first segment unmarked from
         # position -1, a last boundary and an anchor that no position reaches.
         self.bounds = [-1, *bounds, _FAR]
         self.opens = ["", *opens]
-        self.anchors = [*sorted(spans, key=lambda s: (s.start, s.id)), Span(0, _FAR, _FAR, "")]
+        self.anchors = [*sorted(anchored, key=lambda s: (s.start, s.id)), Span(0, _FAR, _FAR, "")]
         self.done = 0  # anchors written
         self.k = 0  # bounds[k] <= position < bounds[k + 1]
         self.out: list[str] = []

@@ -30,13 +30,14 @@ from dataclasses import dataclass, field
 from html import escape, unescape
 from pathlib import PurePath
 from typing import TYPE_CHECKING, TypedDict, Unpack
+from xml.etree import ElementTree as ET
 
 import charset_normalizer
 import py3langid
 from django.conf import settings
 from django.db import IntegrityError, transaction
 
-from articles import extract, pdf, plaintext, sanitize, trash, watchlists
+from articles import extract, images, pdf, plaintext, sanitize, trash, watchlists
 from articles.errors import IngestError
 from articles.measure import content_hash, count_words, reading_minutes
 from articles.models import Article, SourceFile
@@ -215,7 +216,9 @@ def _detect_language(text: str) -> str:
     if len(text.strip()) < 20:
         return ""
     lang: str
-    lang, _score = py3langid.classify(text[:5000])
+    # A few hundred words tell a language apart; the model reads the sample byte by byte
+    # in Python, so more only costs time.
+    lang, _score = py3langid.classify(text[:2000])
     return lang
 
 
@@ -248,10 +251,16 @@ class _More(TypedDict, total=False):
 
 
 def _document(
-    html: str, kind: str, *, title: str = "", found: object = None, **more: Unpack[_More]
+    html: str | sanitize.Parsed,
+    kind: str,
+    *,
+    title: str = "",
+    found: object = None,
+    **more: Unpack[_More],
 ) -> Document:
-    """The article `html` (sanitised here, its text derived from it), with the title or
-    one made from the first sentence, and what the parser `found` about it."""
+    """The article `html` (markup or a parsed element; sanitised here, its text derived
+    from it), with the title or one made from the first sentence, and what the parser
+    `found` about it."""
     body_html = sanitize.clean_article_html(html)
     body_text = sanitize.text_content(body_html)
     metadata = {name: getattr(found, name) for name in _SHARED_METADATA} if found else {}
@@ -267,9 +276,13 @@ def _document(
 
 def _from_text(text: str) -> Document:
     parsed = plaintext.parse_plaintext(text)
-    html = "\n\n".join(f"<p>{escape(p, quote=False)}</p>" for p in parsed.paragraphs)
+    # The paragraphs as elements: markup made here only to be parsed again would cost
+    # the sanitiser's HTML5 parse for nothing.
+    body = ET.Element("div")
+    for paragraph in parsed.paragraphs:
+        ET.SubElement(body, "p").text = paragraph
     return _document(
-        html,
+        body,
         Article.Kind.TEXT,
         title=parsed.title,
         found=parsed,
@@ -291,7 +304,7 @@ def _from_fragment(text: str) -> Document:
 def _from_page(text: str, url: str) -> Document:
     page = extract.extract_article(text, url)
     return _document(
-        page.html,
+        page.html if page.body is None else page.body,  # the element: no second parse
         Article.Kind.HTML,
         title=page.title,
         found=page,
@@ -401,6 +414,7 @@ def save(doc: Document, user: Viewer | None = None, *, by_hand: bool = True) -> 
                 )
                 if doc.original is not None:
                     _keep_original(article, doc.original)
+                images.record(article)  # fetched by a task once this commits
         except IntegrityError:
             # Another ingest of the same story won the race: answer as a duplicate.
             found = _existing(doc, digest)

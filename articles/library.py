@@ -7,12 +7,16 @@ Invariants:
   back). Every write touching more than one row runs in one transaction.
 - Reading state is per person: `set_state` writes only the requesting person's row,
   creating it on first use; no row means unread, not archived, not a favourite.
-- Filters come from the query string and never fail: an unknown view reads as "all";
-  a label that is not a number, or no longer exists, is reported as `label_missing`.
+- A person's place in an article (`save_progress`) is theirs like the rest of the state:
+  a fraction in [0, 1] and an offset into body_text, clamped, never trusted as sent.
+- Filters come from the query string and never fail: an unknown view reads as "all",
+  an unknown sort as the default (newest added); a label that is not a number, or no
+  longer exists, is reported as `label_missing`.
 """
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, cast
 from urllib.parse import urlencode
@@ -21,6 +25,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import (
     Count,
     Exists,
+    F,
     IntegerField,
     OuterRef,
     Prefetch,
@@ -29,7 +34,7 @@ from django.db.models import (
     Value,
     prefetch_related_objects,
 )
-from django.db.models.functions import Coalesce, Lower
+from django.db.models.functions import Coalesce, Lower, NullIf, Substr
 from django.urls import reverse
 from django.utils import timezone
 
@@ -44,30 +49,53 @@ if TYPE_CHECKING:
     from collections.abc import Iterable, Mapping
 
     from django.contrib.auth.models import User
-    from django.db.models import QuerySet
+    from django.db.models import OrderBy, QuerySet
     from django_stubs_ext import WithAnnotations
 
     from articles.models.articles import ReadingState
-    from articles.models.library import ArticleCount
+    from articles.models.library import ArticleCount, ReadingPlace
+
+    class Shelved(ReadingState, ReadingPlace):
+        """What `load_state` adds to one article."""
+
 
 __all__ = [
+    "SORTS",
     "STATES",
     "Filters",
     "LabelError",
     "add_label",
     "clean_label_name",
     "filter_bar",
+    "label_for_name",
     "label_named",
     "labels_with_counts",
     "load_state",
     "remove_label",
     "rename_label",
+    "save_progress",
     "set_state",
     "shelf",
 ]
 
 # The per-person states a form may change: form name -> ArticleState field.
 STATES = {"read": "read_at", "archived": "archived_at", "favourite": "favourite_at"}
+
+# The library's orders: `?sort=` value -> (what the menu says, the ORDER BY). The first is
+# the default. Each ends on the id, so a page boundary never repeats or skips an article.
+SORTS: dict[str, tuple[str, tuple[str | OrderBy | Lower, ...]]] = {
+    "added": ("Newest added", ("-created_at", "-id")),
+    "published": (
+        "Newest published",
+        (F("published_at").desc(nulls_last=True), "-created_at", "-id"),
+    ),
+    "title": ("Title, A–Z", (Lower("title"), "id")),
+    "reading": ("Shortest read", ("reading_minutes", "-created_at", "-id")),
+}
+DEFAULT_SORT = "added"
+# The one-line excerpt is cut from this many characters of the standfirst or the text,
+# read in SQL, so the library never loads a body.
+EXCERPT_CHARS = 240
 
 
 class LabelError(ValueError):
@@ -89,6 +117,20 @@ def label_named(name: str) -> Label | None:
     return Label.objects.alias(key=Lower("name")).filter(key=Lower(Value(name))).first()
 
 
+def label_for_name(name: str, user: User) -> Label:
+    """The label called `name` (already clean), created by `user` if there is none."""
+    label = label_named(name)
+    if label is None:
+        try:
+            with transaction.atomic():  # a colleague may create it at the same moment
+                label = Label.objects.create(name=name, created_by=user)
+        except IntegrityError:
+            label = label_named(name)
+            if label is None:  # pragma: no cover - deleted in between as well
+                raise
+    return label
+
+
 def add_label(article: Article, raw_name: str, user: User) -> Label:
     """Put the label named `raw_name` on `article`, creating the label if it is new.
 
@@ -96,15 +138,7 @@ def add_label(article: Article, raw_name: str, user: User) -> Label:
     """
     name = clean_label_name(raw_name)
     with transaction.atomic():
-        label = label_named(name)
-        if label is None:
-            try:
-                with transaction.atomic():  # a colleague may create it at the same moment
-                    label = Label.objects.create(name=name, created_by=user)
-            except IntegrityError:
-                label = label_named(name)
-                if label is None:  # pragma: no cover - deleted in between as well
-                    raise
+        label = label_for_name(name, user)
         _, put = ArticleLabel.objects.get_or_create(
             article=article, label=label, defaults={"added_by": user}
         )
@@ -160,15 +194,32 @@ def set_state(user: User, article: Article, state: str, on: bool) -> ArticleStat
     return row
 
 
-def load_state(article: Article, user: User) -> WithAnnotations[Article, ReadingState]:
-    """Give one article `is_read`, `is_archived`, `is_favourite` for `user` and its labels
-    (as `with_state().with_labels()` does for a list): two queries."""
+def save_progress(user: User, article: Article, *, progress: float, position: int) -> ArticleState:
+    """Remember where `user` is in `article`: `progress` (the fraction scrolled past) is
+    clamped to [0, 1], `position` (the offset in body_text of the first paragraph on
+    screen) to the text's length (a NaN reads as 0). Only `user`'s row is written."""
+    progress = min(max(progress, 0.0), 1.0) if math.isfinite(progress) else 0.0
+    position = min(max(position, 0), len(article.body_text))
+    now = timezone.now()
+    with transaction.atomic():
+        row, _ = ArticleState.objects.select_for_update().get_or_create(user=user, article=article)
+        row.progress, row.position, row.position_at = progress, position, now
+        row.save(update_fields=["progress", "position", "position_at", "updated_at"])
+    return row
+
+
+def load_state(article: Article, user: User) -> WithAnnotations[Article, Shelved]:
+    """Give one article `is_read`, `is_archived`, `is_favourite` for `user`, their place in
+    it (`reading_progress`, `reading_position`, None if never reported) and its labels (as
+    `with_state().with_labels()` does for a list): two queries."""
     row = ArticleState.objects.filter(user_id=user.pk, article=article).first()
     # The same object, from here on typed with the attributes set on it.
-    stated = cast("WithAnnotations[Article, ReadingState]", article)
+    stated = cast("WithAnnotations[Article, Shelved]", article)
     stated.is_read = bool(row and row.read_at)
     stated.is_archived = bool(row and row.archived_at)
     stated.is_favourite = bool(row and row.favourite_at)
+    stated.reading_progress = row.progress if row else None
+    stated.reading_position = row.position if row else None
     prefetch_related_objects(
         [stated], Prefetch("labels", queryset=Label.objects.order_by(Lower("name"), "id"))
     )
@@ -177,13 +228,15 @@ def load_state(article: Article, user: User) -> WithAnnotations[Article, Reading
 
 @dataclass(frozen=True)
 class Filters:
-    """What the library shows: a view and perhaps a label, as in `?view=unread&label=3`."""
+    """What the library shows: a view, perhaps a label, and an order, as in
+    `?view=unread&label=3&sort=title`."""
 
     view: str = LibraryView.ALL
     label: Label | None = None
     # A label was asked for but is not a number or no longer exists.
     label_missing: bool = False
     page: int | None = None
+    sort: str = DEFAULT_SORT
 
     @classmethod
     def parse(cls, params: Mapping[str, str], labels: Iterable[Label] | None = None) -> Filters:
@@ -206,19 +259,23 @@ class Filters:
             label_missing=bool(raw) and label is None,
             # Nine digits: more pages than any library has; a longer number is noise.
             page=parse_int(params.get("page"), minimum=1, maximum=999_999_999),
+            sort=sort if (sort := params.get("sort") or "") in SORTS else DEFAULT_SORT,
         )
 
     def query(self, **changes: object) -> str:
-        """The query string of these filters, with `changes` (view=, label=, page=) applied;
-        defaults are left out, so the plain library is `""`."""
+        """The query string of these filters, with `changes` (view=, label=, page=, sort=)
+        applied; defaults are left out, so the plain library is `""`."""
         view = changes.get("view", self.view)
         label = changes.get("label", self.label)
         page = changes.get("page", self.page)
+        sort = changes.get("sort", self.sort)
         params = {}
         if view != LibraryView.ALL:
             params["view"] = view
         if label is not None:
             params["label"] = label.pk if isinstance(label, Label) else label
+        if sort != DEFAULT_SORT:
+            params["sort"] = sort
         if page and page != 1:
             params["page"] = page
         return urlencode(params)
@@ -228,8 +285,10 @@ class Filters:
         return reverse("library") + (f"?{query}" if query else "")
 
     def articles(self, user: User) -> QuerySet[Article]:
-        """The articles these filters show `user`, newest first, with state and labels,
-        and `review_count`: how many of the annotations they see there need review."""
+        """The articles these filters show `user`, in their order, with state, labels and
+        the person's place (`reading_progress`, `reading_position`), `review_count` (how
+        many of the annotations they see there need review) and `excerpt`: the start of
+        the standfirst, or of the text. One query for the page, one for its labels."""
         found = Article.objects.for_library().in_view(user, self.view)
         if self.label_missing:
             return found.none()
@@ -245,10 +304,18 @@ class Filters:
             .annotate(n=Count("pk"))
             .values("n")
         )
+        lead = Coalesce(NullIf("summary", Value("")), "body_text")
         return (
             found.with_state(user)
             .with_labels()
-            .annotate(review_count=Coalesce(Subquery(counted, output_field=IntegerField()), 0))
+            .annotate(
+                review_count=Coalesce(Subquery(counted, output_field=IntegerField()), 0),
+                excerpt=Substr(lead, 1, EXCERPT_CHARS),
+                # with_state's join on the person's own row: no further query.
+                reading_progress=F("viewer_state__progress"),
+                reading_position=F("viewer_state__position"),
+            )
+            .order_by(*SORTS[self.sort][1])
         )
 
     def unread_count(self, user: User) -> int:
@@ -297,6 +364,10 @@ def filter_bar(
     current = filters.label.pk if filters.label else None
     return {
         "filters": filters,
+        "sorts": [
+            {"value": value, "name": name, "current": value == filters.sort}
+            for value, (name, _) in SORTS.items()
+        ],
         "unread_count": filters.unread_count(user),
         "review_count": review_count(user),
         "labels": labels,

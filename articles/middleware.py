@@ -56,7 +56,7 @@ from django.core.exceptions import (
     TooManyFieldsSent,
     TooManyFilesSent,
 )
-from django.http import HttpRequest, HttpResponse, UnreadablePostError
+from django.http import HttpRequest, HttpResponse, HttpResponseBase, UnreadablePostError
 from django.http.multipartparser import MultiPartParserError
 from django.middleware.gzip import GZipMiddleware
 from django.shortcuts import redirect, render
@@ -283,7 +283,9 @@ _COMPRESSIBLE = re.compile(
 
 
 class TextGZipMiddleware(GZipMiddleware):
-    def process_response(self, request: HttpRequest, response: HttpResponse) -> HttpResponse:
+    def process_response(
+        self, request: HttpRequest, response: HttpResponseBase
+    ) -> HttpResponseBase:
         media = response.get("Content-Type", "").split(";", 1)[0].strip()
         if not _COMPRESSIBLE.fullmatch(media):
             return response

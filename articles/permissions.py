@@ -114,7 +114,7 @@ READ_ONLY = (
 # (withdrawing one only narrows what is shared), their watchlist and its notifications
 # (like reading state, each person's own) ...
 GUEST_WRITES = frozenset({
-    "article_state", "save_settings", "revoke_link",
+    "article_state", "article_progress", "save_settings", "revoke_link",
     "watch_entity", "watch_label", "watch_search", "unwatch", "notifications_read",
     "notification_email",
 })  # fmt: skip

@@ -10,6 +10,11 @@ Invariants:
   offsets are those of `body_text`, the text the browser's `textContent` gives.
 - A PDF's page starts are drawn as empty `<span class="page-start" data-page="N">`
   (the number shows through CSS `::before`), so `textContent` stays `body_text`.
+- Images come from Newsroom (`images.localize`, one query when the body has any): a
+  stored one from its local address, any other as an empty placeholder, text unchanged.
+- The body's top-level elements carry `id="block-N"` (`highlights.layout`); a block from
+  `marked_blocks` goes through the same `_finish` as `marked_body` and is byte for byte
+  that block of it, so a write may send only the blocks it touched (`articles.redraw`).
 """
 
 from __future__ import annotations
@@ -22,10 +27,10 @@ from urllib.parse import urlencode
 
 from django.urls import reverse
 
-from articles import accounts, sharing, versions
+from articles import accounts, images, sharing, versions
 from articles.cards import render_card
 from articles.entities.suggestions import Suggestion, suggest
-from articles.highlights import Span, render_marks
+from articles.highlights import Span, layout, render_block, render_marks
 from articles.models import (
     Annotation,
     AnnotationReview,
@@ -169,12 +174,8 @@ def _state(annotation: Annotation, assertive: frozenset[str]) -> str:
 _KINDS: dict[str, str] = {Annotation.Motivation.ASSESSING: "claim"}
 
 
-def marked_body(
-    article: Article, anchored: list[Annotation], assertive: frozenset[str] = frozenset()
-) -> str:
-    """The article's body with its anchored annotations drawn: highlights (and claims) in
-    their colour, mentions in their entity's kind, changed ones marked so."""
-    spans = [
+def _spans(anchored: list[Annotation], assertive: frozenset[str]) -> list[Span]:
+    return [
         Span(a.pk, a.start, a.end, a.entity.kind, "mention", _state(a, assertive))
         if a.entity is not None
         else Span(a.pk, a.start, a.end, a.color, _KINDS.get(a.motivation, "highlight"),
@@ -182,7 +183,41 @@ def marked_body(
         for a in anchored
         if a.start is not None and a.end is not None
     ]  # fmt: skip
-    return page_marks(render_marks(article.body_html, spans), article.page_starts)
+
+
+def _finish(article: Article, marked: list[str], starts: list[int]) -> list[str]:
+    """What every piece of a marked body goes through after its marks, the whole body
+    and a block alike: page starts, then images served by Newsroom. `starts`: where
+    each piece's text begins in body_text."""
+    pieces = [
+        page_marks(html, article.page_starts, at) for html, at in zip(marked, starts, strict=True)
+    ]
+    # One localize (one query) for all: NUL never occurs in canonical HTML.
+    return images.localize("\0".join(pieces), article.pk).split("\0")
+
+
+def marked_body(
+    article: Article, anchored: list[Annotation], assertive: frozenset[str] = frozenset()
+) -> str:
+    """The article's body with its anchored annotations drawn: highlights (and claims) in
+    their colour, mentions in their entity's kind, changed ones marked so; its images
+    served by Newsroom; its top-level elements numbered (`id="block-N"`)."""
+    marked = render_marks(layout(article.body_html).html, _spans(anchored, assertive))
+    return _finish(article, [marked], [0])[0]
+
+
+def marked_blocks(
+    article: Article,
+    blocks: range,
+    anchored: list[Annotation],
+    assertive: frozenset[str] = frozenset(),
+) -> list[str]:
+    """Blocks of `marked_body`, drawn alone: `anchored` must hold every annotation
+    those blocks want (`highlights.Block.wants`); any other is left out."""
+    laid = layout(article.body_html)
+    spans = _spans(anchored, assertive)
+    marked = [render_block(laid, i, spans) for i in blocks]
+    return _finish(article, marked, [laid.blocks[i].start for i in blocks])
 
 
 # The marked body is canonical HTML plus marks: every "<" starts a tag (see highlights),
@@ -191,15 +226,16 @@ _TAG = re.compile(r"(<[^>]*>)")
 _CHAR = re.compile(r"&#?[A-Za-z0-9]+;|.", re.DOTALL)
 
 
-def page_marks(html: str, page_starts: list[int]) -> str:
+def page_marks(html: str, page_starts: list[int], at: int = 0) -> str:
     """`html` with an empty marker before the character where each page starts (the last
-    of several pages starting at the same place: pages without text have no marker)."""
+    of several pages starting at the same place: pages without text have no marker).
+    `at`: where the text of `html` begins in body_text (a block's start)."""
     # A later page overwrites an earlier one at the same offset.
     starts = {offset: number for number, offset in enumerate(page_starts, start=1)}
     if not starts:
         return html
     out: list[str] = []
-    position = 0
+    position = at
     for piece in _TAG.split(html):
         if not piece or piece.startswith("<"):
             out.append(piece)

@@ -187,7 +187,14 @@ def audience_menu(user: User) -> tuple[list[TeamGroup], TeamGroup | None]:
 
 
 def remember_audience(user: User, group: TeamGroup | None) -> None:
-    Preference.objects.update_or_create(user=user, defaults={"default_group": group})
+    """Make `group` the person's default; nothing is written when it already is (every
+    new annotation from the toolbar names its audience)."""
+    kept = list(Preference.objects.filter(user=user).values_list("default_group_id", flat=True))
+    wanted = None if group is None else group.pk
+    if not kept:  # update_or_create: two first writes at once make one row
+        Preference.objects.update_or_create(user=user, defaults={"default_group": group})
+    elif kept[0] != wanted:
+        Preference.objects.filter(user=user).update(default_group=group)
 
 
 def parse_audience(user: User, raw: str) -> TeamGroup | None:

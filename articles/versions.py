@@ -9,7 +9,9 @@ Invariants:
   (unchanged, on changed words and flagged so, or orphaned; see annotations) and
   records when (`text_changed_at`, which raises the reader's "updated since you
   annotated it" notice).
-- The same text (same content hash) changes nothing and keeps no version.
+- The same text (same content hash) changes nothing and keeps no version. A new text's
+  images are recorded and fetched as a saved article's are (`images.record`); the rows
+  of images it no longer has stay, for the versions that still show them.
 - The diff is made on words of `body_text`, so what it marks is exactly what changed
   in the text annotations point into; it is rendered by autoescaping templates.
 """
@@ -25,7 +27,7 @@ from typing import TYPE_CHECKING
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from articles import captures, ingest
+from articles import captures, images, ingest
 from articles.annotations import reanchor_article
 from articles.errors import IngestError
 from articles.measure import content_hash, count_words, reading_minutes
@@ -89,6 +91,7 @@ def replace_text(article: Article, doc: Document) -> Applied:
                     "reading_minutes", "text_changed_at", "page_starts", "updated_at",
                 ]
             )  # fmt: skip
+            images.record(locked)  # the new text's new images; the old ones' rows stay
             result = reanchor_article(locked)
     except IntegrityError:
         raise IngestError(

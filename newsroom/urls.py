@@ -11,6 +11,7 @@ from articles.views import (
     feeds,
     health,
     hypothesis,
+    images,
     labels,
     library,
     protocol,
@@ -68,6 +69,7 @@ urlpatterns = [
         versions.article_version,
         name="article_version",
     ),
+    path("images/<str:signature>/<str:filename>", images.article_image, name="article_image"),
     path("fetches/", saving.fetch_jobs, name="fetch_jobs"),
     path("fetches/<int:pk>/retry/", saving.retry_job, name="retry_fetch"),
     path("fetches/<int:pk>/dismiss/", saving.dismiss_job, name="dismiss_fetch"),
@@ -81,6 +83,8 @@ urlpatterns = [
     path("save/", saving.save_page, name="save_page"),
     # The library (issue 7): each person's reading state, the team's labels
     path("articles/<int:pk>/state/", labels.set_state, name="article_state"),
+    path("articles/<int:pk>/progress/", library.save_progress, name="article_progress"),
+    path("library/bulk/", library.bulk_action, name="library_bulk"),
     path("articles/<int:pk>/labels/", labels.add_label, name="add_label"),
     path(
         "articles/<int:pk>/labels/<int:label_pk>/remove/",

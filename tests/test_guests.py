@@ -88,10 +88,10 @@ def test_a_guest_may_read_every_page_but_the_forms_of_writes(method):
 
 @pytest.mark.parametrize("method", ["POST", "PUT", "PATCH", "DELETE"])
 def test_a_guest_may_write_only_what_is_their_own(method):
-    for name in ("article_state", "settings", "settings_profile", "password_change",
+    for name in ("article_state", "article_progress", "settings", "settings_profile", "password_change",
                  "two_factor_setup", "login", "logout", "save_settings", "revoke_link"):  # fmt: skip
         assert permissions.guest_may(name, method), name
-    for name in ("annotate", "add_label", "share_article", "remember_audience", "save_page",
+    for name in ("annotate", "add_label", "library_bulk", "share_article", "remember_audience", "save_page",
                  "a_view_added_tomorrow", "admin:index", ""):  # fmt: skip
         assert not permissions.guest_may(name, method), name
 

@@ -57,6 +57,7 @@ from articles import (
     apitokens,
     captures,
     claims,
+    images,
     jobs,
     library,
     sharing,
@@ -278,6 +279,9 @@ def world(settings):
         "group": str(desk.pk),
         "invitation": str(invitation.pk),
         "uid": urlsafe_base64_encode(force_bytes(alice.pk)),
+        # An image address Newsroom signed, for a file no article keeps: a 404.
+        "image_filename": f"{'0' * 64}.png",
+        "image_signature": images.url_for(f"{'0' * 64}.png").split("/")[2],
     }
     base = dict.fromkeys(PARAMETERS, "1")
     base.update(
@@ -348,6 +352,7 @@ _NAMED_SLOTS = {
     "entity_pk": "entity", "alias_pk": "alias", "label_pk": "label", "version": "version",
     "slug": "slug", "token": "token", "user_pk": "person", "uidb64": "uid",
     "article_pk": "article", "evidence_pk": "evidence", "capture_pk": "capture",
+    "signature": "image_signature", "filename": "image_filename",
 }  # fmt: skip
 
 

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from articles import library
 from articles.library import Filters, LabelError
 from articles.models import Article, ArticleLabel, ArticleState, Label, LibraryView
-from tests.factories import make_article
+from tests.factories import make_article, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -261,3 +261,119 @@ def test_an_unknown_label_filter_shows_nothing_and_says_so(three, user, raw):
     assert filters.label_missing
     assert list(filters.articles(user)) == []
     assert filters.unread_count(user) == 0
+
+
+# ---------- the order of the list ----------
+
+
+def _dated(title: str, *, minutes: int, published: str | None, added_days_ago: int) -> Article:
+    import datetime as dt
+
+    from django.utils import timezone
+
+    article = make_article(f"{title}\n\nThe text of {title.lower()} about a harbour.")
+    now = timezone.now()
+    Article.objects.filter(pk=article.pk).update(
+        reading_minutes=minutes,
+        published_at=dt.datetime.fromisoformat(published).replace(tzinfo=dt.UTC)
+        if published
+        else None,
+        created_at=now - dt.timedelta(days=added_days_ago),
+    )
+    return article
+
+
+@pytest.fixture
+def shelf_of_four():
+    _dated("Bravo", minutes=9, published="2025-01-05", added_days_ago=3)
+    _dated("alpha", minutes=2, published=None, added_days_ago=1)
+    _dated("Delta", minutes=2, published="2025-06-01", added_days_ago=4)
+    _dated("Charlie", minutes=5, published="2024-12-31", added_days_ago=2)
+
+
+@pytest.mark.parametrize(
+    ("sort", "order"),
+    [
+        ("", ["alpha", "Charlie", "Bravo", "Delta"]),  # newest added, the default
+        ("added", ["alpha", "Charlie", "Bravo", "Delta"]),
+        # newest published; never published last
+        ("published", ["Delta", "Bravo", "Charlie", "alpha"]),
+        ("title", ["alpha", "Bravo", "Charlie", "Delta"]),  # ignoring case
+        ("reading", ["alpha", "Delta", "Charlie", "Bravo"]),  # shortest; a tie newest added
+        ("nonsense", ["alpha", "Charlie", "Bravo", "Delta"]),
+    ],
+)
+def test_the_library_sorts_by_added_published_title_or_reading_time(
+    shelf_of_four, user, sort, order
+):
+    filters = Filters.parse(QueryDict(f"sort={sort}"))
+    assert [a.title for a in filters.articles(user)] == order
+
+
+def test_the_sort_rides_along_in_every_link_and_the_default_is_left_out(user):
+    filters = Filters.parse(QueryDict("view=unread&sort=title"))
+    assert filters.sort == "title"
+    assert filters.query() == "view=unread&sort=title"
+    assert filters.url(view="all", page=2) == "/?sort=title&page=2"
+    assert Filters.parse(QueryDict("sort=added")).query() == ""
+    bar = library.filter_bar(user, filters)
+    assert [s["value"] for s in bar["sorts"] if s["current"]] == ["title"]
+    assert "sort=title" in bar["view_links"][0]["url"]
+
+
+# ---------- the excerpt ----------
+
+
+def test_each_article_brings_its_excerpt_without_its_body(user, django_assert_num_queries):
+    long = "Word " * 400
+    make_article(f"Long Read\n\n{long}")
+    found = Filters().articles(user)
+    with django_assert_num_queries(2):  # the page and its labels; no body is loaded
+        article = next(iter(found))
+        assert "body_text" in article.get_deferred_fields()
+    assert article.excerpt.startswith("Word Word")
+    assert len(article.excerpt) == library.EXCERPT_CHARS
+
+
+def test_the_excerpt_is_the_standfirst_when_there_is_one(three, user):
+    with_standfirst, without = three[0], three[1]
+    Article.objects.filter(pk=with_standfirst.pk).update(summary="Dockers and owners agree.")
+    rows = {a.pk: a for a in Filters().articles(user)}
+    assert rows[with_standfirst.pk].excerpt == "Dockers and owners agree."
+    assert rows[without.pk].excerpt == without.body_text[: library.EXCERPT_CHARS]
+
+
+# ---------- each person's place in an article ----------
+
+
+def test_progress_is_clamped_and_kept_per_person(three, user, bob):
+    article = three[0]
+    length = len(article.body_text)
+    library.save_progress(user, article, progress=1.7, position=10**9)
+    library.save_progress(bob, article, progress=-0.5, position=3)
+    library.save_progress(make_user("carol3"), article, progress=float("nan"), position=-4)
+    mine = ArticleState.objects.get(user=user, article=article)
+    theirs = ArticleState.objects.get(user=bob, article=article)
+    assert (mine.progress, mine.position) == (1.0, length)
+    assert (theirs.progress, theirs.position) == (0.0, 3)
+    nonsense = ArticleState.objects.get(user__username="carol3")
+    assert (nonsense.progress, nonsense.position) == (0.0, 0)
+    assert mine.position_at is not None
+    # Saving a place changes nothing else of the person's state.
+    assert (mine.read_at, mine.archived_at, mine.favourite_at) == (None, None, None)
+
+
+def test_the_list_and_the_shelf_carry_the_persons_own_place(three, user, bob):
+    article = three[1]
+    library.save_progress(bob, article, progress=0.9, position=20)
+    library.save_progress(user, article, progress=0.4, position=12)
+    rows = {a.pk: a for a in Filters().articles(user)}
+    assert (rows[article.pk].reading_progress, rows[article.pk].reading_position) == (0.4, 12)
+    assert rows[three[0].pk].reading_progress is None
+    shelved = library.load_state(Article.objects.get(pk=article.pk), bob)
+    assert (shelved.reading_progress, shelved.reading_position) == (0.9, 20)
+
+
+def test_the_database_refuses_a_progress_outside_zero_to_one(three, user):
+    with pytest.raises(IntegrityError):
+        ArticleState.objects.create(user=user, article=three[0], progress=1.5)

@@ -247,6 +247,15 @@ def _request(world, actor, endpoint):
         "reading-state": lambda: client.post(
             reverse("article_state", args=[article.pk]), {"favourite": "1"}
         ),
+        "reading-place": lambda: client.post(
+            reverse("article_progress", args=[article.pk]), {"progress": "0.5", "position": "3"}
+        ),
+        "bulk-read": lambda: client.post(
+            reverse("library_bulk"), {"action": "read", "ids": [str(article.pk)]}
+        ),
+        "bulk-delete-form": lambda: client.post(
+            reverse("library_bulk"), {"action": "delete", "ids": [str(article.pk)]}
+        ),
         "label-add": lambda: client.post(reverse("add_label", args=[article.pk]), {"name": "Port"}),
         "label-remove": lambda: client.post(
             reverse("remove_label", args=[article.pk, world["label"].pk])
@@ -368,6 +377,10 @@ MATRIX: dict[str, dict[str, tuple[int | str, bool]]] = {
     "entity-delete": {"author": (302, False), "member": (403, False), "non-member": (403, False), "admin": (409, False)},
     # The library: reading state is each person's own, labels are the whole team's.
     "reading-state": dict.fromkeys(_SIGNED_IN, (302, False)),
+    "reading-place": dict.fromkeys(_SIGNED_IN, (204, False)),
+    "bulk-read": dict.fromkeys(_SIGNED_IN, (302, False)),
+    # Asking is for everyone; the page says only an administrator may (nobody added it).
+    "bulk-delete-form": dict.fromkeys(_SIGNED_IN, (200, False)),
     "label-add": dict.fromkeys(_SIGNED_IN, (302, False)),
     "label-remove": dict.fromkeys(_SIGNED_IN, (302, False)),
     "labels": dict.fromkeys(_SIGNED_IN, (200, False)),
@@ -426,7 +439,9 @@ GUEST: dict[str, tuple[int | str, bool]] = {
     "search-words": (200, True), "search-facets": (200, True), "entity-page": (200, False),
     "entity-lookup": (200, False), "tag": _REFUSED, "tag-all": _REFUSED, "accept": _REFUSED,
     "reject": _REFUSED, "entity-edit": _REFUSED, "alias-add": _REFUSED, "merge": _REFUSED,
-    "entity-delete": _REFUSED, "reading-state": (302, False), "label-add": _REFUSED,
+    "entity-delete": _REFUSED, "reading-state": (302, False), "reading-place": (204, False),
+    # Bulk actions are the members': labelling and deleting are the team's, not a guest's.
+    "bulk-read": _REFUSED, "bulk-delete-form": _REFUSED, "label-add": _REFUSED,
     "label-remove": _REFUSED, "labels": (200, False), "label-rename": _REFUSED,
     "label-delete-form": _REFUSED, "label-delete": _REFUSED, "alias-remove": _REFUSED,
     "add-article": _REFUSED, "delete-article": _REFUSED, "refresh": _REFUSED,
@@ -513,7 +528,10 @@ def test_the_author_changes_and_moves_their_own(world):
     assert Annotation.objects.get(pk=world["shared"].pk).group is None
 
 
-LIBRARY_WRITES = ["reading-state", "label-add", "label-remove", "label-rename", "label-delete"]
+LIBRARY_WRITES = [
+    "reading-state", "reading-place", "bulk-read", "label-add", "label-remove",
+    "label-rename", "label-delete",
+]  # fmt: skip
 
 
 @pytest.mark.parametrize("endpoint", LIBRARY_WRITES)
@@ -525,7 +543,7 @@ def test_visitors_who_are_not_signed_in_change_nothing_in_the_library(world, end
     assert list(world["article"].labels.values_list("name", flat=True)) == ["Harbours"]
 
 
-@pytest.mark.parametrize("endpoint", LIBRARY_WRITES[1:])
+@pytest.mark.parametrize("endpoint", LIBRARY_WRITES[2:])
 def test_a_guest_changes_no_label(world, endpoint):
     _request(world, "guest", endpoint)
     assert list(Label.objects.values_list("name", flat=True)) == ["Harbours"]
@@ -537,6 +555,13 @@ def test_reading_state_written_by_one_person_is_theirs_alone(world):
         _request(world, actor, "reading-state")
     owners = set(ArticleState.objects.values_list("user__username", flat=True))
     assert owners == {"bob", "root", "gail"}
+
+
+def test_a_place_in_an_article_written_by_one_person_is_theirs_alone(world):
+    for actor in ("member", "admin", "guest"):
+        _request(world, actor, "reading-place")
+    places = set(ArticleState.objects.values_list("user__username", "progress"))
+    assert places == {("bob", 0.5), ("root", 0.5), ("gail", 0.5)}
 
 
 REFUSED_WRITES = {

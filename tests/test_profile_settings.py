@@ -236,6 +236,59 @@ def test_the_header_buttons_change_one_field_and_keep_the_others(alice_client, u
     assert preference.default_group == desk
 
 
+def test_the_readers_font_width_and_line_height_are_drawn_from_the_first_byte(
+    alice_client, user, article
+):
+    response = alice_client.post(
+        reverse("settings_reading"),
+        {"theme": "", "text_scale": "1.0", "font": "sans", "line_width": "wide",
+         "line_height": "loose", "default_audience": "private"},
+    )  # fmt: skip
+    assert response.status_code == 302
+    html = _html_tag(alice_client.get(article.get_absolute_url()).text)
+    assert 'data-font="sans"' in html
+    assert 'data-measure="wide"' in html
+    assert 'data-leading="loose"' in html
+    settings_page = alice_client.get(reverse("settings")).text
+    assert '<option value="sans" selected>' in settings_page
+    # The header's buttons send one field: the typography stays.
+    alice_client.post(reverse("settings_reading"), {"text_scale": "1.2"}, **JSON)
+    preference = Preference.objects.get(user=user)
+    assert (preference.font, preference.line_width, preference.line_height) == (
+        "sans", "wide", "loose",
+    )  # fmt: skip
+    # The defaults write nothing on <html>.
+    alice_client.post(
+        reverse("settings_reading"),
+        {"text_scale": "1.0", "font": "", "line_width": "", "line_height": "",
+         "default_audience": "private"},
+    )  # fmt: skip
+    html = _html_tag(alice_client.get(article.get_absolute_url()).text)
+    assert "data-font" not in html
+    assert "data-measure" not in html
+    assert "data-leading" not in html
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("font", "comic", "Choose one of the fonts."),
+        ("line_width", "huge", "Choose one of the line widths."),
+        ("line_height", "3", "Choose one of the line heights."),
+    ],
+)
+def test_an_unknown_typography_is_refused_and_changes_nothing(
+    alice_client, user, field, value, message
+):
+    preferences.set_reading(user, font="mono")
+    answer = alice_client.post(reverse("settings_reading"), {field: value}, **JSON)
+    assert answer.status_code == 400
+    assert any(message in e for e in answer.json()["errors"])
+    assert Preference.objects.get(user=user).font == "mono"
+    with pytest.raises(ValueError, match="unknown"):
+        preferences.set_reading(user, **{field: value})
+
+
 def test_choosing_a_theme_leaves_new_annotations_going_to_everyone(alice_client, user):
     assert not Preference.objects.filter(user=user).exists()
     alice_client.post(reverse("settings_reading"), {"theme": "dark"}, **JSON)

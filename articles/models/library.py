@@ -32,6 +32,14 @@ class ArticleCount(TypedDict):
     article_count: int
 
 
+class ReadingPlace(TypedDict):
+    """Where one person is in an article, as `library.Filters.articles` and
+    `library.load_state` add it (None until the reader reported it)."""
+
+    reading_progress: float | None
+    reading_position: int | None
+
+
 class Label(models.Model):
     """A team-wide label on articles ("Ukraine", "Investigation X").
 
@@ -92,10 +100,14 @@ class ArticleLabel(models.Model):
 
 
 class ArticleState(models.Model):
-    """One person's reading of one article: read, archived, favourite (each a time or None).
+    """One person's reading of one article: read, archived, favourite (each a time or None),
+    and their place in it.
 
-    Created the first time the person changes one of them; no row means unread, not
-    archived, not a favourite. Nobody but its owner ever sees it.
+    Created the first time the person changes one of them or scrolls the reader; no row
+    means unread, not archived, not a favourite, never opened. Nobody but its owner ever
+    sees it. The place is `progress` (the fraction of the body scrolled past, 0-1) and
+    `position`, the offset in body_text (code points, the selectors' coordinate space) of
+    the first paragraph on screen; both None until the reader reports them.
     """
 
     FIELDS = ("read_at", "archived_at", "favourite_at")
@@ -107,11 +119,19 @@ class ArticleState(models.Model):
     read_at = models.DateTimeField(null=True, blank=True)
     archived_at = models.DateTimeField(null=True, blank=True)
     favourite_at = models.DateTimeField(null=True, blank=True)
+    progress = models.FloatField(null=True, blank=True)
+    position = models.PositiveIntegerField(null=True, blank=True)
+    position_at = models.DateTimeField(null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["user", "article"], name="article_state_once"),
+            models.CheckConstraint(
+                condition=models.Q(progress__isnull=True)
+                | models.Q(progress__gte=0, progress__lte=1),
+                name="article_state_progress_is_a_fraction",
+            ),
         ]
 
     def __str__(self) -> str:

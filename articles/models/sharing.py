@@ -79,6 +79,11 @@ class Preference(models.Model):
         choices=[("", "Follow the system"), ("light", "Light"), ("dark", "Dark")],
     )
     text_scale = models.DecimalField(max_digits=3, decimal_places=2, null=True, blank=True)
+    # The reader's typography (articles.preferences: FONTS, WIDTHS, LEADINGS); "" is the
+    # default (serif, about 65 characters a line, 1.7 line height).
+    font = models.CharField(max_length=8, blank=True)
+    line_width = models.CharField(max_length=8, blank=True)
+    line_height = models.CharField(max_length=8, blank=True)
 
     TEXT_SCALES = (0.8, 1.6)  # the range the reader's A−/A+ buttons move in
 

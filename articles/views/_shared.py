@@ -1,23 +1,25 @@
 """What several view modules share: the request type, refusals, and the answer after a
 write in the reader. (Request values become numbers through `articles.parsing`.)
 
-htmx requests get back only what changed: after a reader write, the article body
-(`#article-body`, re-rendered with its marks) and the panel (`#annotation-panel`, out of
-band). Without JavaScript the same URLs answer with redirects and full pages.
+htmx requests get back only what changed: after a new highlight, note or claim, the
+blocks of the body it touches and its card (`created`, out of band, `articles.redraw`);
+after any other reader write, the article body (`#article-body`, re-rendered with its
+marks) and the panel (`#annotation-panel`, out of band). Without JavaScript the same URLs
+answer with redirects and full pages.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, TypedDict
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django_htmx.http import reswap, retarget, trigger_client_event
 
-from articles import jobs, reader, sharing
+from articles import jobs, reader, redraw, sharing
 from articles.parsing import parse_int
 
 if TYPE_CHECKING:
@@ -27,7 +29,7 @@ if TYPE_CHECKING:
     from django.core.paginator import Page
     from django_htmx.middleware import HtmxDetails
 
-    from articles.models import Article
+    from articles.models import Annotation, Article
 
 
 class VisitorRequest(HttpRequest):
@@ -85,6 +87,46 @@ def changed(
         # After settling: the form that asked may sit in the popover the handler closes.
         trigger_client_event(response, "newsroom:annotated", event, after="settle")
     return response
+
+
+def created(
+    request: HtmxHttpRequest, article: Article, annotation: Annotation, event: dict[str, object]
+) -> HttpResponse:
+    """After a new highlight, note or claim: for htmx, only the blocks of the body it
+    touches, its card in its place and the panel's count, all out of band, so the body and
+    the panel stay where they are; everything (`changed`) when that could differ from a
+    full redraw: the page shows an older text or a filtered panel, or `redraw` declines."""
+    update = (
+        redraw.for_new(request.user, article, annotation) if _partial_ok(request, article) else None
+    )
+    if update is None:
+        return changed(request, article, event)
+    html = "".join(
+        block.replace(' id="block-', ' hx-swap-oob="true" id="block-', 1) for block in update.blocks
+    )
+    html += render_to_string(
+        "articles/reader.html#panel-heading",
+        {"reader": {"annotation_count": update.annotation_count}, "heading_oob": True},
+        request,
+    )
+    html += render_to_string(
+        "articles/reader.html#new-passage",
+        {"annotation": update.annotation, "after": update.after},
+        request,
+    )
+    response = HttpResponse(html)
+    reswap(response, "none")  # the out-of-band parts are the whole answer
+    trigger_client_event(response, "newsroom:annotated", event, after="settle")
+    return response
+
+
+def _partial_ok(request: HtmxHttpRequest, article: Article) -> bool:
+    """Whether the page that asked shows this text with the panel unfiltered (its URL,
+    from htmx), so that a partial answer lands where it belongs."""
+    if not request.htmx or request.POST.get("text") != article.content_hash[:16]:
+        return False
+    query = urlsplit(request.htmx.current_url or "").query
+    return not reader.PanelFilters.parse(QueryDict(query)).active
 
 
 def chosen_audience(request: HtmxHttpRequest) -> sharing.Audience:

@@ -1,14 +1,17 @@
 """Highlights and notes from the reader: create, edit, delete, review after the text
 changed (still stands, move, detach), and the popover's cards.
 
-Each write answers like every reader write (`_shared.changed`): the new body and panel for
-htmx, a redirect to the passage without JavaScript.
+Each write is one transaction, and answers like every reader write: for htmx, a new
+highlight, note or claim only what it changed (`_shared.created`: its blocks and card),
+anything else the new body and panel (`_shared.changed`); a redirect to the passage
+without JavaScript.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from django.db import transaction
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -27,6 +30,7 @@ from articles.views._shared import (
     HtmxHttpRequest,
     changed,
     chosen_audience,
+    created,
     refused,
     selection,
 )
@@ -49,17 +53,18 @@ def annotate(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     if request.POST.get("motivation") == Annotation.Motivation.ASSESSING:
         return _mark_claim(request, article, passage)
     try:
-        annotation = annotating.create(
-            article,
-            request.user,
-            **passage,
-            color=request.POST.get("color") or Color.YELLOW,
-            note=request.POST.get("note", ""),
-            audience=chosen_audience(request),
-        )
+        with transaction.atomic():  # the audience remembered and the annotation: one commit
+            annotation = annotating.create(
+                article,
+                request.user,
+                **passage,
+                color=request.POST.get("color") or Color.YELLOW,
+                note=request.POST.get("note", ""),
+                audience=chosen_audience(request),
+            )
     except REFUSALS as exc:
         return refused(request, str(exc))
-    return changed(request, article, {"id": annotation.pk, "action": "created"})
+    return created(request, article, annotation, {"id": annotation.pk, "action": "created"})
 
 
 def _mark_claim(request: HtmxHttpRequest, article: Article, passage: Passage) -> HttpResponse:
@@ -67,13 +72,14 @@ def _mark_claim(request: HtmxHttpRequest, article: Article, passage: Passage) ->
     offers who made it (the people and organisations mentioned nearest) and the claims
     worded like it that the desk already has (seen before)."""
     try:
-        claim = claims.mark(article, request.user, **passage, audience=chosen_audience(request))
+        with transaction.atomic():
+            claim = claims.mark(article, request.user, **passage, audience=chosen_audience(request))
     except REFUSALS as exc:
         return refused(request, str(exc))
     event = {"id": claim.annotation_id, "action": "claimed"}
     if not request.htmx:
         return changed(request, article, event, told="Marked a claim to check.")
-    response = changed(request, article, event)
+    response = created(request, article, claim.annotation, event)
     mentions = visible_annotations(request.user).filter(entity__isnull=False)
     offer = {
         "oob": True,
@@ -91,12 +97,13 @@ def _mark_claim(request: HtmxHttpRequest, article: Article, passage: Passage) ->
 def add_page_note(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     article = article_for(request, pk)
     try:
-        annotation = annotating.create_page_note(
-            article,
-            request.user,
-            note=request.POST.get("note", ""),
-            audience=chosen_audience(request),
-        )
+        with transaction.atomic():
+            annotation = annotating.create_page_note(
+                article,
+                request.user,
+                note=request.POST.get("note", ""),
+                audience=chosen_audience(request),
+            )
     except REFUSALS as exc:
         return refused(request, str(exc))
     return changed(request, article, {"id": annotation.pk, "action": "created"})

@@ -1,9 +1,12 @@
-"""The library: the list of articles (filtered by view and label), adding one from pasted
-text, a file or a web address, and deleting one."""
+"""The library: the list of articles (filtered by view and label, in the order asked for),
+adding one from pasted text, a file or a web address, deleting one, acting on several at
+once (a plain form: it works without JavaScript, bulk.js only counts and selects), and
+the reader's reports of where the person is in an article."""
 
 from __future__ import annotations
 
 import dataclasses
+import re
 
 from django.conf import settings
 from django.contrib import messages
@@ -15,11 +18,12 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import HttpResponseClientRedirect
 
-from articles import fetch, ingest, jobs, library, sharing, trash, watchlists
+from articles import bulk, fetch, ingest, jobs, library, sharing, trash, watchlists
 from articles.errors import IngestError
 from articles.forms import AddArticleForm
 from articles.middleware import answers_oversized_body, declared_length
 from articles.models import Article, FetchJob, LibraryView
+from articles.parsing import parse_int
 from articles.permissions import article_for, trashed_article_for, visible_trash
 from articles.views._shared import HtmxHttpRequest, page_links, render_filters, render_jobs
 
@@ -178,3 +182,75 @@ def purge_article(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     return render(
         request, "articles/confirm_purge.html", {"article": article, "annotation_count": count}
     )
+
+
+def _refused(request: HtmxHttpRequest, message: str, status: int) -> HttpResponse:
+    return render(request, "articles/refused.html", {"message": message}, status=status)
+
+
+@require_POST
+def bulk_action(request: HtmxHttpRequest) -> HttpResponse:
+    """Label, archive, mark read or delete the ticked articles (`ids`), then back to the
+    library as it was. Delete asks first: the same POST without `confirm` is answered
+    with a page listing what would go. A forged selection or action changes nothing."""
+    filters = library.Filters.parse(request.POST)
+    action = request.POST.get("action", "")
+    if action not in bulk.ACTIONS:
+        choices = ", ".join(bulk.ACTIONS)
+        return _refused(request, f"Choose what to do with the selection: one of {choices}.", 400)
+    try:
+        articles = bulk.selected(request.POST.getlist("ids"))
+    except bulk.BulkError as exc:
+        return _refused(request, f"{exc} Nothing was changed.", exc.status)
+    if not articles:
+        messages.info(request, "Tick the articles to act on first, then choose what to do.")
+        return redirect(filters.url())
+    if action == "delete" and request.POST.get("confirm") != "yes":
+        return _confirm_bulk_delete(request, articles, filters)
+    try:
+        if action == "delete":
+            done = bulk.delete(request.user, articles)
+        elif action == "label":
+            done = bulk.label(request.user, articles, request.POST.get("label", ""))
+        else:
+            done = bulk.mark(request.user, articles, "read" if action == "read" else "archived")
+    except (bulk.BulkError, library.LabelError) as exc:
+        status = exc.status if isinstance(exc, bulk.BulkError) else 400
+        return _refused(request, f"{exc} Nothing was changed.", status)
+    messages.success(request, done.message)
+    return redirect(filters.url())
+
+
+def _confirm_bulk_delete(
+    request: HtmxHttpRequest, articles: list[Article], filters: library.Filters
+) -> HttpResponse:
+    mine, others = bulk.deletable(request.user, articles)
+    context = {
+        "articles": mine,
+        "others": others,
+        "filters": filters,
+        "trash_days": Article.TRASH_DAYS,
+    }
+    return render(request, "articles/confirm_bulk_delete.html", context)
+
+
+# A fraction as a form sends it: "0.4375", "1", ".5"; never a sign, an exponent or NaN.
+_FRACTION = re.compile(r"[0-9]{1,2}(?:\.[0-9]{0,12})?|\.[0-9]{1,12}")
+
+
+@require_POST
+def save_progress(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    """The reader's report of the person's place: `progress` (0-1, the share of the body
+    scrolled past) and `position` (the offset in body_text of the first paragraph on
+    screen). Clamped, written to the requester's own state only; 204, or 400."""
+    article = article_for(request, pk)
+    raw = request.POST.get("progress", "")
+    position = parse_int(request.POST.get("position"))
+    if not _FRACTION.fullmatch(raw) or position is None:
+        return HttpResponse(
+            "Send progress (a fraction from 0 to 1) and position (a whole number).",
+            status=400,
+            content_type="text/plain; charset=utf-8",
+        )
+    library.save_progress(request.user, article, progress=float(raw), position=position)
+    return HttpResponse(status=204)

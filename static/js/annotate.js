@@ -299,7 +299,16 @@ function send(values, url = reader.dataset.annotateUrl) {
   // The selection may have grown since the toolbar last looked (Shift+arrows, then "h").
   const target = currentSelection() || pending;
   if (!target) return;
-  const data = { start: target.start, end: target.end, quote: target.quote, audience: audience(), ...values };
+  // `text`: the text this page shows; the server answers a new highlight with only the
+  // paragraphs it touches when the page shows the text it has (else with the whole body).
+  const data = {
+    start: target.start,
+    end: target.end,
+    quote: target.quote,
+    audience: audience(),
+    text: reader.dataset.text || "",
+    ...values,
+  };
   hideToolbar();
   window.getSelection()?.removeAllRanges();
   window.htmx.ajax("POST", url, {
@@ -309,6 +318,16 @@ function send(values, url = reader.dataset.annotateUrl) {
     values: data,
     headers: { "X-CSRFToken": csrfToken() },
   });
+}
+
+// A new highlight comes back as the paragraphs it touches and its card, swapped in by id.
+// Should the page have drifted from the server's (its card found no place), the body and
+// the panel are fetched again whole.
+function ensureDrawn(id) {
+  if (document.getElementById(`card-${id}`)) return;
+  const url = reader.dataset.articleUrl;
+  window.htmx.ajax("GET", url, { source: reader, target: "#article-body", swap: "outerHTML", select: "#article-body" });
+  window.htmx.ajax("GET", url, { source: reader, target: "#annotation-panel", swap: "outerHTML" });
 }
 
 function highlight(color) {
@@ -592,6 +611,7 @@ function init() {
   document.body.addEventListener("newsroom:annotated", (event) => {
     const { id, action } = event.detail;
     closePopover();
+    if ((action === "created" || action === "claimed") && id) ensureDrawn(id);
     if (action === "created" && id) flash(id);
     if (action === "tagged") return; // the status line holds the "tag the others" offer
     if (action === "claimed") {

@@ -37,3 +37,26 @@ def test_no_page_has_an_accessibility_violation(browser, live_server, world, sch
     assert problems == {}, "\n".join(
         f"{name}: {problem}" for name, found in problems.items() for problem in found
     )
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+@pytest.mark.parametrize("size", [(1366, 900), (390, 844)], ids=["desktop", "phone"])
+def test_the_bulk_bar_and_its_delete_confirmation_have_no_violation(
+    browser,
+    live_server,
+    world,  # noqa: F811 - the fixture
+    scheme,
+    size,
+):
+    problems: dict[str, list[str]] = {}
+    for name, page, _errors in visit_pages(browser, live_server, world, size=size, scheme=scheme):
+        if name != "library":
+            continue
+        for box in page.locator(".select-article").all()[:2]:
+            box.check()
+        page.locator("#bulk-form").wait_for(state="visible")
+        problems["library, two ticked"] = _violations(page)
+        page.locator("#bulk-form").get_by_role("button", name="Delete…").click()
+        page.get_by_role("heading", name="Delete 2 articles?").wait_for()
+        problems["delete confirmation"] = _violations(page)
+    assert problems == {"library, two ticked": [], "delete confirmation": []}, problems

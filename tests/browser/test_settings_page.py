@@ -82,6 +82,36 @@ def test_a_theme_chosen_in_settings_is_drawn_first_in_another_browser(
     assert page.console.errors == []
 
 
+PROSE = "getComputedStyle(document.querySelector('#article-body'))"
+
+
+def test_the_readers_typography_chosen_in_settings_is_drawn_without_scripts(
+    signed_in, browser, live_server, user
+):
+    article = make_article(" ".join(["A sentence of an article, long enough to wrap."] * 40))
+    page = signed_in
+    page.goto(live_server.url + article.get_absolute_url())
+    serif_width = page.evaluate(f"parseFloat({PROSE}.maxWidth)")
+    assert "serif" in page.evaluate(f"{PROSE}.fontFamily").lower()
+    page.goto(live_server.url + "/settings/")
+    page.get_by_label("Font").select_option("sans")
+    page.get_by_label("Line width").select_option("wide")
+    page.get_by_label("Line height").select_option("loose")
+    page.get_by_role("button", name="Save reading preferences").click()
+    page.wait_for_url("**/settings/#reading")
+
+    context = _another_browser(browser, live_server, user, java_script_enabled=False)
+    other = context.new_page()
+    other.goto(live_server.url + article.get_absolute_url())
+    family = other.evaluate(f"{PROSE}.fontFamily")
+    assert "serif" not in family.replace("sans-serif", "").lower(), family
+    assert other.evaluate(f"parseFloat({PROSE}.maxWidth)") > serif_width * 1.15
+    size = other.evaluate(f"parseFloat({PROSE}.fontSize)")
+    assert other.evaluate(f"parseFloat({PROSE}.lineHeight)") == pytest.approx(2 * size, rel=0.01)
+    context.close()
+    assert page.console.errors == []
+
+
 def test_the_header_buttons_follow_the_person_to_another_browser(
     signed_in, browser, live_server, user
 ):

@@ -11,6 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from articles import sanitize, sharing, versions
+from articles.highlights import layout
 from articles.ingest import prepare
 from articles.models import Annotation
 from tests.factories import STORY, highlight, make_article, signed_in
@@ -26,7 +27,9 @@ def test_reader_shows_title_byline_source_date_body_and_related(alice_client, sa
     assert "By AFP" in text
     assert 'href="https://www.themoscowtimes.com/2024/10/17/' in text
     assert "17 October 2024" in text
-    assert f'<div id="article-body" class="prose">{sample.body_html}</div>' in text
+    # The stored body, its top-level elements numbered (id="block-N") for partial redraws.
+    assert f'<div id="article-body" class="prose">{layout(sample.body_html).html}</div>' in text
+    assert layout(sample.body_html).html.startswith('<p id="block-0">')
     assert "Related" in text
     assert "killed-in-ukraine-seoul" in text
 
