@@ -46,7 +46,7 @@ class AddArticleForm(forms.Form):
     file = forms.FileField(
         label="…or upload a file",
         required=False,
-        help_text="A .txt or .html file.",
+        help_text="A text (.txt), HTML or PDF file.",
         widget=forms.ClearableFileInput(attrs={"accept": ",".join(sorted(SUPPORTED_SUFFIXES))}),
     )
 
