@@ -62,6 +62,7 @@ from django.middleware.gzip import GZipMiddleware
 from django.shortcuts import redirect, render
 from django.template.defaultfilters import filesizeformat
 from django.urls import Resolver404, resolve, reverse
+from django.utils.cache import patch_vary_headers
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 
 from articles.parsing import parse_int
@@ -289,6 +290,9 @@ class TextGZipMiddleware(GZipMiddleware):
         media = response.get("Content-Type", "").split(";", 1)[0].strip()
         if not _COMPRESSIBLE.fullmatch(media):
             return response
+        # Whether or not this one is compressed (a short body or a HEAD is not), the
+        # answer to this URL depends on Accept-Encoding: say so on every text answer.
+        patch_vary_headers(response, ("Accept-Encoding",))
         return super().process_response(request, response)
 
 
